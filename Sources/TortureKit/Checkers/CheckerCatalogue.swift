@@ -1,0 +1,14 @@
+/// The checker for each invariant a scenario names.
+public enum CheckerCatalogue {
+    public static func checker(for invariant: InvariantSpec, dialect: Dialect) -> any Checker {
+        switch invariant {
+        case .exactlyOneClaim:
+            ExactlyOneClaimChecker()
+        case .noDuplicateSubmissions(let table, let key):
+            NoDuplicateSubmissionsChecker(table: table, key: key)
+        case .sql(let name, let query):
+            // The loader guarantees every invariant has SQL for each dialect of the schema.
+            SQLChecker(name: name, query: query[dialect]!)
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// The store holds at most one submission per message: counted in the final table, with the
+/// workers whose submit step succeeded for that message taken from the history.
+public struct NoDuplicateSubmissionsChecker: Checker {
+    public let invariant = "no-duplicate-submissions"
+    public let table: String
+    public let key: String
+
+    public init(table: String, key: String) {
+        self.table = table
+        self.key = key
+    }
+
+    public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
+        // Identifiers were validated as plain names by the scenario loader: safe to splice.
+        let query = try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
+        let rows = try input.store.execute(query, .forChecks).rows
+        var submitters: [Int: [HistoryEvent]] = [:]
+        for event in input.history.events where event.kind == .ok && event.role == .submit {
+            submitters[event.message, default: []].append(event)
+        }
+        let witnesses = rows.map { row in
+            let keyText = row.first?.description ?? "NULL"
+            let count = row.count > 1 ? row[1].description : "?"
+            let submits = Names.messageIndex(keyText).flatMap { submitters[$0] } ?? []
+            let workers = submits.map { Names.worker($0.worker) }
+            let by = workers.isEmpty ? "" : " (by \(WorkerList.words(workers)))"
+            return Witness(message: keyText, workers: workers, events: submits.map(\.index),
+                           text: "message \(keyText) submitted \(count) times\(by)")
+        }
+        return Verdict(invariant: invariant, witnesses: witnesses)
+    }
+}
+
+extension StatementParameters {
+    /// Checker queries take no parameters; these values are never bound.
+    static let forChecks = StatementParameters(message: "", worker: "", attempt: 0, seed: Seed(0))
+}

@@ -1,0 +1,63 @@
+/// A checker's answer for one invariant: held or violated, with the evidence.
+public struct Verdict: Sendable, Codable, Equatable {
+    public var invariant: String
+    public var held: Bool
+    /// All witnesses found; `witnesses` keeps the first `Verdict.witnessLimit` of them.
+    public var witnessCount: Int
+    public var witnesses: [Witness]
+
+    /// A run with a million broken messages does not need a million-line report.
+    public static let witnessLimit = 100
+
+    public init(invariant: String, witnesses found: [Witness]) {
+        self.invariant = invariant
+        self.held = found.isEmpty
+        self.witnessCount = found.count
+        self.witnesses = Array(found.prefix(Self.witnessLimit))
+    }
+}
+
+/// One piece of evidence, in words a person reads and in ids a tool follows.
+public struct Witness: Sendable, Codable, Equatable {
+    public var message: String?
+    public var workers: [String]
+    /// Indices into the merged history.
+    public var events: [Int]
+    public var text: String
+
+    public init(message: String?, workers: [String], events: [Int], text: String) {
+        self.message = message
+        self.workers = workers
+        self.events = events
+        self.text = text
+    }
+}
+
+/// What every checker sees: the merged history, the workload's size, and the final store.
+public struct CheckInput {
+    public var history: History
+    public var messages: Int
+    public var dialect: Dialect
+    public var store: any StoreConnection
+
+    public init(history: History, messages: Int, dialect: Dialect, store: any StoreConnection) {
+        self.history = history
+        self.messages = messages
+        self.dialect = dialect
+        self.store = store
+    }
+}
+
+/// A function of (history, final store) → verdict. Throws only when the store cannot be read.
+public protocol Checker {
+    var invariant: String { get }
+    func check(_ input: CheckInput) throws(StoreError) -> Verdict
+}
+
+enum WorkerList {
+    /// "w-12 and w-51", "w-01, w-02 and w-03".
+    static func words(_ names: [String]) -> String {
+        guard names.count > 1 else { return names.first ?? "nobody" }
+        return names.dropLast().joined(separator: ", ") + " and " + names.last!
+    }
+}

@@ -1,0 +1,67 @@
+/// One entry of the append-only log of what happened, in Jepsen's vocabulary: `invoke` starts an
+/// operation, `ok` says it happened, `fail` says it definitely did not, `info` says we can't know.
+public struct HistoryEvent: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable {
+        case invoke, ok, fail, info
+    }
+
+    /// Position in the merged history; set when the per-worker logs are merged.
+    public var index: Int
+    public var timeNanos: UInt64
+    public var worker: Int
+    public var message: Int
+    public var attempt: Int
+    public var kind: Kind
+    /// What the event is about: a step's name, or one of `Subject`'s reserved names.
+    public var subject: String
+    public var role: StepRole?
+    public var detail: String?
+
+    public init(
+        index: Int = 0, timeNanos: UInt64, worker: Int, message: Int, attempt: Int, kind: Kind,
+        subject: String, role: StepRole? = nil, detail: String? = nil
+    ) {
+        self.index = index
+        self.timeNanos = timeNanos
+        self.worker = worker
+        self.message = message
+        self.attempt = attempt
+        self.kind = kind
+        self.subject = subject
+        self.role = role
+        self.detail = detail
+    }
+
+    /// Reserved subjects; step names may not use them (the scenario loader refuses it).
+    public enum Subject {
+        public static let delivery = "delivery"
+        public static let commit = "commit"
+        public static let rollback = "rollback"
+        public static let fault = "fault"
+        public static let all: Set<String> = [delivery, commit, rollback, fault]
+    }
+}
+
+/// The whole history of a run, in time order.
+public struct History: Sendable {
+    public private(set) var events: [HistoryEvent]
+
+    public init(events: [HistoryEvent]) {
+        self.events = events
+    }
+
+    /// Merges per-worker logs by time; ties keep worker order so the merge itself is deterministic.
+    public init(merging logs: [[HistoryEvent]]) {
+        var all: [HistoryEvent] = []
+        all.reserveCapacity(logs.reduce(0) { $0 + $1.count })
+        for log in logs { all.append(contentsOf: log) }
+        let ordered = all.enumerated().sorted { left, right in
+            (left.element.timeNanos, left.offset) < (right.element.timeNanos, right.offset)
+        }
+        events = ordered.enumerated().map { position, entry in
+            var event = entry.element
+            event.index = position
+            return event
+        }
+    }
+}

@@ -1,0 +1,61 @@
+public import Histogram
+
+/// One processor's latency histograms: one per protocol step and one end to end (first delivery
+/// of a message → processed). Each processor records into its own and they are merged at the end,
+/// so recording never contends.
+public struct LatencyRecorder: Sendable {
+    public private(set) var steps: [Histogram<UInt64>]
+    public private(set) var endToEnd: Histogram<UInt64>
+
+    /// The same settings everywhere: `Histogram.add` traps on histograms that differ.
+    public static func makeHistogram() -> Histogram<UInt64> {
+        Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: highestTrackableNanos, numberOfSignificantValueDigits: .three)
+    }
+
+    /// An hour: anything slower is a hang, clamped rather than dropped.
+    static let highestTrackableNanos: UInt64 = 3_600_000_000_000
+
+    public init(stepCount: Int) {
+        steps = (0..<stepCount).map { _ in Self.makeHistogram() }
+        endToEnd = Self.makeHistogram()
+    }
+
+    public mutating func recordStep(_ index: Int, nanos: UInt64) {
+        _ = steps[index].record(min(max(1, nanos), Self.highestTrackableNanos))
+    }
+
+    public mutating func recordEndToEnd(nanos: UInt64) {
+        _ = endToEnd.record(min(max(1, nanos), Self.highestTrackableNanos))
+    }
+
+    public mutating func merge(_ other: LatencyRecorder) {
+        precondition(other.steps.count == steps.count, "merging recorders of different protocols")
+        for index in steps.indices { steps[index].add(other.steps[index]) }
+        endToEnd.add(other.endToEnd)
+    }
+}
+
+/// The figures a person reads: microseconds, units last in the names so they line up.
+public struct LatencySummary: Sendable, Codable, Equatable {
+    public var count: UInt64
+    public var minMicros: Double
+    public var meanMicros: Double
+    public var p50Micros: Double
+    public var p90Micros: Double
+    public var p99Micros: Double
+    public var p999Micros: Double
+    public var maxMicros: Double
+
+    public init(_ histogram: Histogram<UInt64>) {
+        let total = histogram.totalCount
+        func micros(_ nanos: UInt64) -> Double { total == 0 ? 0 : Double(nanos) / 1_000 }
+        count = total
+        minMicros = micros(histogram.min)
+        meanMicros = total == 0 ? 0 : histogram.mean / 1_000
+        p50Micros = micros(histogram.valueAtPercentile(50))
+        p90Micros = micros(histogram.valueAtPercentile(90))
+        p99Micros = micros(histogram.valueAtPercentile(99))
+        p999Micros = micros(histogram.valueAtPercentile(99.9))
+        maxMicros = micros(histogram.max)
+    }
+}

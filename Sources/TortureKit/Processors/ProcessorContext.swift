@@ -1,0 +1,48 @@
+/// Everything a processor reads and nothing it writes: shared by all processors of a run.
+struct ProcessorContext: Sendable {
+    struct Step: Sendable {
+        var name: String
+        var role: StepRole
+        var statement: SQLTemplate
+        var success: SuccessCondition
+        var onSuccess: StepAction
+        var onFailure: StepAction
+    }
+
+    var steps: [Step]
+    var transaction: IsolationLevel?
+    var seed: Seed
+    var plan: FaultPlan
+    var broker: Broker
+    var clock: any TortureClock
+    var store: any Store
+    var progress: RunProgress
+    var abort: RunAbort
+}
+
+/// What a processor hands back when the broker runs dry.
+struct ProcessorResult: Sendable {
+    var log: [HistoryEvent]
+    var latency: LatencyRecorder
+    var fired: [FiredFault]
+    var counts: DeliveryCounts
+}
+
+public struct DeliveryCounts: Sendable, Codable, Equatable {
+    public var deliveries = 0
+    public var done = 0
+    public var skipped = 0
+    public var failed = 0
+    /// Store errors by kind (busy, serialization-failure, unique-violation, …).
+    public var storeErrors: [String: Int] = [:]
+
+    public init() {}
+
+    mutating func add(_ other: DeliveryCounts) {
+        deliveries += other.deliveries
+        done += other.done
+        skipped += other.skipped
+        failed += other.failed
+        storeErrors.merge(other.storeErrors, uniquingKeysWith: +)
+    }
+}

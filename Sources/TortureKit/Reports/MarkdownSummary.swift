@@ -1,0 +1,61 @@
+/// `summary.md`: the report for a person, in a file.
+public enum MarkdownSummary {
+    public static func render(_ report: RunReport) -> String {
+        let parameters = report.parameters
+        var lines = [
+            "# \(report.scenario.name) — \(report.status.rawValue)",
+            "",
+            "| parameter | value |",
+            "|---|---|",
+            "| seed | `\(parameters.seed)` |",
+            "| workers | \(parameters.workers) |",
+            "| messages | \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries (\(parameters.concurrentDeliveries) concurrent) |",
+            "| store | `\(report.store)` |",
+            "| scenario file | `\(report.scenario.file)` (\(report.scenario.contentHash)) |",
+            "| fault plan | `\(report.faults.planHash)`, \(report.faults.firedTotal) faults fired |",
+            "| started | \(report.timing.startedAt) |",
+            "| tool | torture \(report.toolVersion) |",
+            "",
+        ]
+        if let reason = report.failureReason {
+            lines += ["**No verdict:** \(reason)", ""]
+        }
+        if !report.verdicts.isEmpty {
+            lines += ["## Verdicts", "", "| invariant | verdict | witnesses |", "|---|---|---|"]
+            for verdict in report.verdicts {
+                lines.append("| \(verdict.invariant) | \(verdict.held ? "held" : "**violated**") | \(verdict.witnessCount) |")
+            }
+            lines.append("")
+        }
+        for verdict in report.violatedVerdicts {
+            lines += ["### \(verdict.invariant): first witnesses", ""]
+            lines += verdict.witnesses.prefix(20).map { "- \($0.text)" }
+            lines.append("")
+        }
+        lines += ["## Latency", "", "| what | count | p50 | p90 | p99 | p99.9 | max |", "|---|---|---|---|---|---|---|"]
+        lines.append(latencyRow("end to end", report.latency.endToEnd))
+        for step in report.latency.steps { lines.append(latencyRow("step \(step.step)", step.summary)) }
+        let counts = report.counts
+        lines += [
+            "",
+            "## Counts",
+            "",
+            "deliveries \(counts.deliveries): done \(counts.done), skipped \(counts.skipped), failed \(counts.failed); "
+                + "\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s; history \(report.historyEvents) events",
+        ]
+        if !report.faults.firedByKindAndPoint.isEmpty {
+            lines += ["", "| fault | fired |", "|---|---|"]
+            lines += report.faults.firedByKindAndPoint.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value) |" }
+        }
+        if report.status != .held {
+            lines += ["", "## Reproduce", "", "```", report.repro, "```"]
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func latencyRow(_ label: String, _ summary: LatencySummary) -> String {
+        let cells = [summary.p50Micros, summary.p90Micros, summary.p99Micros, summary.p999Micros, summary.maxMicros]
+            .map { Formatting.duration(micros: $0) }
+        return "| \(label) | \(summary.count) | " + cells.joined(separator: " | ") + " |"
+    }
+}

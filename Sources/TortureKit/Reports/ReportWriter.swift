@@ -1,0 +1,61 @@
+import Foundation
+
+/// Writes a run's report directory: `report.json`, `summary.md`, `latency.hgrm`, and on anything
+/// but a clean pass `history.jsonl`; then points `<root>/latest` at it.
+public struct ReportWriter {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// `<root>/<scenario>/<yyyymmdd-hhmmss>-<seed>/`, made unique if a run already wrote there.
+    public func makeDirectory(scenario: String, stamp: String, seed: Seed) throws -> String {
+        let base = "\(root)/\(scenario)/\(stamp)-\(seed)"
+        var candidate = base
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: true)
+        return candidate
+    }
+
+    public func write(_ outcome: RunEngine.Outcome, to directory: String) throws {
+        let report = outcome.report
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: "\(directory)/report.json"), options: .atomic)
+        try MarkdownSummary.render(report).write(toFile: "\(directory)/summary.md", atomically: true, encoding: .utf8)
+
+        var hgrm = ""
+        // Recorded in nanoseconds; the file is in microseconds.
+        outcome.endToEnd.outputPercentileDistribution(to: &hgrm, outputValueUnitScalingRatio: 1_000)
+        try hgrm.write(toFile: "\(directory)/latency.hgrm", atomically: true, encoding: .utf8)
+
+        if report.status != .held {
+            try writeHistory(outcome.history, to: "\(directory)/history.jsonl")
+        }
+        try pointLatest(at: directory)
+    }
+
+    private func writeHistory(_ history: History, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = Data()
+        for event in history.events {
+            data.append(try encoder.encode(event))
+            data.append(0x0A)
+        }
+        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// A relative link, so the reports folder can be moved or uploaded as a whole.
+    private func pointLatest(at directory: String) throws {
+        let latest = "\(root)/latest"
+        let target = directory.hasPrefix(root + "/") ? String(directory.dropFirst(root.count + 1)) : directory
+        try? FileManager.default.removeItem(atPath: latest)
+        try FileManager.default.createSymbolicLink(atPath: latest, withDestinationPath: target)
+    }
+}

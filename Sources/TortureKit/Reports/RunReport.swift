@@ -1,0 +1,79 @@
+/// Everything a run found, as a value: writers turn it into JSON, Markdown and the terminal table.
+public struct RunReport: Sendable, Codable {
+    public enum Status: String, Sendable, Codable {
+        /// Every invariant held.
+        case held
+        /// At least one invariant was violated (exit 1).
+        case violated
+        /// The scenario's SQL was refused by the store (exit 2).
+        case scenarioInvalid = "scenario-invalid"
+        /// The store or the machine failed; no verdict on the protocol (exit 3).
+        case storeFailed = "store-failed"
+
+        public var exitCode: Int32 {
+            switch self {
+            case .held: 0
+            case .violated: 1
+            case .scenarioInvalid: 2
+            case .storeFailed: 3
+            }
+        }
+    }
+
+    public struct ScenarioInfo: Sendable, Codable {
+        public var name: String
+        public var file: String
+        public var contentHash: String
+        public var seedSystem: String?
+    }
+
+    public struct Timing: Sendable, Codable {
+        public var startedAt: String
+        public var durationMillis: Double
+        /// From the first delivery handed out to the last one finished.
+        public var processingMillis: Double
+        public var deliveriesPerSecond: Double
+    }
+
+    public struct Latency: Sendable, Codable {
+        public var endToEnd: LatencySummary
+        public var steps: [StepLatency]
+    }
+
+    public struct StepLatency: Sendable, Codable {
+        public var step: String
+        public var summary: LatencySummary
+    }
+
+    public struct Faults: Sendable, Codable {
+        public var planHash: String
+        public var firedTotal: Int
+        /// "delay@after-read" → count.
+        public var firedByKindAndPoint: [String: Int]
+        /// The first `Faults.firedLimit` in history order.
+        public var fired: [FiredFault]
+
+        public static let firedLimit = 10_000
+    }
+
+    public var toolVersion: String
+    public var scenario: ScenarioInfo
+    public var parameters: RunConfiguration
+    public var store: String
+    public var status: Status
+    /// Why a run ended without a verdict (store failed, scenario SQL refused).
+    public var failureReason: String?
+    public var verdicts: [Verdict]
+    public var latency: Latency
+    public var counts: DeliveryCounts
+    public var historyEvents: Int
+    public var faults: Faults
+    public var timing: Timing
+    public var repro: String
+
+    public var violatedVerdicts: [Verdict] { verdicts.filter { !$0.held } }
+}
+
+public enum ToolVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,57 @@
+/// The lines `torture run` prints at the end: what ran, the verdict table, latency, and on a
+/// violation the first witnesses in words and the repro line.
+public enum TerminalSummary {
+    /// How many witnesses per violated invariant are spelled out.
+    public static let witnessesShown = 5
+
+    public static func render(_ report: RunReport, reportDirectory: String?) -> String {
+        var lines: [String] = []
+        let parameters = report.parameters
+        lines.append("\(report.scenario.name)  seed \(parameters.seed)  workers \(parameters.workers)  "
+            + "messages \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries  store \(report.store)")
+        lines.append("fault plan \(report.faults.planHash)  faults fired \(report.faults.firedTotal)"
+            + faultBreakdown(report.faults.firedByKindAndPoint))
+        lines.append("")
+
+        if report.status == .storeFailed || report.status == .scenarioInvalid {
+            let label = report.status == .storeFailed ? "STORE FAILED" : "SCENARIO INVALID"
+            lines.append("\(label): \(report.failureReason ?? "unknown reason")")
+            lines.append("no verdict: the run did not finish (\(report.counts.deliveries) deliveries recorded)")
+        } else {
+            let width = max(24, (report.verdicts.map(\.invariant.count).max() ?? 0) + 2)
+            lines.append(Formatting.padded("invariant", to: width) + Formatting.padded("verdict", to: 11) + "witnesses")
+            for verdict in report.verdicts {
+                lines.append(Formatting.padded(verdict.invariant, to: width)
+                    + Formatting.padded(verdict.held ? "held" : "VIOLATED", to: 11) + String(verdict.witnessCount))
+            }
+        }
+        lines.append("")
+        let counts = report.counts
+        lines.append("deliveries \(counts.deliveries) (done \(counts.done), skipped \(counts.skipped), failed \(counts.failed)) in "
+            + Formatting.duration(micros: report.timing.processingMillis * 1_000) + ", "
+            + "\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s"
+            + (counts.storeErrors.isEmpty ? "" : "; store errors " + counts.storeErrors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
+        lines.append("latency end-to-end  " + Formatting.latencyLine(report.latency.endToEnd))
+        let stepWidth = max(8, report.latency.steps.map(\.step.count).max() ?? 0)
+        for step in report.latency.steps {
+            lines.append("  step " + Formatting.padded(step.step, to: stepWidth) + "  " + Formatting.latencyLine(step.summary))
+        }
+
+        for verdict in report.violatedVerdicts {
+            lines.append("")
+            lines.append("\(verdict.invariant) violated: \(verdict.witnessCount) witness\(verdict.witnessCount == 1 ? "" : "es")")
+            for witness in verdict.witnesses.prefix(witnessesShown) { lines.append("  " + witness.text) }
+            if verdict.witnessCount > witnessesShown { lines.append("  … and \(verdict.witnessCount - witnessesShown) more in report.json") }
+        }
+        if let reportDirectory { lines.append("\nreport: \(reportDirectory)") }
+        if report.status != .held {
+            lines.append("repro: \(report.repro)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func faultBreakdown(_ counts: [String: Int]) -> String {
+        guard !counts.isEmpty else { return "" }
+        return " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+    }
+}

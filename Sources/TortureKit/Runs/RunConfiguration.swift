@@ -1,0 +1,50 @@
+/// Every parameter of a run: together with the scenario file they determine the fault plan and
+/// the delivery schedule, and they are what the repro line repeats.
+public struct RunConfiguration: Sendable, Codable, Equatable {
+    public var scenario: String
+    public var workers: Int
+    public var messages: Int
+    public var deliveriesPerMessage: Int
+    public var concurrentDeliveries: Int
+    public var seed: Seed
+    /// `--store` as typed (passwords never included).
+    public var store: String
+    /// `--scenarios` folder, when the scenario was found by name.
+    public var scenariosDirectory: String?
+
+    public init(
+        scenario: String, workers: Int, messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int,
+        seed: Seed, store: String, scenariosDirectory: String?
+    ) {
+        self.scenario = scenario
+        self.workers = workers
+        self.messages = messages
+        self.deliveriesPerMessage = deliveriesPerMessage
+        self.concurrentDeliveries = concurrentDeliveries
+        self.seed = seed
+        self.store = store
+        self.scenariosDirectory = scenariosDirectory
+    }
+
+    public var workload: Workload {
+        Workload(messages: messages, deliveriesPerMessage: deliveriesPerMessage, concurrentDeliveries: concurrentDeliveries)
+    }
+
+    /// The full `torture run …` command that repeats this run.
+    public var reproCommand: String {
+        var words = ["torture", "run", scenario]
+        words += ["--workers", String(workers), "--messages", String(messages)]
+        words += ["--deliveries", String(deliveriesPerMessage), "--concurrent", String(concurrentDeliveries)]
+        words += ["--seed", seed.description, "--store", store]
+        if let scenariosDirectory { words += ["--scenarios", scenariosDirectory] }
+        return words.map(ShellWord.quoted).joined(separator: " ")
+    }
+}
+
+enum ShellWord {
+    /// Single-quotes a word unless it is plainly safe, so the repro line pastes into any shell.
+    static func quoted(_ word: String) -> String {
+        let safe = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@%+,".contains($0)) }
+        return safe ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}

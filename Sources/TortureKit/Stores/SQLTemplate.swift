@@ -1,0 +1,108 @@
+/// The parameters a protocol step may name in its SQL: always bound, never spliced.
+public enum ParameterName: String, Sendable, CaseIterable, Codable {
+    case message
+    case worker
+    case attempt
+    case seed
+}
+
+/// The values for one execution of a step.
+public struct StatementParameters: Sendable {
+    public var message: String
+    public var worker: String
+    public var attempt: Int
+    public var seed: Seed
+
+    public init(message: String, worker: String, attempt: Int, seed: Seed) {
+        self.message = message
+        self.worker = worker
+        self.attempt = attempt
+        self.seed = seed
+    }
+
+    public func value(of name: ParameterName) -> SQLValue {
+        switch name {
+        case .message: .text(message)
+        case .worker: .text(worker)
+        case .attempt: .integer(Int64(attempt))
+        case .seed: .text(seed.description)
+        }
+    }
+}
+
+/// SQL written with `:name` parameters, rewritten once into the placeholder style of a dialect
+/// (`?1` for SQLite, `$1` for PostgreSQL). A name used twice binds the same slot.
+public struct SQLTemplate: Sendable, Hashable {
+    public let source: String
+    /// The text with numbered placeholders; slot `i` (from 1) binds `parameters[i - 1]`.
+    public let sqliteText: String
+    public let postgresText: String
+    public let parameters: [ParameterName]
+
+    public enum ParseError: Error, Equatable {
+        case unknownParameter(String)
+    }
+
+    public init(_ source: String) throws(ParseError) {
+        var sqlite = ""
+        var postgres = ""
+        var parameters: [ParameterName] = []
+        let characters = Array(source)
+        var index = 0
+        var quote: Character?
+        while index < characters.count {
+            let character = characters[index]
+            if let open = quote {
+                if character == open { quote = nil }
+                sqlite.append(character)
+                postgres.append(character)
+                index += 1
+                continue
+            }
+            if character == "'" || character == "\"" {
+                quote = character
+            } else if character == ":", index + 1 < characters.count, characters[index + 1] == ":" {
+                // PostgreSQL's `::type` cast, not a parameter.
+                sqlite += "::"
+                postgres += "::"
+                index += 2
+                continue
+            } else if character == ":", index + 1 < characters.count, characters[index + 1].isIdentifierStart {
+                var end = index + 1
+                while end < characters.count, characters[end].isIdentifierBody { end += 1 }
+                let name = String(characters[(index + 1)..<end])
+                guard let parameter = ParameterName(rawValue: name) else { throw .unknownParameter(name) }
+                let slot: Int
+                if let existing = parameters.firstIndex(of: parameter) {
+                    slot = existing + 1
+                } else {
+                    parameters.append(parameter)
+                    slot = parameters.count
+                }
+                sqlite += "?\(slot)"
+                postgres += "$\(slot)"
+                index = end
+                continue
+            }
+            sqlite.append(character)
+            postgres.append(character)
+            index += 1
+        }
+        self.source = source
+        self.sqliteText = sqlite
+        self.postgresText = postgres
+        self.parameters = parameters
+    }
+
+    public func text(for dialect: Dialect) -> String {
+        switch dialect {
+        case .sqlite: sqliteText
+        case .postgres: postgresText
+        }
+    }
+}
+
+extension Character {
+    fileprivate var isIdentifierStart: Bool { self == "_" || (isASCII && isLetter) }
+    fileprivate var isIdentifierBody: Bool { isIdentifierStart || (isASCII && isNumber) }
+}

@@ -1,0 +1,146 @@
+internal import CSQLite
+
+/// One sqlite3 handle. Not thread-safe by design: its processor is the only caller.
+final class SQLiteConnection: StoreConnection {
+    private var handle: OpaquePointer?
+    /// Prepared once per statement text: a processor runs the same few statements thousands of times.
+    private var statements: [String: OpaquePointer] = [:]
+    private let path: String
+
+    init(path: String, busyTimeoutMillis: Int) throws(StoreError) {
+        self.path = path
+        var opened: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &opened, flags, nil)
+        guard status == SQLITE_OK, let opened else {
+            let reason = opened.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+            sqlite3_close_v2(opened)
+            throw .unavailable("cannot open SQLite store at \(path): \(reason)")
+        }
+        handle = opened
+        sqlite3_busy_timeout(opened, Int32(busyTimeoutMillis))
+        sqlite3_extended_result_codes(opened, 1)
+        // WAL lets readers run beside the single writer; NORMAL sync is WAL's usual pairing.
+        try executeScript("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+    }
+
+    deinit {
+        close()
+    }
+
+    func execute(_ statement: SQLTemplate, _ parameters: StatementParameters) throws(StoreError) -> StatementResult {
+        let prepared = try compiled(statement.sqliteText)
+        defer {
+            sqlite3_reset(prepared)
+            sqlite3_clear_bindings(prepared)
+        }
+        for (offset, name) in statement.parameters.enumerated() {
+            try bind(parameters.value(of: name), at: Int32(offset + 1), in: prepared)
+        }
+        var rows: [[SQLValue]] = []
+        while true {
+            let status = sqlite3_step(prepared)
+            if status == SQLITE_ROW {
+                rows.append(readRow(prepared))
+            } else if status == SQLITE_DONE {
+                let changed = sqlite3_stmt_readonly(prepared) != 0 ? 0 : Int(sqlite3_changes(handle))
+                return StatementResult(rowsAffected: changed, rows: rows)
+            } else {
+                throw error(status, while: "running `\(statement.source)`")
+            }
+        }
+    }
+
+    func prepare(_ statement: SQLTemplate) throws(StoreError) {
+        _ = try compiled(statement.sqliteText)
+    }
+
+    func executeScript(_ sql: String) throws(StoreError) {
+        guard let handle else { throw .unavailable("SQLite connection to \(path) is closed") }
+        var message: UnsafeMutablePointer<CChar>?
+        let status = sqlite3_exec(handle, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard status == SQLITE_OK else {
+            let detail = message.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(status))
+            throw classify(sqlite3_extended_errcode(handle), detail)
+        }
+    }
+
+    /// SQLite is serializable at every level; a deferred transaction that upgrades from reading to
+    /// writing after another writer committed fails with SQLITE_BUSY_SNAPSHOT, which maps to a
+    /// serialization failure, as PostgreSQL's 40001 does.
+    func begin(_ isolation: IsolationLevel) throws(StoreError) {
+        try executeScript("BEGIN DEFERRED")
+    }
+
+    func commit() throws(StoreError) {
+        try executeScript("COMMIT")
+    }
+
+    func rollback() throws(StoreError) {
+        guard let handle, sqlite3_get_autocommit(handle) == 0 else { return }
+        try executeScript("ROLLBACK")
+    }
+
+    func close() {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    private func compiled(_ text: String) throws(StoreError) -> OpaquePointer {
+        if let cached = statements[text] { return cached }
+        guard let handle else { throw .unavailable("SQLite connection to \(path) is closed") }
+        var prepared: OpaquePointer?
+        let status = sqlite3_prepare_v2(handle, text, -1, &prepared, nil)
+        guard status == SQLITE_OK, let prepared else {
+            throw error(status, while: "preparing `\(text)`")
+        }
+        statements[text] = prepared
+        return prepared
+    }
+
+    private func bind(_ value: SQLValue, at slot: Int32, in statement: OpaquePointer) throws(StoreError) {
+        let status: Int32
+        switch value {
+        case .null: status = sqlite3_bind_null(statement, slot)
+        case .integer(let number): status = sqlite3_bind_int64(statement, slot, number)
+        case .real(let number): status = sqlite3_bind_double(statement, slot, number)
+        case .text(let text): status = sqlite3_bind_text(statement, slot, text, -1, csqlite_transient())
+        }
+        guard status == SQLITE_OK else { throw error(status, while: "binding parameter \(slot)") }
+    }
+
+    private func readRow(_ statement: OpaquePointer) -> [SQLValue] {
+        (0..<sqlite3_column_count(statement)).map { column in
+            switch sqlite3_column_type(statement, column) {
+            case SQLITE_INTEGER: .integer(sqlite3_column_int64(statement, column))
+            case SQLITE_FLOAT: .real(sqlite3_column_double(statement, column))
+            case SQLITE_NULL: .null
+            default: .text(sqlite3_column_text(statement, column).map { String(cString: $0) } ?? "")
+            }
+        }
+    }
+
+    private func error(_ status: Int32, while action: String) -> StoreError {
+        let extended = handle.map { sqlite3_extended_errcode($0) } ?? status
+        let detail = handle.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
+        return classify(extended, "\(detail) (while \(action))")
+    }
+
+    private func classify(_ extended: Int32, _ detail: String) -> StoreError {
+        switch extended & 0xFF {
+        case SQLITE_BUSY where extended == 517: // SQLITE_BUSY_SNAPSHOT
+            .serializationFailure(detail)
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            .busy(detail)
+        case SQLITE_CONSTRAINT where extended == 2067 || extended == 1555: // UNIQUE, PRIMARYKEY
+            .uniqueViolation(detail)
+        case SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY:
+            .unavailable(detail)
+        default:
+            .other(detail)
+        }
+    }
+}

@@ -1,0 +1,39 @@
+/// The embedded default: one SQLite file in WAL mode, one connection per processor.
+public struct SQLiteStore: Store {
+    public let path: String
+    public let busyTimeoutMillis: Int
+    /// Whether the user named the file (`sqlite:PATH`) or the run made a temporary one (`sqlite`).
+    public let isUserPath: Bool
+
+    public init(path: String, busyTimeoutMillis: Int = 5_000, isUserPath: Bool) {
+        self.path = path
+        self.busyTimeoutMillis = busyTimeoutMillis
+        self.isUserPath = isUserPath
+    }
+
+    public var dialect: Dialect { .sqlite }
+    public var displayName: String { "sqlite:\(path)" }
+    public var commandLineValue: String { isUserPath ? "sqlite:\(path)" : "sqlite" }
+
+    public func connect() throws(StoreError) -> any StoreConnection {
+        try SQLiteConnection(path: path, busyTimeoutMillis: busyTimeoutMillis)
+    }
+}
+
+import Foundation
+
+extension SQLiteStore {
+    /// Copies the store into one self-contained file (WAL folded in) for a post-mortem.
+    public func snapshot(to destination: String) throws {
+        let connection = try SQLiteConnection(path: path, busyTimeoutMillis: busyTimeoutMillis)
+        try connection.executeScript("PRAGMA wal_checkpoint(TRUNCATE);")
+        connection.close()
+        try? FileManager.default.removeItem(atPath: destination)
+        try FileManager.default.copyItem(atPath: path, toPath: destination)
+    }
+
+    /// Removes the database and its WAL and shared-memory files.
+    public func removeFiles() {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}

@@ -1,0 +1,91 @@
+/// The one seam every database sits behind. A `Store` is shared by a run; each processor opens
+/// its own `StoreConnection` and is the only one to use it.
+public protocol Store: Sendable {
+    var dialect: Dialect { get }
+    /// What to print: never carries a password.
+    var displayName: String { get }
+    /// What `--store` must say to reach the same store again (for the repro line).
+    var commandLineValue: String { get }
+    func connect() throws(StoreError) -> any StoreConnection
+}
+
+/// One connection, used by one processor at a time. Calls block the calling thread, which is
+/// why processors run on thread-backed executors and never on the cooperative pool.
+public protocol StoreConnection: AnyObject {
+    func execute(_ statement: SQLTemplate, _ parameters: StatementParameters) throws(StoreError) -> StatementResult
+    /// Compiles a statement without running it: a scenario's SQL errors surface before the run.
+    func prepare(_ statement: SQLTemplate) throws(StoreError)
+    /// Several statements without parameters: schemas and set-up.
+    func executeScript(_ sql: String) throws(StoreError)
+    func begin(_ isolation: IsolationLevel) throws(StoreError)
+    func commit() throws(StoreError)
+    func rollback() throws(StoreError)
+    func close()
+}
+
+public enum Dialect: String, Sendable, Codable, CaseIterable {
+    case sqlite
+    case postgres
+}
+
+public enum IsolationLevel: String, Sendable, Codable, CaseIterable {
+    case readCommitted = "read-committed"
+    case repeatableRead = "repeatable-read"
+    case serializable
+}
+
+public struct StatementResult: Sendable, Equatable {
+    public var rowsAffected: Int
+    public var rows: [[SQLValue]]
+
+    public init(rowsAffected: Int, rows: [[SQLValue]]) {
+        self.rowsAffected = rowsAffected
+        self.rows = rows
+    }
+}
+
+public enum SQLValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    case null
+    case integer(Int64)
+    case real(Double)
+    case text(String)
+
+    public var description: String {
+        switch self {
+        case .null: "NULL"
+        case .integer(let value): String(value)
+        case .real(let value): String(value)
+        case .text(let value): value
+        }
+    }
+}
+
+/// Expected failures of a store call, handled as values. Each kind is something a protocol may
+/// retry on or a checker may count; `unavailable` means the store itself is gone (exit 3).
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case busy(String)
+    case serializationFailure(String)
+    case uniqueViolation(String)
+    case unavailable(String)
+    case other(String)
+
+    public var kind: String {
+        switch self {
+        case .busy: "busy"
+        case .serializationFailure: "serialization-failure"
+        case .uniqueViolation: "unique-violation"
+        case .unavailable: "connection-lost"
+        case .other: "other"
+        }
+    }
+
+    public var message: String {
+        switch self {
+        case .busy(let text), .serializationFailure(let text), .uniqueViolation(let text),
+             .unavailable(let text), .other(let text):
+            text
+        }
+    }
+
+    public var description: String { "\(kind): \(message)" }
+}
