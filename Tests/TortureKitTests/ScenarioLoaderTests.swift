@@ -1,0 +1,149 @@
+import Testing
+@testable import TortureKit
+
+@Suite struct ScenarioLoaderTests {
+    /// Line numbers below refer to this text: keep it in step with the tests.
+    static let valid = """
+        name: tiny
+        description: a claim on one table
+        workload:
+          messages: 10
+          deliveries-per-message: 3
+          concurrent-deliveries: 2
+        faults:
+          delay:
+            after-read: { probability: 0.5, min-millis: 1, max-millis: 3 }
+        protocol:
+          schema:
+            sqlite: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT);
+          publish:
+            sqlite: INSERT INTO m (id) VALUES (:message)
+          steps:
+            - name: claim
+              role: claim
+              sql:
+                sqlite: UPDATE m SET by = :worker WHERE id = :message AND by IS NULL
+              success: rows-affected
+              on-success: done
+              on-failure: skip
+        invariants:
+          - exactly-one-claim
+          - sql:
+              name: all-claimed
+              query:
+                sqlite: SELECT id FROM m WHERE by IS NULL
+        """
+
+    func loadError(_ text: String) -> ScenarioError? {
+        do {
+            _ = try ScenarioLoader.parse(text, file: "tiny.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func readsAValidScenario() throws {
+        let scenario = try ScenarioLoader.parse(Self.valid, file: "tiny.yaml")
+        #expect(scenario.name == "tiny")
+        #expect(scenario.workload == Workload(messages: 10, deliveriesPerMessage: 3, concurrentDeliveries: 2))
+        #expect(scenario.faults.delays[.afterRead] == DelayRule(probability: 0.5, minMillis: 1, maxMillis: 3))
+        #expect(scenario.processing.steps.map(\.name) == ["claim"])
+        #expect(scenario.processing.steps[0].onFailure == .skip)
+        #expect(scenario.invariants.map(\.name) == ["exactly-one-claim", "sql:all-claimed"])
+        #expect(scenario.dialects == [.sqlite])
+    }
+
+    @Test func aMisspelledKeyNamesFileLineAndTheKeyItMeant() throws {
+        let text = Self.valid.replacingOccurrences(of: "deliveries-per-message", with: "deliveries-per-mesage")
+        let failure = try #require(loadError(text))
+        #expect(failure.file == "tiny.yaml")
+        #expect(failure.line == 5)
+        #expect(failure.message.contains("unknown key `deliveries-per-mesage`"))
+        #expect(failure.message.contains("did you mean `deliveries-per-message`"))
+        #expect(failure.description.hasPrefix("tiny.yaml:5:"))
+    }
+
+    @Test func aWrongTypeNamesTheLineAndWhatWasExpected() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "messages: 10", with: "messages: ten")))
+        #expect(failure.line == 4)
+        #expect(failure.message.contains("expected a whole number"))
+        #expect(failure.message.contains("workload.messages"))
+    }
+
+    @Test func aQuotedNumberIsNotANumber() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "messages: 10", with: "messages: \"10\"")))
+        #expect(failure.line == 4)
+    }
+
+    @Test func aMissingKeyIsNamed() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "      success: rows-affected\n", with: "")))
+        #expect(failure.message.contains("missing required key `success`"))
+        #expect(failure.line == 16)
+    }
+
+    @Test func aWrongChoiceListsTheChoices() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "on-failure: skip", with: "on-failure: skp")))
+        #expect(failure.line == 22)
+        #expect(failure.message.contains("expected one of next, done, skip, fail"))
+        #expect(failure.message.contains("did you mean `skip`"))
+    }
+
+    @Test func anUnknownParameterIsRefused() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "by = :worker", with: "by = :wroker")))
+        #expect(failure.line == 19)
+        #expect(failure.message.contains("unknown parameter `:wroker`"))
+    }
+
+    @Test func publishMayOnlyBindTheMessage() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "VALUES (:message)", with: "VALUES (:worker)")))
+        #expect(failure.line == 14)
+        #expect(failure.message.contains("`:worker` is not available here"))
+    }
+
+    @Test func everyStatementNeedsEveryDialectOfTheSchema() throws {
+        let text = Self.valid.replacingOccurrences(
+            of: "    sqlite: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT);",
+            with: "    sqlite: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT);\n    postgres: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT);"
+        )
+        let failure = try #require(loadError(text))
+        #expect(failure.message.contains("missing `postgres` SQL"))
+    }
+
+    @Test func moreConcurrentThanTotalDeliveriesIsRefused() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "concurrent-deliveries: 2", with: "concurrent-deliveries: 4")))
+        #expect(failure.line == 6)
+    }
+
+    @Test func exactlyOneClaimNeedsAClaimStep() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "role: claim", with: "role: write")))
+        #expect(failure.message.contains("needs a step with `role: claim`"))
+    }
+
+    @Test func yamlSyntaxErrorsCarryALine() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "  messages: 10", with: "  messages: [10")))
+        #expect(failure.line != nil)
+        #expect(failure.message.contains("YAML syntax"))
+    }
+
+    @Test func aReservedStepNameIsRefused() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "- name: claim", with: "- name: commit")))
+        #expect(failure.message.contains("reserved"))
+    }
+
+    @Test func unsafeIdentifiersAreRefused() throws {
+        let text = Self.valid.replacingOccurrences(
+            of: "  - exactly-one-claim\n",
+            with: "  - exactly-one-claim\n  - no-duplicate-submissions: { table: \"m; DROP TABLE m\", key: id }\n"
+        )
+        let failure = try #require(loadError(text))
+        #expect(failure.message.contains("plain SQL identifier"))
+    }
+
+    @Test(arguments: ["race-claim", "race-claim-naive", "idempotent-submit", "idempotent-submit-naive"])
+    func everyBuiltInScenarioValidates(name: String) throws {
+        let scenario = try Repository.scenario(name)
+        #expect(scenario.name == name)
+        #expect(scenario.seedSystem != nil)
+    }
+}
