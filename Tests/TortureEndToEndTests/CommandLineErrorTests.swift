@@ -1,0 +1,80 @@
+import Testing
+
+@Suite struct CommandLineErrorTests {
+    static let misspelled = """
+        name: broken
+        description: a misspelled key
+        workload:
+          messages: 10
+          deliveries-per-mesage: 3
+          concurrent-deliveries: 2
+        protocol:
+          schema: { sqlite: "CREATE TABLE m (id TEXT)" }
+          steps: []
+        invariants: [exactly-one-claim]
+        """
+
+    @Test func validateNamesFileAndLineOfAMisspelledKey() throws {
+        let workspace = Workspace()
+        let file = try workspace.write("broken.yaml", Self.misspelled)
+        let result = try TortureProcess.run(["validate", file])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(file):5:"), "\(result.stderr)")
+        #expect(result.stderr.contains("did you mean `deliveries-per-message`"))
+    }
+
+    @Test func validateNamesFileAndLineOfAWrongType() throws {
+        let workspace = Workspace()
+        let file = try workspace.write("typed.yaml", Self.misspelled.replacingOccurrences(of: "messages: 10", with: "messages: many").replacingOccurrences(of: "mesage", with: "message"))
+        let result = try TortureProcess.run(["validate", file])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(file):4:"), "\(result.stderr)")
+        #expect(result.stderr.contains("expected a whole number"))
+    }
+
+    @Test func runRefusesABrokenScenarioFileWithExit2() throws {
+        let workspace = Workspace()
+        let file = try workspace.write("broken.yaml", Self.misspelled)
+        let result = try TortureProcess.run(["run", file, "--report-dir", workspace.reports])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(file):5:"))
+    }
+
+    @Test func validateAcceptsTheBuiltInCatalogue() throws {
+        let files = ["race-claim", "race-claim-naive", "idempotent-submit", "idempotent-submit-naive"]
+            .map { "\(TortureProcess.scenarios)/\($0).yaml" }
+        let result = try TortureProcess.run(["validate"] + files)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count == 4)
+    }
+
+    @Test(arguments: [
+        ["run", "race-claim", "--wokers", "8"],
+        ["run", "race-claim", "--workers", "0"],
+        ["run", "race-claim", "--seed", "banana"],
+        ["run", "race-claim", "--store", "mysql://x"],
+        ["run", "no-such-scenario"],
+        ["frobnicate"],
+    ])
+    func aWrongCommandLineExits2WithAMessage(arguments: [String]) throws {
+        let workspace = Workspace()
+        let result = try TortureProcess.run(arguments + ["--scenarios", TortureProcess.scenarios, "--report-dir", workspace.reports])
+        #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
+        #expect(!result.stderr.isEmpty)
+    }
+
+    @Test func listShowsEveryScenarioWithItsSeedSystem() throws {
+        let result = try TortureProcess.run(["list", "--scenarios", TortureProcess.scenarios])
+        #expect(result.status == 0)
+        for (name, seed) in [("race-claim", "003"), ("race-claim-naive", "003"), ("idempotent-submit", "000"), ("idempotent-submit-naive", "000")] {
+            let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") }
+            #expect(line?.contains("seed \(seed)") == true, "\(name) missing or without seed system")
+        }
+    }
+
+    @Test func helpExplainsExitCodes() throws {
+        let result = try TortureProcess.run(["--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Exit codes"))
+    }
+}
