@@ -16,10 +16,13 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
     public var subject: String
     public var role: StepRole?
     public var detail: String?
+    /// What a step's statement returned, for step events.
+    public var rowsReturned: Int?
+    public var rowsAffected: Int?
 
     public init(
         index: Int = 0, timeNanos: UInt64, worker: Int, message: Int, attempt: Int, kind: Kind,
-        subject: String, role: StepRole? = nil, detail: String? = nil
+        subject: String, role: StepRole? = nil, detail: String? = nil, rowsReturned: Int? = nil, rowsAffected: Int? = nil
     ) {
         self.index = index
         self.timeNanos = timeNanos
@@ -30,6 +33,8 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         self.subject = subject
         self.role = role
         self.detail = detail
+        self.rowsReturned = rowsReturned
+        self.rowsAffected = rowsAffected
     }
 
     /// Reserved subjects; step names may not use them (the scenario loader refuses it).

@@ -20,15 +20,24 @@ actor Processor {
         self.latency = LatencyRecorder(stepCount: context.steps.count)
     }
 
-    func run() async -> ProcessorResult {
-        let connection: any StoreConnection
+    private var connection: (any StoreConnection)?
+
+    /// Opens the processor's connection before any delivery is handed out, so a run's processing
+    /// time is processing, and a store that refuses connections stops the run before it starts.
+    func connect() {
         do {
             connection = try context.store.connect()
         } catch {
-            context.abort.set("\(Names.worker(worker)) could not connect: \(error)")
-            return result()
+            context.abort.set("\(Names.worker(worker)) could not connect: \(error.message)")
         }
-        defer { connection.close() }
+    }
+
+    func run() async -> ProcessorResult {
+        guard let connection else { return result() }
+        defer {
+            connection.close()
+            self.connection = nil
+        }
         while !context.abort.isSet, let delivery = context.broker.next(nowNanos: context.clock.nowNanos()) {
             do {
                 let failed = try await handle(delivery, on: connection)
@@ -73,7 +82,7 @@ actor Processor {
                 latency.recordStep(index, nanos: context.clock.nowNanos() &- startNanos)
                 let held = step.success.holds(for: result)
                 record(held ? .ok : .fail, delivery, subject: step.name, role: step.role,
-                       detail: "rows=\(result.rows.count) affected=\(result.rowsAffected)")
+                       rowsReturned: result.rows.count, rowsAffected: result.rowsAffected)
                 action = held ? step.onSuccess : step.onFailure
                 if action == .fail { reason = "\(step.name): \(step.success.rawValue) did not hold" }
             } catch {
@@ -158,11 +167,12 @@ actor Processor {
     }
 
     private func record(
-        _ kind: HistoryEvent.Kind, _ delivery: Delivery, subject: String, role: StepRole? = nil, detail: String? = nil
+        _ kind: HistoryEvent.Kind, _ delivery: Delivery, subject: String, role: StepRole? = nil, detail: String? = nil,
+        rowsReturned: Int? = nil, rowsAffected: Int? = nil
     ) {
         log.append(HistoryEvent(
             timeNanos: context.clock.nowNanos(), worker: worker, message: delivery.message, attempt: delivery.attempt,
-            kind: kind, subject: subject, role: role, detail: detail
+            kind: kind, subject: subject, role: role, detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected
         ))
     }
 }

@@ -60,9 +60,8 @@ public struct RunEngine: Sendable {
             clock: clock, store: store, progress: progress, abort: abort
         )
 
-        let processingStartNanos = clock.nowNanos()
-        let results = await runProcessors(context)
-        partial.processingNanos = clock.nowNanos() &- processingStartNanos
+        let (results, processingNanos) = await runProcessors(context)
+        partial.processingNanos = processingNanos
         for result in results { partial.absorb(result) }
         partial.history = History(merging: results.map(\.log))
 
@@ -79,14 +78,19 @@ public struct RunEngine: Sendable {
         return finish(partial, startNanos: startNanos, startedAt: startedAt)
     }
 
-    /// One thread-backed executor per processor; all of them run at once and are shut down after.
-    private func runProcessors(_ context: ProcessorContext) async -> [ProcessorResult] {
+    /// One thread-backed executor per processor. All connect first; then all run at once; the
+    /// processing time counts from the start of the second phase. Executors are shut down after.
+    private func runProcessors(_ context: ProcessorContext) async -> (results: [ProcessorResult], processingNanos: UInt64) {
         let executors = (0..<configuration.workers).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
         defer { executors.forEach { $0.shutdown() } }
         let processors = executors.enumerated().map { worker, executor in
             Processor(worker: worker, context: context, executor: executor)
         }
-        return await withTaskGroup(of: (Int, ProcessorResult).self) { group in
+        await withTaskGroup(of: Void.self) { group in
+            for processor in processors { group.addTask { await processor.connect() } }
+        }
+        let startNanos = clock.nowNanos()
+        let results = await withTaskGroup(of: (Int, ProcessorResult).self) { group in
             for processor in processors {
                 group.addTask { (processor.worker, await processor.run()) }
             }
@@ -94,6 +98,7 @@ public struct RunEngine: Sendable {
             for await result in group { results.append(result) }
             return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
+        return (results, clock.nowNanos() &- startNanos)
     }
 
     private func check(_ history: History) throws(StoreError) -> [Verdict] {

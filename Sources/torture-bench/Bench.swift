@@ -1,0 +1,63 @@
+import Foundation
+import TortureKit
+
+/// `make bench`: the harness's claims per second on race-claim (SQLite, no faults) against a
+/// plain loop running the same SQL on as many connections and threads. Both are measured in the
+/// same process, alternating, so the machine's noise falls on both; the ratio is the figure.
+@main
+enum Bench {
+    static let workerCounts = [1, 8, 64]
+    static let rounds = 3
+    static let messages = 2_000
+
+    static func main() async {
+        do {
+            try await run()
+        } catch {
+            FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
+            exit(1)
+        }
+    }
+
+    static func run() async throws {
+        var scenario = try ScenarioLoader.load(path: "scenarios/race-claim.yaml")
+        // Overhead, not fault handling: no delays in either side.
+        scenario.faults = .none
+        let workload = Workload(messages: messages, deliveriesPerMessage: scenario.workload.deliveriesPerMessage,
+                                concurrentDeliveries: scenario.workload.concurrentDeliveries)
+        let schedule = DeliverySchedule.make(seed: Seed(1), workload: workload)
+        print("race-claim on SQLite: \(messages) messages × \(workload.deliveriesPerMessage) deliveries = \(schedule.count) claim attempts, no faults")
+        print("median of \(rounds) alternating rounds; claims/s = claim attempts per second of processing")
+        print("")
+        print("workers  harness claims/s  plain loop claims/s  harness ÷ plain")
+        for workers in workerCounts {
+            var harness: [Double] = [], plain: [Double] = []
+            for round in 0..<rounds {
+                let folder = NSTemporaryDirectory() + "torture-bench-\(getpid())-\(workers)-\(round)"
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                defer { try? FileManager.default.removeItem(atPath: folder) }
+                harness.append(try await harnessRate(scenario: scenario, workload: workload, workers: workers,
+                                                     store: SQLiteStore(path: folder + "/harness.sqlite", isUserPath: false)))
+                plain.append(try PlainLoop(scenario: scenario, schedule: schedule, workers: workers)
+                    .run(store: SQLiteStore(path: folder + "/plain.sqlite", isUserPath: false)))
+            }
+            let h = median(harness), p = median(plain)
+            print(pad(String(workers), 9) + pad(String(Int(h)), 18) + pad(String(Int(p)), 21) + Formatting.decimal(h / p, places: 2))
+        }
+    }
+
+    static func harnessRate(scenario: Scenario, workload: Workload, workers: Int, store: SQLiteStore) async throws -> Double {
+        let configuration = RunConfiguration(
+            scenario: scenario.name, workers: workers, messages: workload.messages,
+            deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
+            seed: Seed(1), store: store.commandLineValue, scenariosDirectory: nil
+        )
+        let report = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "bench").report
+        guard report.status == .held else { throw BenchFailure(message: "harness run ended \(report.status): \(report.failureReason ?? "")") }
+        return Double(report.counts.deliveries) / (report.timing.processingMillis / 1_000)
+    }
+
+    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    static func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+}
