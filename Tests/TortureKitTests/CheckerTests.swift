@@ -44,7 +44,7 @@ import Testing
     }
 
     @Test func aClaimWhoseTransactionRolledBackDoesNotCount() throws {
-        let rollback = HistoryEvent(timeNanos: 3, worker: 2, message: 0, attempt: 2, kind: .ok, subject: HistoryEvent.Subject.rollback)
+        let rollback = HistoryEvent(timeNanos: 3, worker: 2, delivery: Delivery(message: 0, attempt: 2), kind: .ok, subject: HistoryEvent.Subject.rollback)
         let verdict = try verdict([
             .claim(.ok, worker: 1, message: 0, attempt: 1, at: 1),
             .claim(.ok, worker: 2, message: 0, attempt: 2, at: 2),
@@ -78,7 +78,7 @@ import Testing
     }
 
     func submit(worker: Int, message: Int, at time: UInt64) -> HistoryEvent {
-        HistoryEvent(timeNanos: time, worker: worker, message: message, attempt: 1, kind: .ok, subject: "submit", role: .submit)
+        HistoryEvent(timeNanos: time, worker: worker, delivery: Delivery(message: message, attempt: 1), kind: .ok, subject: "submit", role: .submit)
     }
 
     @Test func noDuplicateSubmissionsHoldsOnOneRowPerMessage() throws {

@@ -64,9 +64,9 @@ import Testing
         let few = try await run("race-claim", workers: 8, messages: 150, seed: 0x5EED).report
         let many = try await run("race-claim", workers: 64, messages: 150, seed: 0x5EED).report
         #expect(few.faults.planHash == many.faults.planHash)
-        struct Key: Hashable { var message: Int; var attempt: Int; var point: InjectionPoint; var fault: Fault }
-        let firedFew = Set(few.faults.fired.map { Key(message: $0.message, attempt: $0.attempt, point: $0.point, fault: $0.fault) })
-        let firedMany = Set(many.faults.fired.map { Key(message: $0.message, attempt: $0.attempt, point: $0.point, fault: $0.fault) })
+        struct Key: Hashable { var delivery: Delivery; var point: InjectionPoint; var fault: Fault }
+        let firedFew = Set(few.faults.fired.map { Key(delivery: $0.delivery, point: $0.point, fault: $0.fault) })
+        let firedMany = Set(many.faults.fired.map { Key(delivery: $0.delivery, point: $0.point, fault: $0.fault) })
         #expect(!firedFew.isEmpty)
         #expect(firedFew == firedMany)
         #expect(few.faults.fired.count == many.faults.fired.count)

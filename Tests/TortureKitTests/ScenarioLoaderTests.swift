@@ -47,7 +47,7 @@ import Testing
         let scenario = try ScenarioLoader.parse(Self.valid, file: "tiny.yaml")
         #expect(scenario.name == "tiny")
         #expect(scenario.workload == Workload(messages: 10, deliveriesPerMessage: 3, concurrentDeliveries: 2))
-        #expect(scenario.faults.delays[.afterRead] == DelayRule(probability: 0.5, minMillis: 1, maxMillis: 3))
+        #expect(scenario.faults[.delay, .afterRead] == FaultRule(probability: 0.5, minMillis: 1, maxMillis: 3))
         #expect(scenario.processing.steps.map(\.name) == ["claim"])
         #expect(scenario.processing.steps[0].onFailure == .skip)
         #expect(scenario.invariants.map(\.name) == ["exactly-one-claim", "sql:all-claimed"])

@@ -37,6 +37,6 @@ final class TemporaryDirectory {
 extension HistoryEvent {
     /// Terse construction for hand-made histories.
     static func claim(_ kind: Kind, worker: Int, message: Int, attempt: Int, at time: UInt64) -> HistoryEvent {
-        HistoryEvent(timeNanos: time, worker: worker, message: message, attempt: attempt, kind: kind, subject: "claim", role: .claim)
+        HistoryEvent(timeNanos: time, worker: worker, delivery: Delivery(message: message, attempt: attempt), kind: kind, subject: "claim", role: .claim)
     }
 }

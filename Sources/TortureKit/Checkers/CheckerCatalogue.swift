@@ -4,6 +4,12 @@ public enum CheckerCatalogue {
         switch invariant {
         case .exactlyOneClaim:
             ExactlyOneClaimChecker()
+        case .everyFailureInDLQ:
+            EveryFailureInDLQChecker()
+        case .noLoss:
+            NoLossChecker()
+        case .fencing:
+            FencingChecker()
         case .noDuplicateSubmissions(let table, let key):
             NoDuplicateSubmissionsChecker(table: table, key: key)
         case .sql(let name, let query):

@@ -8,28 +8,27 @@ public struct ExactlyOneClaimChecker: Checker {
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let events = input.history.events
         var rolledBack = Set<Delivery>()
-        for event in events where event.subject == HistoryEvent.Subject.rollback {
-            rolledBack.insert(Delivery(message: event.message, attempt: event.attempt))
+        for event in events where event.subject == HistoryEvent.Subject.rollback && event.kind == .ok {
+            rolledBack.insert(event.delivery)
         }
-        var claims: [Int: [HistoryEvent]] = [:]
+        var claims: [QueueLedger.MessageKey: [HistoryEvent]] = [:]
         for event in events where event.kind == .ok && event.role == .claim {
-            guard !rolledBack.contains(Delivery(message: event.message, attempt: event.attempt)) else { continue }
-            claims[event.message, default: []].append(event)
+            guard !rolledBack.contains(event.delivery) else { continue }
+            claims[QueueLedger.MessageKey(message: event.message, subscriber: event.subscriber), default: []].append(event)
         }
         var witnesses: [Witness] = []
-        for message in 0..<input.messages {
-            let won = claims[message] ?? []
+        for key in input.ledger.published.sorted() {
+            let won = claims[key] ?? []
             guard won.count != 1 else { continue }
-            let name = Names.message(message)
             let workers = won.map { Names.worker($0.worker) }
             let text = won.isEmpty
-                ? "message \(name) was never claimed"
-                : "message \(name) claimed by \(WorkerList.words(workers))"
-            witnesses.append(Witness(message: name, workers: workers, events: won.map(\.index), text: text))
+                ? "message \(input.describe(key)) was never claimed"
+                : "message \(input.describe(key)) claimed by \(WorkerList.words(workers))"
+            witnesses.append(Witness(message: Names.message(key.message), workers: workers, events: won.map(\.index), text: text))
         }
-        for message in claims.keys.sorted() where !(0..<input.messages).contains(message) {
-            witnesses.append(Witness(message: Names.message(message), workers: [], events: claims[message]!.map(\.index),
-                                     text: "message \(Names.message(message)) was claimed but never published"))
+        for key in claims.keys.sorted() where !input.ledger.published.contains(key) {
+            witnesses.append(Witness(message: Names.message(key.message), workers: [], events: claims[key]!.map(\.index),
+                                     text: "message \(input.describe(key)) was claimed but never published"))
         }
         return Verdict(invariant: invariant, witnesses: witnesses)
     }

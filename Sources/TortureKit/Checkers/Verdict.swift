@@ -33,18 +33,32 @@ public struct Witness: Sendable, Codable, Equatable {
     }
 }
 
-/// What every checker sees: the merged history, the workload's size, and the final store.
+/// What every checker sees: the merged history, the workload's size, the delivery policy, and
+/// the final store.
 public struct CheckInput {
     public var history: History
     public var messages: Int
+    public var policy: DeliveryPolicy
     public var dialect: Dialect
     public var store: any StoreConnection
+    /// The history summarised per queue entry and per message, computed once for all checkers.
+    public let ledger: QueueLedger
 
-    public init(history: History, messages: Int, dialect: Dialect, store: any StoreConnection) {
+    public init(
+        history: History, messages: Int, policy: DeliveryPolicy = .standard, dialect: Dialect, store: any StoreConnection,
+        ledger: QueueLedger? = nil
+    ) {
         self.history = history
         self.messages = messages
+        self.policy = policy
         self.dialect = dialect
         self.store = store
+        self.ledger = ledger ?? QueueLedger(history, messages: messages, subscribers: policy.subscribers)
+    }
+
+    /// "m-00417", or "m-00417 (subscriber s1)" when messages fan out.
+    func describe(_ key: QueueLedger.MessageKey) -> String {
+        policy.subscribers > 1 ? "\(Names.message(key.message)) (subscriber \(Names.subscriber(key.subscriber)))" : Names.message(key.message)
     }
 }
 

@@ -1,18 +1,42 @@
-/// One hand-over of a message to a processor. `attempt` counts the message's deliveries from 1.
-public struct Delivery: Sendable, Equatable, Hashable {
+/// One hand-over of a message to a processor. A message is published to each subscriber as
+/// `copy` 1…n (the at-least-once duplicates); each copy is a queue entry that may be received
+/// several times, `attempt` counting its receives from 1 (SQS's ApproximateReceiveCount).
+public struct Delivery: Sendable, Equatable, Hashable, Codable {
     public var message: Int
+    public var copy: Int
     public var attempt: Int
+    public var subscriber: Int
 
-    public init(message: Int, attempt: Int) {
+    public init(message: Int, copy: Int = 1, attempt: Int, subscriber: Int = 0) {
         self.message = message
+        self.copy = copy
         self.attempt = attempt
+        self.subscriber = subscriber
+    }
+
+    /// The copy a `duplicate` fault injects: a pure function of where it fired, so the same seed
+    /// names the same copies. Published copies are below `firstInjectedCopy`; injected copies
+    /// never spawn further duplicates, which bounds them.
+    public static func injectedCopy(of delivery: Delivery, at point: InjectionPoint) -> Int {
+        firstInjectedCopy * delivery.copy + 16 * min(delivery.attempt, 99) + Int(point.code)
+    }
+
+    public static let firstInjectedCopy = 10_000
+
+    public var isInjectedCopy: Bool { copy >= Self.firstInjectedCopy }
+
+    /// Unique within a run: `m-00417/2#3` is copy 2's third receive (subscriber `s1:` first when fanned out).
+    public var label: String {
+        let base = "\(Names.message(message))/\(copy)#\(attempt)"
+        return subscriber == 0 ? base : "\(Names.subscriber(subscriber)):\(base)"
     }
 }
 
-/// How messages and workers are named to people: in output, witnesses and bound parameters.
+/// How messages, workers and subscribers are named to people: in output, witnesses and bound parameters.
 public enum Names {
     public static func message(_ index: Int) -> String { "m-" + padded(index, to: 5) }
     public static func worker(_ index: Int) -> String { "w-" + padded(index, to: 2) }
+    public static func subscriber(_ index: Int) -> String { "s\(index)" }
 
     /// The index back from `m-00417`; nil for anything else.
     public static func messageIndex(_ name: String) -> Int? {

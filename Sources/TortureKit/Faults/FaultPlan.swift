@@ -1,51 +1,80 @@
-/// The faults of a run. Every decision is `f(seed, message, attempt, point)`, a hash and never a
-/// draw from a shared stream, so it cannot depend on which worker got there first, on the worker
-/// count, or on timing.
+/// The faults of a run. Every decision is `f(seed, kind, message, copy, attempt, subscriber,
+/// point)`, a hash and never a draw from a shared stream, so it cannot depend on which worker got
+/// there first, on the worker count, or on timing.
 public struct FaultPlan: Sendable {
     public let seed: Seed
     public let profile: FaultProfile
+    /// Per point, the kinds that have a rule there: most points have none, and checking that is
+    /// the hot path.
+    private let kindsByPoint: [[FaultKind]]
 
-    /// Salts keep the "does it fire" and "how long" decisions independent of each other.
-    private enum Salt: UInt64 {
-        case delayFires = 0xDE1A_0001
-        case delayLength = 0xDE1A_0002
-    }
+    /// Keeps "does it fire" and "how long" independent.
+    private static let lengthSalt: UInt64 = 0x1E_0001
 
     public init(seed: Seed, profile: FaultProfile) {
         self.seed = seed
         self.profile = profile
+        self.kindsByPoint = InjectionPoint.allCases.sorted().map { profile.kinds(at: $0) }
     }
 
-    /// `attempt` counts deliveries of `message` from 1.
-    public func fault(message: Int, attempt: Int, point: InjectionPoint) -> Fault? {
-        guard let rule = profile.delays[point], rule.probability > 0 else { return nil }
-        let fires = key(.delayFires, message: message, attempt: attempt, point: point)
-        guard Mix.unitInterval(fires) < rule.probability else { return nil }
-        let span = UInt64(rule.maxMillis - rule.minMillis + 1)
-        let length = key(.delayLength, message: message, attempt: attempt, point: point)
-        return .delay(millis: rule.minMillis + Int(length % span))
+    /// The faults that fire at `point` for `delivery`, in order: any of duplicate, delay and
+    /// stall, then at most one that ends the delivery (crash, timeout, error, store-error).
+    public func faults(for delivery: Delivery, at point: InjectionPoint) -> [Fault] {
+        let kinds = kindsByPoint[Int(point.code) - 1]
+        guard !kinds.isEmpty else { return [] }
+        var fired: [Fault] = []
+        for kind in kinds {
+            guard let fault = decide(kind, delivery: delivery, point: point) else { continue }
+            fired.append(fault)
+            if kind.endsDelivery { break }
+        }
+        return fired
     }
 
-    /// Hash of every decision the plan makes for a workload: two runs print the same value exactly
-    /// when they would inject the same faults at the same (message, attempt, point).
-    public func planHash(messages: Int, attemptsPerMessage: Int) -> UInt64 {
+    /// Hash of every decision the plan makes for the published copies and their possible
+    /// receives: two runs print the same value exactly when they would inject the same faults.
+    public func planHash(workload: Workload, policy: DeliveryPolicy) -> UInt64 {
         var hash = ContentHash()
         hash.add(seed.value)
-        for message in 0..<messages {
-            for attempt in 1...max(1, attemptsPerMessage) {
-                for point in InjectionPoint.allCases {
-                    guard let fault = fault(message: message, attempt: attempt, point: point) else { continue }
-                    hash.add(UInt64(message))
-                    hash.add(UInt64(attempt))
-                    hash.add(point.code)
-                    hash.add(fault.summary)
+        guard !profile.isEmpty else { return hash.value }
+        for message in 0..<workload.messages {
+            for copy in 1...workload.deliveriesPerMessage {
+                for attempt in 1...policy.maxReceiveCount {
+                    for subscriber in 0..<policy.subscribers {
+                        let delivery = Delivery(message: message, copy: copy, attempt: attempt, subscriber: subscriber)
+                        for point in InjectionPoint.allCases {
+                            for fault in faults(for: delivery, at: point) {
+                                hash.add(UInt64(message))
+                                hash.add(UInt64(copy) << 32 | UInt64(attempt) << 16 | UInt64(subscriber))
+                                hash.add(point.code)
+                                hash.add(fault.summary)
+                            }
+                        }
+                    }
                 }
             }
         }
         return hash.value
     }
 
-    private func key(_ salt: Salt, message: Int, attempt: Int, point: InjectionPoint) -> UInt64 {
-        Mix.combine(seed.value, salt.rawValue, UInt64(message), UInt64(attempt), point.code)
+    private func decide(_ kind: FaultKind, delivery: Delivery, point: InjectionPoint) -> Fault? {
+        guard let rule = profile[kind, point], rule.probability > 0 else { return nil }
+        guard Mix.unitInterval(key(kind.salt, delivery, point)) < rule.probability else { return nil }
+        let span = UInt64(rule.maxMillis - rule.minMillis + 1)
+        let millis = rule.minMillis + Int(key(kind.salt ^ Self.lengthSalt, delivery, point) % span)
+        switch kind {
+        case .duplicate: return .duplicate
+        case .delay: return .delay(millis: millis)
+        case .stall: return .stall(millis: millis)
+        case .crash: return .crash(restartMillis: millis)
+        case .timeout: return .timeout(millis: millis)
+        case .error: return .error
+        case .storeError: return .storeError(rule.storeError ?? .busy)
+        }
+    }
+
+    private func key(_ salt: UInt64, _ delivery: Delivery, _ point: InjectionPoint) -> UInt64 {
+        Mix.combine(seed.value, salt, UInt64(delivery.message), UInt64(delivery.copy), UInt64(delivery.attempt),
+                    UInt64(delivery.subscriber), point.code)
     }
 }

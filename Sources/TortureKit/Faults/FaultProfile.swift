@@ -1,25 +1,41 @@
 /// How likely each kind of fault is at each injection point: what a scenario file declares.
-public struct FaultProfile: Sendable, Equatable, Codable {
-    public var delays: [InjectionPoint: DelayRule]
+public struct FaultProfile: Sendable, Equatable {
+    public private(set) var rules: [FaultKind: [InjectionPoint: FaultRule]]
 
-    public init(delays: [InjectionPoint: DelayRule] = [:]) {
-        self.delays = delays
+    public init(rules: [FaultKind: [InjectionPoint: FaultRule]] = [:]) {
+        self.rules = rules
     }
 
     public static let none = FaultProfile()
+
+    public subscript(kind: FaultKind, point: InjectionPoint) -> FaultRule? {
+        get { rules[kind]?[point] }
+        set { rules[kind, default: [:]][point] = newValue }
+    }
+
+    /// Kinds with a rule at a point, in the fixed order they are decided.
+    func kinds(at point: InjectionPoint) -> [FaultKind] {
+        FaultKind.allCases.filter { rules[$0]?[point] != nil }
+    }
+
+    public var isEmpty: Bool { rules.values.allSatisfy(\.isEmpty) }
 }
 
-/// Pause the processor for a duration drawn uniformly from `minMillis...maxMillis`.
-public struct DelayRule: Sendable, Equatable, Codable {
+/// One kind at one point: fire with `probability`; a duration drawn uniformly from
+/// `minMillis...maxMillis` where the kind takes one.
+public struct FaultRule: Sendable, Equatable, Codable {
     public var probability: Double
     public var minMillis: Int
     public var maxMillis: Int
+    /// For `store-error` rules: which error.
+    public var storeError: InjectedStoreError?
 
-    public init(probability: Double, minMillis: Int, maxMillis: Int) {
+    public init(probability: Double, minMillis: Int = 0, maxMillis: Int = 0, storeError: InjectedStoreError? = nil) {
         precondition((0.0...1.0).contains(probability), "probability outside [0, 1]")
-        precondition(minMillis >= 0 && minMillis <= maxMillis, "delay range is empty")
+        precondition(minMillis >= 0 && minMillis <= maxMillis, "duration range is empty")
         self.probability = probability
         self.minMillis = minMillis
         self.maxMillis = maxMillis
+        self.storeError = storeError
     }
 }

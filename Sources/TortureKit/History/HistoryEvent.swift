@@ -1,5 +1,6 @@
 /// One entry of the append-only log of what happened, in Jepsen's vocabulary: `invoke` starts an
-/// operation, `ok` says it happened, `fail` says it definitely did not, `info` says we can't know.
+/// operation, `ok` says it happened, `fail` says it definitely did not, `info` says we can't know
+/// (or, for faults and crashes, that something happened to the processor).
 public struct HistoryEvent: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable {
         case invoke, ok, fail, info
@@ -10,7 +11,10 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
     public var timeNanos: UInt64
     public var worker: Int
     public var message: Int
+    public var copy: Int
+    /// The receive number of this copy, from 1.
     public var attempt: Int
+    public var subscriber: Int
     public var kind: Kind
     /// What the event is about: a step's name, or one of `Subject`'s reserved names.
     public var subject: String
@@ -19,22 +23,32 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
     /// What a step's statement returned, for step events.
     public var rowsReturned: Int?
     public var rowsAffected: Int?
+    /// The broker's lease token, on a delivery's invoke.
+    public var lease: Int?
 
     public init(
-        index: Int = 0, timeNanos: UInt64, worker: Int, message: Int, attempt: Int, kind: Kind,
-        subject: String, role: StepRole? = nil, detail: String? = nil, rowsReturned: Int? = nil, rowsAffected: Int? = nil
+        index: Int = 0, timeNanos: UInt64, worker: Int, delivery: Delivery, kind: Kind,
+        subject: String, role: StepRole? = nil, detail: String? = nil, rowsReturned: Int? = nil, rowsAffected: Int? = nil,
+        lease: Int? = nil
     ) {
         self.index = index
         self.timeNanos = timeNanos
         self.worker = worker
-        self.message = message
-        self.attempt = attempt
+        self.message = delivery.message
+        self.copy = delivery.copy
+        self.attempt = delivery.attempt
+        self.subscriber = delivery.subscriber
         self.kind = kind
         self.subject = subject
         self.role = role
         self.detail = detail
         self.rowsReturned = rowsReturned
         self.rowsAffected = rowsAffected
+        self.lease = lease
+    }
+
+    public var delivery: Delivery {
+        Delivery(message: message, copy: copy, attempt: attempt, subscriber: subscriber)
     }
 
     /// Reserved subjects; step names may not use them (the scenario loader refuses it).
@@ -43,7 +57,11 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         public static let commit = "commit"
         public static let rollback = "rollback"
         public static let fault = "fault"
-        public static let all: Set<String> = [delivery, commit, rollback, fault]
+        public static let crash = "crash"
+        public static let timeout = "timeout"
+        public static let published = "published"
+        public static let deadLetter = "dead-letter"
+        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter]
     }
 }
 

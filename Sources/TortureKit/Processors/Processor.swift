@@ -1,4 +1,4 @@
-/// One worker: takes deliveries from the broker and runs the protocol's steps against its own
+/// One worker: receives deliveries from the broker and runs the protocol's steps against its own
 /// connection. An actor on a thread of its own, so its blocking store calls run beside the other
 /// processors' instead of queueing behind them on the cooperative pool.
 actor Processor {
@@ -6,6 +6,7 @@ actor Processor {
     private let context: ProcessorContext
     private let executor: ThreadExecutor
 
+    private var connection: (any StoreConnection)?
     private var log: [HistoryEvent] = []
     private var latency: LatencyRecorder
     private var fired: [FiredFault] = []
@@ -20,8 +21,6 @@ actor Processor {
         self.latency = LatencyRecorder(stepCount: context.steps.count)
     }
 
-    private var connection: (any StoreConnection)?
-
     /// Opens the processor's connection before any delivery is handed out, so a run's processing
     /// time is processing, and a store that refuses connections stops the run before it starts.
     func connect() {
@@ -33,17 +32,30 @@ actor Processor {
     }
 
     func run() async -> ProcessorResult {
-        guard let connection else { return result() }
         defer {
-            connection.close()
-            self.connection = nil
+            connection?.close()
+            connection = nil
         }
-        while !context.abort.isSet, let delivery = context.broker.next(nowNanos: context.clock.nowNanos()) {
-            do {
-                let failed = try await handle(delivery, on: connection)
-                context.progress.deliveryFinished(failed: failed)
-            } catch {
-                context.abort.set("\(Names.worker(worker)) lost the store: \(error.message)")
+        while connection != nil, !context.abort.isSet {
+            let now = context.clock.nowNanos()
+            switch context.broker.receive(nowNanos: now) {
+            case .drained:
+                return result()
+            case .wait(let untilNanos):
+                try? await context.clock.sleep(nanos: min(untilNanos &- now, ProcessorContext.idlePollNanos))
+            case .deadLettered(let delivery):
+                do {
+                    try deadLetter(delivery)
+                } catch {
+                    context.abort.set("\(Names.worker(worker)) lost the store: \(error.message)")
+                }
+            case .delivery(let lease):
+                do {
+                    let failed = try await handle(lease)
+                    context.progress.deliveryFinished(failed: failed)
+                } catch {
+                    context.abort.set("\(Names.worker(worker)) lost the store: \(error.message)")
+                }
             }
         }
         return result()
@@ -53,101 +65,140 @@ actor Processor {
         ProcessorResult(log: log, latency: latency, fired: fired, counts: counts)
     }
 
+    /// How a delivery ended, before the broker hears of it.
+    private enum Ending {
+        case acknowledge(StepAction)
+        case failed(String)
+        /// The processor died or gave up without telling the broker: the lease runs out.
+        case abandoned
+    }
+
     /// The one place that decides what happens to a delivery: steps in order, each step's result
-    /// picking the next action, then commit or roll back, then acknowledge. Returns whether the
-    /// delivery failed; throws only when the store is gone.
-    private func handle(_ delivery: Delivery, on connection: any StoreConnection) async throws(StoreError) -> Bool {
+    /// or an injected fault picking what comes next, then commit or roll back, then acknowledge
+    /// or nack. Returns whether the delivery failed; throws only when the store is gone.
+    private func handle(_ lease: Broker.Lease) async throws(StoreError) -> Bool {
+        let delivery = lease.delivery
         counts.deliveries += 1
-        record(.invoke, delivery, subject: HistoryEvent.Subject.delivery)
+        record(.invoke, delivery, subject: HistoryEvent.Subject.delivery, lease: lease.token)
         let parameters = StatementParameters(
-            message: Names.message(delivery.message), worker: Names.worker(worker), attempt: delivery.attempt, seed: context.seed
+            message: Names.message(delivery.message), worker: Names.worker(worker), attempt: delivery.attempt,
+            copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token, seed: context.seed
         )
+        var ending = try await runSteps(delivery, parameters)
+        if case .acknowledge = ending {
+            if let interruption = await inject(.beforeAck, delivery) {
+                ending = try await interrupt(delivery, with: interruption)
+            }
+        }
+        return try settle(lease, ending)
+    }
+
+    /// Begin, steps, commit; the transaction is settled (committed or rolled back) when it returns.
+    private func runSteps(_ delivery: Delivery, _ parameters: StatementParameters) async throws(StoreError) -> Ending {
         if let isolation = context.transaction {
             do {
-                try connection.begin(isolation)
+                try connection!.begin(isolation)
             } catch {
-                return try finish(delivery, action: .fail, reason: "begin: \(error)", storeError: error)
+                return try storeFailure(delivery, subject: "begin", error)
             }
         }
-
         var action = StepAction.next
-        var reason: String?
-        var storeError: StoreError?
+        var failure = ""
         for (index, step) in context.steps.enumerated() where action == .next {
-            if step.role == .claim || step.role == .submit { await inject(.beforeClaim, delivery) }
+            if step.role == .claim || step.role == .submit, let interruption = await inject(.beforeClaim, delivery) {
+                return try await interrupt(delivery, with: interruption)
+            }
             record(.invoke, delivery, subject: step.name, role: step.role)
             let startNanos = context.clock.nowNanos()
+            let result: StatementResult
             do {
-                let result = try connection.execute(step.statement, parameters)
-                latency.recordStep(index, nanos: context.clock.nowNanos() &- startNanos)
-                let held = step.success.holds(for: result)
-                record(held ? .ok : .fail, delivery, subject: step.name, role: step.role,
-                       rowsReturned: result.rows.count, rowsAffected: result.rowsAffected)
-                action = held ? step.onSuccess : step.onFailure
-                if action == .fail { reason = "\(step.name): \(step.success.rawValue) did not hold" }
+                result = try connection!.execute(step.statement, parameters)
             } catch {
                 latency.recordStep(index, nanos: context.clock.nowNanos() &- startNanos)
-                // A statement the store refused did not happen; a lost connection might have.
-                record(error.isUnavailable ? .info : .fail, delivery, subject: step.name, role: step.role, detail: error.description)
-                action = .fail
-                reason = "\(step.name): \(error)"
-                storeError = error
-                break
+                return try storeFailure(delivery, subject: step.name, role: step.role, error)
             }
-            switch step.role {
-            case .read: await inject(.afterRead, delivery)
-            case .claim, .submit: await inject(.afterClaim, delivery)
-            case .write: break
+            latency.recordStep(index, nanos: context.clock.nowNanos() &- startNanos)
+            let held = step.success.holds(for: result)
+            record(held ? .ok : .fail, delivery, subject: step.name, role: step.role,
+                   rowsReturned: result.rows.count, rowsAffected: result.rowsAffected)
+            action = held ? step.onSuccess : step.onFailure
+            if action == .fail { failure = "\(step.name): `\(step.success.rawValue)` \(held ? "held" : "did not hold") and the step says fail" }
+            let point: InjectionPoint? = switch step.role {
+            case .read: .afterRead
+            case .claim, .submit: .afterClaim
+            case .write: nil
+            }
+            if let point, let interruption = await inject(point, delivery) {
+                return try await interrupt(delivery, with: interruption)
             }
         }
-        if action == .next { action = .done }
-
+        if action == .fail {
+            try rollbackIfOpen(delivery)
+            return .failed(failure)
+        }
+        if let interruption = await inject(.beforeCommit, delivery) {
+            return try await interrupt(delivery, with: interruption)
+        }
         if context.transaction != nil {
-            if action == .fail || storeError != nil {
-                try rollback(delivery, on: connection)
-            } else {
-                await inject(.beforeCommit, delivery)
-                record(.invoke, delivery, subject: HistoryEvent.Subject.commit)
-                do {
-                    try connection.commit()
-                    record(.ok, delivery, subject: HistoryEvent.Subject.commit)
-                    await inject(.afterCommit, delivery)
-                } catch {
-                    record(error.isUnavailable ? .info : .fail, delivery, subject: HistoryEvent.Subject.commit, detail: error.description)
-                    try rollback(delivery, on: connection)
-                    action = .fail
-                    reason = "commit: \(error)"
-                    storeError = error
-                }
+            record(.invoke, delivery, subject: HistoryEvent.Subject.commit)
+            do {
+                try connection!.commit()
+            } catch {
+                return try storeFailure(delivery, subject: HistoryEvent.Subject.commit, error)
             }
+            record(.ok, delivery, subject: HistoryEvent.Subject.commit)
         }
-        return try finish(delivery, action: action, reason: reason, storeError: storeError)
+        if let interruption = await inject(.afterCommit, delivery) {
+            return try await interrupt(delivery, with: interruption)
+        }
+        return .acknowledge(action == .next ? .done : action)
     }
 
-    private func finish(_ delivery: Delivery, action: StepAction, reason: String?, storeError: StoreError?) throws(StoreError) -> Bool {
-        if let storeError {
-            counts.storeErrors[storeError.kind, default: 0] += 1
-            if storeError.isUnavailable { throw storeError }
-        }
-        switch action {
-        case .done:
-            counts.done += 1
-            let firstNanos = context.broker.firstDeliveredNanos(message: delivery.message)
-            latency.recordEndToEnd(nanos: context.clock.nowNanos() &- firstNanos)
-            record(.ok, delivery, subject: HistoryEvent.Subject.delivery, detail: "done")
-        case .skip:
-            counts.skipped += 1
-            record(.ok, delivery, subject: HistoryEvent.Subject.delivery, detail: "skip")
-        case .fail, .next:
+    /// Tells the broker and the history how the delivery ended.
+    private func settle(_ lease: Broker.Lease, _ ending: Ending) throws(StoreError) -> Bool {
+        let delivery = lease.delivery
+        switch ending {
+        case .acknowledge(let action):
+            guard context.broker.acknowledge(lease) else {
+                counts.staleAcks += 1
+                record(.info, delivery, subject: HistoryEvent.Subject.delivery, detail: "ack refused: the lease ran out and the message was received again")
+                return false
+            }
+            if action == .done {
+                counts.done += 1
+                let firstNanos = context.broker.firstDeliveredNanos(message: delivery.message, subscriber: delivery.subscriber)
+                latency.recordEndToEnd(nanos: context.clock.nowNanos() &- firstNanos)
+            } else {
+                counts.skipped += 1
+            }
+            record(.ok, delivery, subject: HistoryEvent.Subject.delivery, detail: action == .done ? "done" : "skip")
+            return false
+        case .failed(let reason):
             counts.failed += 1
+            context.broker.release(lease, nowNanos: context.clock.nowNanos())
             record(.fail, delivery, subject: HistoryEvent.Subject.delivery, detail: reason)
+            return true
+        case .abandoned:
+            return true
         }
-        return action == .fail
     }
 
-    private func rollback(_ delivery: Delivery, on connection: any StoreConnection) throws(StoreError) {
+    /// A refused statement did not happen: roll back and fail the delivery. A store that is gone
+    /// ends the run.
+    private func storeFailure(
+        _ delivery: Delivery, subject: String, role: StepRole? = nil, _ error: StoreError
+    ) throws(StoreError) -> Ending {
+        counts.storeErrors[error.kind, default: 0] += 1
+        record(error.isUnavailable ? .info : .fail, delivery, subject: subject, role: role, detail: error.description)
+        if error.isUnavailable { throw error }
+        try rollbackIfOpen(delivery)
+        return .failed("\(subject): \(error)")
+    }
+
+    private func rollbackIfOpen(_ delivery: Delivery) throws(StoreError) {
+        guard context.transaction != nil else { return }
         do {
-            try connection.rollback()
+            try connection!.rollback()
             record(.ok, delivery, subject: HistoryEvent.Subject.rollback)
         } catch {
             record(.info, delivery, subject: HistoryEvent.Subject.rollback, detail: error.description)
@@ -155,24 +206,97 @@ actor Processor {
         }
     }
 
-    private func inject(_ point: InjectionPoint, _ delivery: Delivery) async {
-        guard let fault = context.plan.fault(message: delivery.message, attempt: delivery.attempt, point: point) else { return }
-        fired.append(FiredFault(message: delivery.message, attempt: delivery.attempt, point: point, fault: fault, worker: worker))
-        record(.info, delivery, subject: HistoryEvent.Subject.fault, detail: "\(point.rawValue): \(fault.summary)")
+    /// Fires the plan's faults at a point. Duplicates, delays and stalls happen here; a fault that
+    /// ends the delivery is returned for `interrupt` to carry out.
+    private func inject(_ point: InjectionPoint, _ delivery: Delivery) async -> Fault? {
+        let faults = context.plan.faults(for: delivery, at: point)
+        guard !faults.isEmpty else { return nil }
+        for fault in faults {
+            fired.append(FiredFault(delivery: delivery, point: point, fault: fault, worker: worker))
+            record(.info, delivery, subject: HistoryEvent.Subject.fault, detail: "\(point.rawValue): \(fault.summary)")
+            switch fault {
+            case .duplicate:
+                if let copy = context.broker.publishDuplicate(of: delivery, at: point) {
+                    record(.info, copy, subject: HistoryEvent.Subject.published, detail: "duplicate of \(delivery.label)")
+                }
+            case .delay(let millis), .stall(let millis):
+                // Cancellation only ends a pause early; the processor still carries on.
+                try? await context.clock.sleep(nanos: UInt64(millis) * 1_000_000)
+            case .crash, .timeout, .error, .storeError:
+                return fault
+            }
+        }
+        return nil
+    }
+
+    /// Carries out a fault that ends the delivery.
+    private func interrupt(_ delivery: Delivery, with fault: Fault) async throws(StoreError) -> Ending {
         switch fault {
-        case .delay(let millis):
-            // Cancellation only ends a delay early; the step that follows still runs.
+        case .crash(let restartMillis):
+            // The process dies: the server rolls back what the connection had open, nobody acks.
+            counts.crashed += 1
+            record(.info, delivery, subject: HistoryEvent.Subject.crash, detail: "restart after \(restartMillis) ms")
+            if context.transaction != nil { record(.ok, delivery, subject: HistoryEvent.Subject.rollback, detail: "connection closed by crash") }
+            connection?.close()
+            connection = nil
+            try? await context.clock.sleep(nanos: UInt64(restartMillis) * 1_000_000)
+            try reconnect()
+            return .abandoned
+        case .timeout(let millis):
+            counts.timedOut += 1
             try? await context.clock.sleep(nanos: UInt64(millis) * 1_000_000)
+            record(.info, delivery, subject: HistoryEvent.Subject.timeout, detail: "gave up after \(millis) ms")
+            try rollbackIfOpen(delivery)
+            return .failed("timeout after \(millis) ms")
+        case .error:
+            try rollbackIfOpen(delivery)
+            return .failed("injected error")
+        case .storeError(.busy):
+            counts.storeErrors[StoreError.busy("").kind, default: 0] += 1
+            try rollbackIfOpen(delivery)
+            return .failed("injected store error: busy")
+        case .storeError(.connectionReset):
+            counts.storeErrors["connection-reset", default: 0] += 1
+            if context.transaction != nil { record(.ok, delivery, subject: HistoryEvent.Subject.rollback, detail: "connection reset") }
+            connection?.close()
+            connection = nil
+            try reconnect()
+            return .failed("injected store error: connection reset")
+        case .duplicate, .delay, .stall:
+            preconditionFailure("\(fault.kind) does not end a delivery")
+        }
+    }
+
+    private func reconnect() throws(StoreError) {
+        connection = try context.store.connect()
+    }
+
+    /// The broker moved a message past its receives to the DLQ: record it, and write it to the
+    /// store's DLQ table when the scenario keeps one.
+    private func deadLetter(_ delivery: Delivery) throws(StoreError) {
+        counts.deadLettered += 1
+        record(.ok, delivery, subject: HistoryEvent.Subject.deadLetter, detail: "after \(delivery.attempt) receives")
+        guard let statement = context.deadLetter else { return }
+        let parameters = StatementParameters(
+            message: Names.message(delivery.message), worker: Names.worker(worker), attempt: delivery.attempt,
+            copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), seed: context.seed
+        )
+        do {
+            _ = try connection!.execute(statement, parameters)
+        } catch {
+            counts.storeErrors[error.kind, default: 0] += 1
+            record(.fail, delivery, subject: HistoryEvent.Subject.deadLetter, detail: error.description)
+            if error.isUnavailable { throw error }
         }
     }
 
     private func record(
         _ kind: HistoryEvent.Kind, _ delivery: Delivery, subject: String, role: StepRole? = nil, detail: String? = nil,
-        rowsReturned: Int? = nil, rowsAffected: Int? = nil
+        rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil
     ) {
         log.append(HistoryEvent(
-            timeNanos: context.clock.nowNanos(), worker: worker, message: delivery.message, attempt: delivery.attempt,
-            kind: kind, subject: subject, role: role, detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected
+            timeNanos: context.clock.nowNanos(), worker: worker, delivery: delivery, kind: kind, subject: subject, role: role,
+            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease
         ))
     }
 }

@@ -11,6 +11,7 @@ struct ProcessorContext: Sendable {
 
     var steps: [Step]
     var transaction: IsolationLevel?
+    var deadLetter: SQLTemplate?
     var seed: Seed
     var plan: FaultPlan
     var broker: Broker
@@ -18,6 +19,10 @@ struct ProcessorContext: Sendable {
     var store: any Store
     var progress: RunProgress
     var abort: RunAbort
+
+    /// While nothing is visible a processor looks again this often: an ack or nack elsewhere can
+    /// make an entry visible before the earliest timer.
+    static let idlePollNanos: UInt64 = 1_000_000
 }
 
 /// What a processor hands back when the broker runs dry.
@@ -33,6 +38,11 @@ public struct DeliveryCounts: Sendable, Codable, Equatable {
     public var done = 0
     public var skipped = 0
     public var failed = 0
+    public var crashed = 0
+    public var timedOut = 0
+    public var deadLettered = 0
+    /// Acks refused because the lease had run out and the message was received again: zombies.
+    public var staleAcks = 0
     /// Store errors by kind (busy, serialization-failure, unique-violation, …).
     public var storeErrors: [String: Int] = [:]
 
@@ -43,6 +53,10 @@ public struct DeliveryCounts: Sendable, Codable, Equatable {
         done += other.done
         skipped += other.skipped
         failed += other.failed
+        crashed += other.crashed
+        timedOut += other.timedOut
+        deadLettered += other.deadLettered
+        staleAcks += other.staleAcks
         storeErrors.merge(other.storeErrors, uniquingKeysWith: +)
     }
 }

@@ -66,6 +66,9 @@ public struct RunReport: Sendable, Codable {
     public var verdicts: [Verdict]
     public var latency: Latency
     public var counts: DeliveryCounts
+    /// Jepsen's queue counts; nil when the run ended before processing.
+    public var queue: QueueCounts?
+    public var delivery: DeliveryPolicy
     public var historyEvents: Int
     public var faults: Faults
     public var timing: Timing

@@ -31,7 +31,7 @@ public struct RunEngine: Sendable {
     public func run(startedAt: String) async -> Outcome {
         let startNanos = clock.nowNanos()
         let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
-        let planHash = plan.planHash(messages: configuration.messages, attemptsPerMessage: configuration.deliveriesPerMessage)
+        let planHash = plan.planHash(workload: configuration.workload, policy: scenario.delivery)
         var partial = PartialRun(planHash: planHash, stepNames: scenario.processing.steps.map(\.name))
 
         guard scenario.dialects.contains(store.dialect) else {
@@ -46,7 +46,7 @@ public struct RunEngine: Sendable {
         }
 
         let schedule = DeliverySchedule.make(seed: configuration.seed, workload: configuration.workload)
-        let broker = Broker(schedule: schedule, messages: configuration.messages)
+        let broker = Broker(schedule: schedule, messages: configuration.messages, policy: scenario.delivery)
         progress.start(total: schedule.count)
         let abort = RunAbort()
         let context = ProcessorContext(
@@ -56,7 +56,7 @@ public struct RunEngine: Sendable {
                     success: step.success, onSuccess: step.onSuccess, onFailure: step.onFailure
                 )
             },
-            transaction: scenario.processing.transaction, seed: configuration.seed, plan: plan, broker: broker,
+            transaction: scenario.processing.transaction, deadLetter: scenario.processing.deadLetter[store.dialect], seed: configuration.seed, plan: plan, broker: broker,
             clock: clock, store: store, progress: progress, abort: abort
         )
 
@@ -64,13 +64,15 @@ public struct RunEngine: Sendable {
         partial.processingNanos = processingNanos
         for result in results { partial.absorb(result) }
         partial.history = History(merging: results.map(\.log))
+        let ledger = QueueLedger(partial.history, messages: configuration.messages, subscribers: scenario.delivery.subscribers)
+        partial.queue = QueueCounts(ledger)
 
         if let reason = abort.message {
             partial.fail(.storeFailed, reason)
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
         do {
-            partial.verdicts = try check(partial.history)
+            partial.verdicts = try check(partial.history, ledger: ledger)
             partial.status = partial.verdicts.allSatisfy(\.held) ? .held : .violated
         } catch {
             partial.fail(.storeFailed, "checking the final store: \(error)")
@@ -101,10 +103,11 @@ public struct RunEngine: Sendable {
         return (results, clock.nowNanos() &- startNanos)
     }
 
-    private func check(_ history: History) throws(StoreError) -> [Verdict] {
+    private func check(_ history: History, ledger: QueueLedger) throws(StoreError) -> [Verdict] {
         let connection = try store.connect()
         defer { connection.close() }
-        let input = CheckInput(history: history, messages: configuration.messages, dialect: store.dialect, store: connection)
+        let input = CheckInput(history: history, messages: configuration.messages, policy: scenario.delivery, dialect: store.dialect,
+                               store: connection, ledger: ledger)
         var verdicts: [Verdict] = []
         for invariant in scenario.invariants {
             verdicts.append(try CheckerCatalogue.checker(for: invariant, dialect: store.dialect).check(input))
@@ -116,7 +119,7 @@ public struct RunEngine: Sendable {
         let durationNanos = clock.nowNanos() &- startNanos
         let processingSeconds = Double(partial.processingNanos) / 1e9
         var byKindAndPoint: [String: Int] = [:]
-        for fault in partial.fired { byKindAndPoint["\(fault.fault.kind)@\(fault.point.rawValue)", default: 0] += 1 }
+        for fault in partial.fired { byKindAndPoint["\(fault.fault.kind.rawValue)@\(fault.point.rawValue)", default: 0] += 1 }
         let report = RunReport(
             toolVersion: ToolVersion.current,
             scenario: .init(name: scenario.name, file: scenario.source.path, contentHash: scenario.source.contentHash.fixedHex,
@@ -131,6 +134,8 @@ public struct RunEngine: Sendable {
                 steps: zip(partial.stepNames, partial.latency.steps).map { .init(step: $0, summary: LatencySummary($1)) }
             ),
             counts: partial.counts,
+            queue: partial.queue,
+            delivery: scenario.delivery,
             historyEvents: partial.history.events.count,
             faults: .init(planHash: partial.planHash.fixedHex, firedTotal: partial.fired.count, firedByKindAndPoint: byKindAndPoint,
                           fired: Array(partial.fired.prefix(RunReport.Faults.firedLimit))),
@@ -153,6 +158,7 @@ private struct PartialRun {
     var latency: LatencyRecorder
     var counts = DeliveryCounts()
     var fired: [FiredFault] = []
+    var queue: QueueCounts?
     var history = History(events: [])
     var processingNanos: UInt64 = 0
 

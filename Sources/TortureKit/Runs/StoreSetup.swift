@@ -34,6 +34,9 @@ struct StoreSetup {
         for step in scenario.processing.steps {
             try attempt("step `\(step.name)`") { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
         }
+        if let deadLetter = scenario.processing.deadLetter[dialect] {
+            try attempt("protocol.dead-letter") { () throws(StoreError) in try connection.prepare(deadLetter) }
+        }
         for case .sql(let name, let query) in scenario.invariants {
             try attempt("invariant sql:\(name)") { () throws(StoreError) in try connection.prepare(query[dialect]!) }
         }

@@ -6,6 +6,7 @@ public struct Scenario: Sendable {
     public var seedSystem: String?
     public var workload: Workload
     public var faults: FaultProfile
+    public var delivery: DeliveryPolicy
     public var processing: ProcessingProtocol
     public var invariants: [InvariantSpec]
     public var source: ScenarioSource
@@ -41,6 +42,9 @@ public struct ProcessingProtocol: Sendable {
     /// Wrap the steps in one transaction at this level; nil runs each step in autocommit.
     public var transaction: IsolationLevel?
     public var steps: [ProtocolStep]
+    /// Run by the processor that finds a message past its receives, when the DLQ is a table in
+    /// the store (seed 004's `webhook_dlq`); without it the DLQ is the broker's.
+    public var deadLetter: [Dialect: SQLTemplate]
 
     public var dialects: Set<Dialect> { Set(schema.keys) }
 }
@@ -94,12 +98,21 @@ public enum StepAction: String, Sendable, Codable, CaseIterable {
 
 public enum InvariantSpec: Sendable, Equatable {
     case exactlyOneClaim
+    case everyFailureInDLQ
+    case noLoss
+    case fencing
     case noDuplicateSubmissions(table: String, key: String)
     case sql(name: String, query: [Dialect: SQLTemplate])
+
+    /// The invariants named by a bare word in a scenario file.
+    public static let plain: [InvariantSpec] = [.exactlyOneClaim, .everyFailureInDLQ, .noLoss, .fencing]
 
     public var name: String {
         switch self {
         case .exactlyOneClaim: "exactly-one-claim"
+        case .everyFailureInDLQ: "every-failure-in-dlq"
+        case .noLoss: "no-loss"
+        case .fencing: "fencing"
         case .noDuplicateSubmissions: "no-duplicate-submissions"
         case .sql(let name, _): "sql:\(name)"
         }

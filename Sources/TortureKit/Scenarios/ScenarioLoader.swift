@@ -27,7 +27,7 @@ public enum ScenarioLoader {
             throw syntaxError(error, file: file)
         }
         let top = try YAMLReader(node: root, path: "", file: file)
-            .mapping(allowed: ["name", "description", "seed-system", "workload", "faults", "protocol", "invariants"])
+            .mapping(allowed: ["name", "description", "seed-system", "workload", "delivery", "faults", "protocol", "invariants"])
 
         let nameReader = try top.required("name")
         let name = try nameReader.string()
@@ -38,13 +38,14 @@ public enum ScenarioLoader {
         let seedSystem = try top.optional("seed-system")?.string()
         let workload = try readWorkload(try top.required("workload"))
         let faults = try top.optional("faults").map { reader throws(ScenarioError) in try readFaults(reader) } ?? .none
+        let delivery = try top.optional("delivery").map { reader throws(ScenarioError) in try readDelivery(reader) } ?? .standard
         let processing = try readProtocol(try top.required("protocol"))
         let invariants = try readInvariants(try top.required("invariants"), processing: processing)
 
         var hash = ContentHash()
         hash.add(bytes: text.utf8)
         return Scenario(
-            name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults,
+            name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             processing: processing, invariants: invariants,
             source: ScenarioSource(path: file, contentHash: hash.value)
         )
@@ -64,26 +65,52 @@ public enum ScenarioLoader {
     }
 
     private static func readFaults(_ reader: YAMLReader) throws(ScenarioError) -> FaultProfile {
-        let map = try reader.mapping(allowed: ["delay"])
+        let map = try reader.mapping(allowed: FaultKind.allCases.map(\.rawValue))
         var profile = FaultProfile()
-        if let delays = map.optional("delay") {
-            let points = try delays.mapping(allowed: InjectionPoint.allCases.map(\.rawValue))
-            for (key, _, value) in points.values {
-                let point = InjectionPoint(rawValue: key)!  // the mapping only admits these names
-                let rule = try value.mapping(allowed: ["probability", "min-millis", "max-millis"])
-                let probability = try rule.required("probability").double(in: 0...1)
-                let low = try rule.required("min-millis").int(in: 0...600_000)
-                let highReader = try rule.required("max-millis")
-                let high = try highReader.int(in: 0...600_000)
-                guard low <= high else { throw highReader.error("`max-millis` (\(high)) is below `min-millis` (\(low))") }
-                profile.delays[point] = DelayRule(probability: probability, minMillis: low, maxMillis: high)
+        for (kindName, _, kindReader) in map.values {
+            let kind = FaultKind(rawValue: kindName)!  // the mapping only admits these names
+            let points = try kindReader.mapping(allowed: InjectionPoint.allCases.map(\.rawValue))
+            for (pointName, _, value) in points.values {
+                let point = InjectionPoint(rawValue: pointName)!  // the mapping only admits these names
+                profile[kind, point] = try readRule(value, kind: kind)
             }
         }
         return profile
     }
 
+    private static func readRule(_ reader: YAMLReader, kind: FaultKind) throws(ScenarioError) -> FaultRule {
+        var allowed = ["probability"]
+        if kind.takesDuration { allowed += ["min-millis", "max-millis"] }
+        if kind == .storeError { allowed.append("error") }
+        let rule = try reader.mapping(allowed: allowed)
+        let probability = try rule.required("probability").double(in: 0...1)
+        var low = 0, high = 0
+        if kind.takesDuration {
+            low = try rule.required("min-millis").int(in: 0...3_600_000)
+            let highReader = try rule.required("max-millis")
+            high = try highReader.int(in: 0...3_600_000)
+            guard low <= high else { throw highReader.error("`max-millis` (\(high)) is below `min-millis` (\(low))") }
+        }
+        let storeError = kind == .storeError ? try rule.required("error").choice(InjectedStoreError.self) : nil
+        return FaultRule(probability: probability, minMillis: low, maxMillis: high, storeError: storeError)
+    }
+
+    /// A preset's defaults, with any of its knobs overridden.
+    private static func readDelivery(_ reader: YAMLReader) throws(ScenarioError) -> DeliveryPolicy {
+        let map = try reader.mapping(allowed: [
+            "preset", "visibility-timeout-millis", "max-receive-count", "retry-delay-millis", "subscribers",
+        ])
+        let preset = try map.required("preset").choice(DeliveryPolicy.Preset.self)
+        var policy = DeliveryPolicy.defaults(for: preset)
+        if let value = map.optional("visibility-timeout-millis") { policy.visibilityTimeoutMillis = try value.int(in: 1...86_400_000) }
+        if let value = map.optional("max-receive-count") { policy.maxReceiveCount = try value.int(in: 1...1_000) }
+        if let value = map.optional("retry-delay-millis") { policy.retryDelayMillis = try value.int(in: 0...86_400_000) }
+        if let value = map.optional("subscribers") { policy.subscribers = try value.int(in: 1...64) }
+        return policy
+    }
+
     private static func readProtocol(_ reader: YAMLReader) throws(ScenarioError) -> ProcessingProtocol {
-        let map = try reader.mapping(allowed: ["schema", "publish", "transaction", "steps"])
+        let map = try reader.mapping(allowed: ["schema", "publish", "transaction", "steps", "dead-letter"])
         let schemaReader = try map.required("schema")
         let schema = try readDialectText(schemaReader)
         let dialects = Set(schema.keys)
@@ -91,6 +118,9 @@ public enum ScenarioLoader {
             try readTemplates(reader, dialects: dialects, allowed: [.message])
         } ?? [:]
         let transaction = try map.optional("transaction")?.choice(IsolationLevel.self)
+        let deadLetter = try map.optional("dead-letter").map { reader throws(ScenarioError) in
+            try readTemplates(reader, dialects: dialects, allowed: [.message, .worker, .attempt, .copy, .subscriber, .seed])
+        } ?? [:]
         let stepReaders = try map.required("steps").sequence()
         guard !stepReaders.isEmpty else { throw reader.error("`protocol.steps` is empty; expected at least one step") }
         var steps: [ProtocolStep] = []
@@ -101,7 +131,7 @@ public enum ScenarioLoader {
             }
             steps.append(step)
         }
-        return ProcessingProtocol(schema: schema, publish: publish, transaction: transaction, steps: steps)
+        return ProcessingProtocol(schema: schema, publish: publish, transaction: transaction, steps: steps, deadLetter: deadLetter)
     }
 
     private static func readStep(_ reader: YAMLReader, dialects: Set<Dialect>) throws(ScenarioError) -> ProtocolStep {
@@ -124,21 +154,22 @@ public enum ScenarioLoader {
     private static func readInvariants(_ reader: YAMLReader, processing: ProcessingProtocol) throws(ScenarioError) -> [InvariantSpec] {
         let entries = try reader.sequence()
         guard !entries.isEmpty else { throw reader.error("`invariants` is empty; a scenario must check something") }
-        let builtIn = ["exactly-one-claim", "no-duplicate-submissions", "sql"]
+        let plainNames = InvariantSpec.plain.map(\.name)
+        let builtIn = plainNames + ["no-duplicate-submissions", "sql"]
         var invariants: [InvariantSpec] = []
         for entry in entries {
             let invariant: InvariantSpec
             if case .scalar = entry.node {
                 let name = try entry.string()
-                guard name == "exactly-one-claim" else {
+                guard let plain = InvariantSpec.plain.first(where: { $0.name == name }) else {
                     let hint = Suggestion.closest(to: name, among: builtIn).map { "; did you mean `\($0)`?" } ?? ""
                     let form = name == "no-duplicate-submissions" || name == "sql" ? " (`\(name)` needs settings: see scenarios/README.md)" : ""
-                    throw entry.error("unknown invariant `\(name)`\(hint)\(form); expected exactly-one-claim, no-duplicate-submissions: {table, key} or sql: {name, query}")
+                    throw entry.error("unknown invariant `\(name)`\(hint)\(form); expected \(plainNames.joined(separator: ", ")), no-duplicate-submissions: {table, key} or sql: {name, query}")
                 }
-                guard processing.steps.contains(where: { $0.role == .claim }) else {
+                if plain == .exactlyOneClaim, !processing.steps.contains(where: { $0.role == .claim }) {
                     throw entry.error("`exactly-one-claim` needs a step with `role: claim`")
                 }
-                invariant = .exactlyOneClaim
+                invariant = plain
             } else {
                 let map = try entry.mapping(allowed: ["no-duplicate-submissions", "sql"])
                 guard map.entries.count == 1, let (key, _, value) = map.values.first else {

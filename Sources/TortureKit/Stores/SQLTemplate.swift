@@ -3,6 +3,9 @@ public enum ParameterName: String, Sendable, CaseIterable, Codable {
     case message
     case worker
     case attempt
+    case copy
+    case subscriber
+    case lease
     case seed
 }
 
@@ -10,13 +13,21 @@ public enum ParameterName: String, Sendable, CaseIterable, Codable {
 public struct StatementParameters: Sendable {
     public var message: String
     public var worker: String
+    /// The receive number of this copy, from 1.
     public var attempt: Int
+    public var copy: Int
+    public var subscriber: String
+    /// The broker's lease token: unique and increasing over a run, a fencing token.
+    public var lease: Int
     public var seed: Seed
 
-    public init(message: String, worker: String, attempt: Int, seed: Seed) {
+    public init(message: String, worker: String, attempt: Int, copy: Int = 1, subscriber: String = "s0", lease: Int = 0, seed: Seed) {
         self.message = message
         self.worker = worker
         self.attempt = attempt
+        self.copy = copy
+        self.subscriber = subscriber
+        self.lease = lease
         self.seed = seed
     }
 
@@ -25,6 +36,9 @@ public struct StatementParameters: Sendable {
         case .message: .text(message)
         case .worker: .text(worker)
         case .attempt: .integer(Int64(attempt))
+        case .copy: .integer(Int64(copy))
+        case .subscriber: .text(subscriber)
+        case .lease: .integer(Int64(lease))
         case .seed: .text(seed.description)
         }
     }
