@@ -1,23 +1,42 @@
 /// No write lands from a processor whose lease had run out and been taken by another receive of
-/// the same entry: the zombie's write. A write is a claim, submit or write step that succeeded.
+/// the same entry: the zombie's write. "Taken" means the later receive's claim succeeded; a write
+/// counts only if it started after that claim finished, so operations that overlapped in time
+/// (and might have been ordered either way by the store) are never blamed.
 public struct FencingChecker: Checker {
     public let invariant = InvariantSpec.fencing.name
 
     public init() {}
 
+    private struct StepKey: Hashable {
+        var delivery: Delivery
+        var subject: String
+    }
+
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
+        var invokedAt: [StepKey: UInt64] = [:]
+        var claims: [QueueLedger.EntryKey: [HistoryEvent]] = [:]
+        var writes: [(invokedNanos: UInt64, event: HistoryEvent)] = []
+        for event in input.history.events where event.role != nil {
+            let key = StepKey(delivery: event.delivery, subject: event.subject)
+            if event.kind == .invoke {
+                invokedAt[key] = event.timeNanos
+                continue
+            }
+            guard event.kind == .ok else { continue }
+            if event.role == .claim {
+                claims[QueueLedger.EntryKey(message: event.message, copy: event.copy, subscriber: event.subscriber), default: []].append(event)
+            }
+            writes.append((invokedAt[key] ?? event.timeNanos, event))
+        }
         var witnesses: [Witness] = []
-        for event in input.history.events where event.kind == .ok && (event.role == .claim || event.role == .submit || event.role == .write) {
-            let key = QueueLedger.EntryKey(message: event.message, copy: event.copy, subscriber: event.subscriber)
-            guard let entry = input.ledger.entries[key] else { continue }
-            // The earliest later receive of this entry that happened before the write.
-            let takenBy = entry.receives.filter { $0.key > event.attempt && $0.value.timeNanos < event.timeNanos }
-                .min { $0.key < $1.key }?.value
+        for (invokedNanos, write) in writes {
+            let entry = QueueLedger.EntryKey(message: write.message, copy: write.copy, subscriber: write.subscriber)
+            let takenBy = claims[entry]?.first { $0.attempt > write.attempt && $0.timeNanos < invokedNanos }
             guard let takenBy else { continue }
-            let text = "\(event.delivery.label) by \(Names.worker(event.worker)) wrote `\(event.subject)` at \(Self.millis(event.timeNanos)) "
-                + "after its lease passed to \(Names.worker(takenBy.worker)) (\(takenBy.delivery.label) at \(Self.millis(takenBy.timeNanos)))"
-            witnesses.append(Witness(message: Names.message(event.message), workers: [Names.worker(event.worker), Names.worker(takenBy.worker)],
-                                     events: [takenBy.index, event.index], text: text))
+            let text = "\(write.delivery.label) by \(Names.worker(write.worker)) wrote `\(write.subject)` at \(Self.millis(invokedNanos)) "
+                + "after \(Names.worker(takenBy.worker)) took the message over (\(takenBy.delivery.label) claimed at \(Self.millis(takenBy.timeNanos)))"
+            witnesses.append(Witness(message: Names.message(write.message), workers: [Names.worker(write.worker), Names.worker(takenBy.worker)],
+                                     events: [takenBy.index, write.index], text: text))
         }
         return Verdict(invariant: invariant, witnesses: witnesses)
     }

@@ -30,7 +30,7 @@ public struct QueueLedger: Sendable {
     }
 
     public private(set) var entries: [EntryKey: Entry] = [:]
-    /// `done` acknowledgements per message.
+    /// Deliveries whose work landed, per message (whether or not their ack did).
     public private(set) var processed: [MessageKey: [HistoryEvent]] = [:]
     public private(set) var deadLettered: [MessageKey: [HistoryEvent]] = [:]
     /// Messages that had a receive end badly before one was processed.
@@ -52,10 +52,9 @@ public struct QueueLedger: Sendable {
                 entries[entryKey, default: Entry()].receives[event.attempt] = event
             case (HistoryEvent.Subject.delivery, .ok):
                 entries[entryKey, default: Entry()].acknowledged = true
-                if event.detail == "done" {
-                    processed[messageKey, default: []].append(event)
-                    if troubled.contains(messageKey) { recovered.insert(messageKey) }
-                }
+            case (HistoryEvent.Subject.processed, .ok):
+                processed[messageKey, default: []].append(event)
+                if troubled.contains(messageKey) { recovered.insert(messageKey) }
             case (HistoryEvent.Subject.delivery, .fail), (HistoryEvent.Subject.delivery, .info), (HistoryEvent.Subject.crash, _):
                 entries[entryKey, default: Entry()].unsuccessfulReceives += 1
                 troubled.insert(messageKey)

@@ -61,7 +61,9 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         public static let timeout = "timeout"
         public static let published = "published"
         public static let deadLetter = "dead-letter"
-        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter]
+        /// A delivery's work landed (committed, or its last autocommit step ran) with `done`.
+        public static let processed = "processed"
+        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter, processed]
     }
 }
 

@@ -148,10 +148,13 @@ actor Processor {
             }
             record(.ok, delivery, subject: HistoryEvent.Subject.commit)
         }
+        let outcome = action == .next ? StepAction.done : action
+        // The work has landed: whatever happens to the ack, the message was processed.
+        if outcome == .done { record(.ok, delivery, subject: HistoryEvent.Subject.processed) }
         if let interruption = await inject(.afterCommit, delivery) {
             return try await interrupt(delivery, with: interruption)
         }
-        return .acknowledge(action == .next ? .done : action)
+        return .acknowledge(outcome)
     }
 
     /// Tells the broker and the history how the delivery ended.
@@ -173,6 +176,12 @@ actor Processor {
             }
             record(.ok, delivery, subject: HistoryEvent.Subject.delivery, detail: action == .done ? "done" : "skip")
             return false
+        case .failed(let reason) where context.onError == .ack:
+            // The bug seed 001 warns about: the handler catches the error and returns success.
+            counts.swallowed += 1
+            let acknowledged = context.broker.acknowledge(lease)
+            record(acknowledged ? .ok : .info, delivery, subject: HistoryEvent.Subject.delivery, detail: "swallowed: \(reason)")
+            return true
         case .failed(let reason):
             counts.failed += 1
             context.broker.release(lease, nowNanos: context.clock.nowNanos())

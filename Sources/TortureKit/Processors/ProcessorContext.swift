@@ -12,6 +12,7 @@ struct ProcessorContext: Sendable {
     var steps: [Step]
     var transaction: IsolationLevel?
     var deadLetter: SQLTemplate?
+    var onError: ErrorHandling
     var seed: Seed
     var plan: FaultPlan
     var broker: Broker
@@ -43,6 +44,8 @@ public struct DeliveryCounts: Sendable, Codable, Equatable {
     public var deadLettered = 0
     /// Acks refused because the lease had run out and the message was received again: zombies.
     public var staleAcks = 0
+    /// Failed deliveries the protocol acknowledged anyway (`on-error: ack`): each one is lost.
+    public var swallowed = 0
     /// Store errors by kind (busy, serialization-failure, unique-violation, …).
     public var storeErrors: [String: Int] = [:]
 
@@ -57,6 +60,7 @@ public struct DeliveryCounts: Sendable, Codable, Equatable {
         timedOut += other.timedOut
         deadLettered += other.deadLettered
         staleAcks += other.staleAcks
+        swallowed += other.swallowed
         storeErrors.merge(other.storeErrors, uniquingKeysWith: +)
     }
 }

@@ -43,6 +43,11 @@ public enum MarkdownSummary {
             "deliveries \(counts.deliveries): done \(counts.done), skipped \(counts.skipped), failed \(counts.failed); "
                 + "\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s; history \(report.historyEvents) events",
         ]
+        if let queue = report.queue { lines += ["", TerminalSummary.queueLine(queue)] }
+        if let budget = TerminalSummary.budgetLine(report) { lines += ["", budget] }
+        let policy = report.delivery
+        lines += ["", "delivery: \(policy.preset.rawValue), visibility timeout \(policy.visibilityTimeoutMillis) ms, "
+            + "max receive count \(policy.maxReceiveCount), retry delay \(policy.retryDelayMillis) ms, subscribers \(policy.subscribers)"]
         if !report.faults.firedByKindAndPoint.isEmpty {
             lines += ["", "| fault | fired |", "|---|---|"]
             lines += report.faults.firedByKindAndPoint.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value) |" }

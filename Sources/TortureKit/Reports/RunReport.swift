@@ -69,6 +69,9 @@ public struct RunReport: Sendable, Codable {
     /// Jepsen's queue counts; nil when the run ended before processing.
     public var queue: QueueCounts?
     public var delivery: DeliveryPolicy
+    /// Processors that ran: `--workers`, capped by the scenario.
+    public var processors: Int
+    public var latencyBudgetMillis: Int?
     public var historyEvents: Int
     public var faults: Faults
     public var timing: Timing

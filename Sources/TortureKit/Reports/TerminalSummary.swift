@@ -7,7 +7,8 @@ public enum TerminalSummary {
     public static func render(_ report: RunReport, reportDirectory: String?) -> String {
         var lines: [String] = []
         let parameters = report.parameters
-        lines.append("\(report.scenario.name)  seed \(parameters.seed)  workers \(parameters.workers)  "
+        let capped = report.processors < parameters.workers ? " (capped at \(report.processors))" : ""
+        lines.append("\(report.scenario.name)  seed \(parameters.seed)  workers \(parameters.workers)\(capped)  "
             + "messages \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries  store \(report.store)")
         lines.append("fault plan \(report.faults.planHash)  faults fired \(report.faults.firedTotal)"
             + faultBreakdown(report.faults.firedByKindAndPoint))
@@ -31,7 +32,12 @@ public enum TerminalSummary {
             + Formatting.duration(micros: report.timing.processingMillis * 1_000) + ", "
             + "\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s"
             + (counts.storeErrors.isEmpty ? "" : "; store errors " + counts.storeErrors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
+        let incidents = [("crashed", counts.crashed), ("timed out", counts.timedOut), ("dead-lettered", counts.deadLettered),
+                         ("stale acks", counts.staleAcks), ("swallowed", counts.swallowed)].filter { $0.1 > 0 }
+        if !incidents.isEmpty { lines.append("  " + incidents.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
+        if let queue = report.queue { lines.append(queueLine(queue)) }
         lines.append("latency end-to-end  " + Formatting.latencyLine(report.latency.endToEnd))
+        if let budget = budgetLine(report) { lines.append(budget) }
         let stepWidth = max(8, report.latency.steps.map(\.step.count).max() ?? 0)
         for step in report.latency.steps {
             lines.append("  step " + Formatting.padded(step.step, to: stepWidth) + "  " + Formatting.latencyLine(step.summary))
@@ -48,6 +54,19 @@ public enum TerminalSummary {
             lines.append("repro: \(report.repro)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func queueLine(_ queue: QueueCounts) -> String {
+        "queue: published \(queue.published), processed \(queue.processed), dead-lettered \(queue.deadLettered); "
+            + "lost \(queue.lost), duplicated \(queue.duplicated), unexpected \(queue.unexpected), recovered \(queue.recovered)"
+    }
+
+    /// The seed systems promise a latency (seed 000: under 500 ms); say whether this run kept it.
+    static func budgetLine(_ report: RunReport) -> String? {
+        guard let budget = report.latencyBudgetMillis, report.latency.endToEnd.count > 0 else { return nil }
+        let p99Millis = report.latency.endToEnd.p99Micros / 1_000
+        let verdict = p99Millis <= Double(budget) ? "kept" : "EXCEEDED"
+        return "latency budget: p99 end-to-end \(Formatting.duration(micros: report.latency.endToEnd.p99Micros)) against \(budget) ms: \(verdict)"
     }
 
     static func faultBreakdown(_ counts: [String: Int]) -> String {

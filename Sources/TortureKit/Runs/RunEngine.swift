@@ -56,7 +56,8 @@ public struct RunEngine: Sendable {
                     success: step.success, onSuccess: step.onSuccess, onFailure: step.onFailure
                 )
             },
-            transaction: scenario.processing.transaction, deadLetter: scenario.processing.deadLetter[store.dialect], seed: configuration.seed, plan: plan, broker: broker,
+            transaction: scenario.processing.transaction, deadLetter: scenario.processing.deadLetter[store.dialect],
+            onError: scenario.processing.onError, seed: configuration.seed, plan: plan, broker: broker,
             clock: clock, store: store, progress: progress, abort: abort
         )
 
@@ -83,7 +84,7 @@ public struct RunEngine: Sendable {
     /// One thread-backed executor per processor. All connect first; then all run at once; the
     /// processing time counts from the start of the second phase. Executors are shut down after.
     private func runProcessors(_ context: ProcessorContext) async -> (results: [ProcessorResult], processingNanos: UInt64) {
-        let executors = (0..<configuration.workers).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
+        let executors = (0..<processorCount).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
         defer { executors.forEach { $0.shutdown() } }
         let processors = executors.enumerated().map { worker, executor in
             Processor(worker: worker, context: context, executor: executor)
@@ -101,6 +102,11 @@ public struct RunEngine: Sendable {
             return results.sorted { $0.0 < $1.0 }.map(\.1)
         }
         return (results, clock.nowNanos() &- startNanos)
+    }
+
+    /// `--workers`, capped by the scenario's concurrency cap.
+    public var processorCount: Int {
+        min(configuration.workers, scenario.workload.concurrencyCap ?? .max)
     }
 
     private func check(_ history: History, ledger: QueueLedger) throws(StoreError) -> [Verdict] {
@@ -136,6 +142,8 @@ public struct RunEngine: Sendable {
             counts: partial.counts,
             queue: partial.queue,
             delivery: scenario.delivery,
+            processors: processorCount,
+            latencyBudgetMillis: scenario.workload.latencyBudgetMillis,
             historyEvents: partial.history.events.count,
             faults: .init(planHash: partial.planHash.fixedHex, firedTotal: partial.fired.count, firedByKindAndPoint: byKindAndPoint,
                           fired: Array(partial.fired.prefix(RunReport.Faults.firedLimit))),

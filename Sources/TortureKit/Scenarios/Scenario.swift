@@ -26,11 +26,17 @@ public struct Workload: Sendable, Codable, Equatable {
     public var deliveriesPerMessage: Int
     /// How many of those deliveries arrive at the same moment; the rest arrive late.
     public var concurrentDeliveries: Int
+    /// At most this many processors run, whatever `--workers` asks (Lambda's reserved concurrency).
+    public var concurrencyCap: Int?
+    /// The end-to-end p99 the system promises; the report says whether the run kept it.
+    public var latencyBudgetMillis: Int?
 
-    public init(messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int) {
+    public init(messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int, concurrencyCap: Int? = nil, latencyBudgetMillis: Int? = nil) {
         self.messages = messages
         self.deliveriesPerMessage = deliveriesPerMessage
         self.concurrentDeliveries = concurrentDeliveries
+        self.concurrencyCap = concurrencyCap
+        self.latencyBudgetMillis = latencyBudgetMillis
     }
 }
 
@@ -45,6 +51,8 @@ public struct ProcessingProtocol: Sendable {
     /// Run by the processor that finds a message past its receives, when the DLQ is a table in
     /// the store (seed 004's `webhook_dlq`); without it the DLQ is the broker's.
     public var deadLetter: [Dialect: SQLTemplate]
+    /// What the processor tells the broker after a failure.
+    public var onError: ErrorHandling
 
     public var dialects: Set<Dialect> { Set(schema.keys) }
 }
@@ -82,6 +90,15 @@ public enum SuccessCondition: String, Sendable, Codable, CaseIterable {
         case .noRow: result.rows.isEmpty
         }
     }
+}
+
+/// What a processor does with a delivery that failed (a step said fail, a store error, an
+/// injected error or timeout).
+public enum ErrorHandling: String, Sendable, Codable, CaseIterable {
+    /// Raise: the broker redelivers it and, past its receives, dead-letters it.
+    case nack
+    /// Swallow: acknowledge as if it had worked. The message is gone.
+    case ack
 }
 
 /// What the processor does after a step.

@@ -52,7 +52,9 @@ public enum ScenarioLoader {
     }
 
     private static func readWorkload(_ reader: YAMLReader) throws(ScenarioError) -> Workload {
-        let map = try reader.mapping(allowed: ["messages", "deliveries-per-message", "concurrent-deliveries"])
+        let map = try reader.mapping(allowed: [
+            "messages", "deliveries-per-message", "concurrent-deliveries", "concurrency-cap", "latency-budget-millis",
+        ])
         let messages = try map.required("messages").int(in: 1...10_000_000)
         let deliveriesReader = try map.required("deliveries-per-message")
         let deliveries = try deliveriesReader.int(in: 1...100)
@@ -61,7 +63,11 @@ public enum ScenarioLoader {
         guard concurrent <= deliveries else {
             throw concurrentReader.error("`concurrent-deliveries` (\(concurrent)) cannot exceed `deliveries-per-message` (\(deliveries))")
         }
-        return Workload(messages: messages, deliveriesPerMessage: deliveries, concurrentDeliveries: concurrent)
+        return Workload(
+            messages: messages, deliveriesPerMessage: deliveries, concurrentDeliveries: concurrent,
+            concurrencyCap: try map.optional("concurrency-cap")?.int(in: 1...1_024),
+            latencyBudgetMillis: try map.optional("latency-budget-millis")?.int(in: 1...3_600_000)
+        )
     }
 
     private static func readFaults(_ reader: YAMLReader) throws(ScenarioError) -> FaultProfile {
@@ -110,7 +116,7 @@ public enum ScenarioLoader {
     }
 
     private static func readProtocol(_ reader: YAMLReader) throws(ScenarioError) -> ProcessingProtocol {
-        let map = try reader.mapping(allowed: ["schema", "publish", "transaction", "steps", "dead-letter"])
+        let map = try reader.mapping(allowed: ["schema", "publish", "transaction", "steps", "dead-letter", "on-error"])
         let schemaReader = try map.required("schema")
         let schema = try readDialectText(schemaReader)
         let dialects = Set(schema.keys)
@@ -131,7 +137,10 @@ public enum ScenarioLoader {
             }
             steps.append(step)
         }
-        return ProcessingProtocol(schema: schema, publish: publish, transaction: transaction, steps: steps, deadLetter: deadLetter)
+        let onError = try map.optional("on-error")?.choice(ErrorHandling.self) ?? .nack
+        return ProcessingProtocol(
+            schema: schema, publish: publish, transaction: transaction, steps: steps, deadLetter: deadLetter, onError: onError
+        )
     }
 
     private static func readStep(_ reader: YAMLReader, dialects: Set<Dialect>) throws(ScenarioError) -> ProtocolStep {

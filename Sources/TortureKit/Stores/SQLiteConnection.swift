@@ -66,11 +66,11 @@ final class SQLiteConnection: StoreConnection {
         }
     }
 
-    /// SQLite is serializable at every level; a deferred transaction that upgrades from reading to
-    /// writing after another writer committed fails with SQLITE_BUSY_SNAPSHOT, which maps to a
-    /// serialization failure, as PostgreSQL's 40001 does.
+    /// SQLite is serializable at every level. Transactions take the write lock up front
+    /// (IMMEDIATE), so they wait on the busy timeout instead of failing when a deferred reader
+    /// tries to upgrade; protocols that race do so outside transactions, as the naive twins do.
     func begin(_ isolation: IsolationLevel) throws(StoreError) {
-        try executeScript("BEGIN DEFERRED")
+        try executeScript("BEGIN IMMEDIATE")
     }
 
     func commit() throws(StoreError) {
