@@ -10,11 +10,11 @@ public struct NoLossChecker: Checker {
         var witnesses: [Witness] = []
         for key in ledger.published.sorted() {
             let processed = ledger.processed[key] ?? []
-            if processed.isEmpty, ledger.deadLettered[key] == nil {
+            if ledger.isLost(key) {
                 let receives = ledger.entries.filter { $0.key.message == key.message && $0.key.subscriber == key.subscriber }
                     .reduce(0) { $0 + $1.value.receives.count }
                 witnesses.append(Witness(message: Names.message(key.message), workers: [], events: [],
-                                         text: "lost: message \(input.describe(key)) was neither processed nor dead-lettered (\(receives) receives)"))
+                                         text: "lost: message \(input.describe(key)) was neither processed, acknowledged nor dead-lettered (\(receives) receives)"))
             } else if processed.count > 1 {
                 let workers = processed.map { Names.worker($0.worker) }
                 witnesses.append(Witness(message: Names.message(key.message), workers: workers, events: processed.map(\.index),
@@ -43,7 +43,7 @@ public struct QueueCounts: Sendable, Codable, Equatable {
         published = ledger.published.count
         processed = ledger.processed.keys.filter { ledger.published.contains($0) }.count
         deadLettered = ledger.deadLettered.count
-        lost = ledger.published.filter { ledger.processed[$0] == nil && ledger.deadLettered[$0] == nil }.count
+        lost = ledger.published.filter { ledger.isLost($0) }.count
         duplicated = ledger.processed.values.filter { $0.count > 1 }.count
         unexpected = ledger.processed.keys.filter { !ledger.published.contains($0) }.count
         recovered = ledger.recovered.count

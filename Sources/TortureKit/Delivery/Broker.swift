@@ -40,6 +40,9 @@ public final class Broker: Sendable {
         var entries: [Entry] = []
         var heap = VisibilityHeap()
         var sequence = 0
+        /// Injected copies jump the queue, as a republished message is visible at once to a
+        /// service that is not FIFO.
+        var urgentSequence = -1
         var open = 0
         var nextToken = 1
         var handedOut = 0
@@ -145,7 +148,9 @@ public final class Broker: Sendable {
         let copy = Delivery.injectedCopy(of: delivery, at: point)
         return state.withLock { state in
             state.entries.append(Entry(message: delivery.message, copy: copy, subscriber: delivery.subscriber))
-            state.enqueue(state.entries.count - 1, visibleAtNanos: 0)
+            let index = state.entries.count - 1
+            state.heap.push(.init(visibleAtNanos: 0, sequence: state.urgentSequence, entry: index, version: 0))
+            state.urgentSequence -= 1
             state.open += 1
             return Delivery(message: delivery.message, copy: copy, attempt: 1, subscriber: delivery.subscriber)
         }
