@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @Suite struct CommandLineErrorTests {
@@ -41,11 +42,12 @@ import Testing
     }
 
     @Test func validateAcceptsTheBuiltInCatalogue() throws {
-        let files = ["race-claim", "race-claim-naive", "idempotent-submit", "idempotent-submit-naive"]
-            .map { "\(TortureProcess.scenarios)/\($0).yaml" }
+        let files = try FileManager.default.contentsOfDirectory(atPath: TortureProcess.scenarios)
+            .filter { $0.hasSuffix(".yaml") }.map { "\(TortureProcess.scenarios)/\($0)" }
+        #expect(files.count >= 17)
         let result = try TortureProcess.run(["validate"] + files)
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count == 4)
+        #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count == files.count)
     }
 
     @Test(arguments: [
@@ -66,7 +68,12 @@ import Testing
     @Test func listShowsEveryScenarioWithItsSeedSystem() throws {
         let result = try TortureProcess.run(["list", "--scenarios", TortureProcess.scenarios])
         #expect(result.status == 0)
-        for (name, seed) in [("race-claim", "003"), ("race-claim-naive", "003"), ("idempotent-submit", "000"), ("idempotent-submit-naive", "000")] {
+        let expected = [
+            ("race-claim", "003"), ("race-claim-naive", "003"), ("idempotent-submit", "000"), ("idempotent-submit-naive", "000"),
+            ("dlq-redrive", "003"), ("visibility-timeout", "003"), ("stale-republish", "000"), ("dlq-reprocess", "004"),
+            ("fanout", "001"), ("burst", "000"), ("rate-limit", "002"), ("rate-limit-naive", "002"),
+        ]
+        for (name, seed) in expected {
             let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") }
             #expect(line?.contains("seed \(seed)") == true, "\(name) missing or without seed system")
         }

@@ -140,10 +140,71 @@ import Testing
         #expect(failure.message.contains("plain SQL identifier"))
     }
 
-    @Test(arguments: ["race-claim", "race-claim-naive", "idempotent-submit", "idempotent-submit-naive"])
-    func everyBuiltInScenarioValidates(name: String) throws {
+    static let catalogue = [
+        "race-claim", "idempotent-submit", "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess",
+        "fanout", "burst", "rate-limit",
+    ]
+
+    @Test(arguments: catalogue)
+    func everyBuiltInScenarioValidatesAndItsTwinDiffersOnlyInProtocol(name: String) throws {
         let scenario = try Repository.scenario(name)
         #expect(scenario.name == name)
         #expect(scenario.seedSystem != nil)
+        guard name != "burst" else { return }
+        let twin = try Repository.scenario(name + "-naive")
+        #expect(twin.workload == scenario.workload)
+        #expect(twin.faults == scenario.faults, "a twin must face the same faults")
+        #expect(twin.delivery == scenario.delivery)
+        #expect(twin.invariants.map(\.name) == scenario.invariants.map(\.name), "a twin must be held to the same invariants")
+    }
+
+    @Test func readsEveryFaultKindAndTheDeliveryPolicy() throws {
+        let text = Self.valid.replacingOccurrences(of: """
+            faults:
+              delay:
+                after-read: { probability: 0.5, min-millis: 1, max-millis: 3 }
+            """, with: """
+            delivery:
+              preset: sns-lambda
+              retry-delay-millis: 5
+              subscribers: 2
+            faults:
+              duplicate: { after-read: { probability: 0.1 } }
+              stall: { after-claim: { probability: 0.2, min-millis: 50, max-millis: 90 } }
+              crash: { before-commit: { probability: 0.3, min-millis: 1, max-millis: 2 } }
+              timeout: { after-commit: { probability: 0.4, min-millis: 3, max-millis: 4 } }
+              error: { before-ack: { probability: 0.5 } }
+              store-error: { before-claim: { probability: 0.6, error: connection-reset } }
+            """)
+        let scenario = try ScenarioLoader.parse(text, file: "tiny.yaml")
+        #expect(scenario.faults[.duplicate, .afterRead] == FaultRule(probability: 0.1))
+        #expect(scenario.faults[.stall, .afterClaim] == FaultRule(probability: 0.2, minMillis: 50, maxMillis: 90))
+        #expect(scenario.faults[.crash, .beforeCommit] == FaultRule(probability: 0.3, minMillis: 1, maxMillis: 2))
+        #expect(scenario.faults[.timeout, .afterCommit] == FaultRule(probability: 0.4, minMillis: 3, maxMillis: 4))
+        #expect(scenario.faults[.error, .beforeAck] == FaultRule(probability: 0.5))
+        #expect(scenario.faults[.storeError, .beforeClaim] == FaultRule(probability: 0.6, storeError: .connectionReset))
+        #expect(scenario.delivery == DeliveryPolicy(preset: .snsLambda, visibilityTimeoutMillis: 900_000, maxReceiveCount: 3,
+                                                    retryDelayMillis: 5, subscribers: 2))
+    }
+
+    @Test func aDurationOnAKindThatTakesNoneIsRefused() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(
+            of: "  delay:\n    after-read: { probability: 0.5, min-millis: 1, max-millis: 3 }",
+            with: "  error:\n    after-read: { probability: 0.5, min-millis: 1, max-millis: 3 }")))
+        #expect(failure.line == 9)
+        #expect(failure.message.contains("unknown key `min-millis`"))
+    }
+
+    @Test func aStoreErrorMustSayWhichError() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(
+            of: "  delay:\n    after-read: { probability: 0.5, min-millis: 1, max-millis: 3 }",
+            with: "  store-error:\n    after-read: { probability: 0.5 }")))
+        #expect(failure.message.contains("missing required key `error`"))
+    }
+
+    @Test func anUnknownFaultKindGetsASuggestion() throws {
+        let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "  delay:\n", with: "  dealy:\n")))
+        #expect(failure.line == 8)
+        #expect(failure.message.contains("did you mean `delay`"))
     }
 }
