@@ -34,6 +34,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("sqlite (a temporary file), or sqlite:PATH (a new file kept afterwards).", valueName: "store"))
     var store = "sqlite"
 
+    @Option(help: ArgumentHelp(
+        "threads (real threads, one per processor), sim (one thread, interleaving chosen by the seed, virtual time), or pct (sim with priority-based scheduling).",
+        valueName: "scheduler"))
+    var scheduler = "threads"
+
+    @Option(help: ArgumentHelp("PCT's bug depth d: d-1 priority change points (with --scheduler pct).", valueName: "d"))
+    var depth = 3
+
+    @Flag(name: .customLong("check-determinism"), help: "Run the seed twice in simulation and fail if the histories differ, naming the first event where they do.")
+    var checkDeterminism = false
+
     @OptionGroup var scenarioOptions: ScenarioOptions
 
     @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where reports are written.", valueName: "dir"))
@@ -47,6 +58,13 @@ struct RunCommand: AsyncParsableCommand {
         if let messages, !(1...10_000_000).contains(messages) { throw ValidationError("--messages must be from 1 to 10000000, got \(messages)") }
         if let deliveries, !(1...100).contains(deliveries) { throw ValidationError("--deliveries must be from 1 to 100, got \(deliveries)") }
         if let concurrent, !(1...100).contains(concurrent) { throw ValidationError("--concurrent must be from 1 to 100, got \(concurrent)") }
+        guard ["threads", "sim", "pct"].contains(scheduler) else {
+            throw ValidationError("--scheduler expects threads, sim or pct, got \"\(scheduler)\"")
+        }
+        guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100, got \(depth)") }
+        if checkDeterminism, scheduler == "threads" {
+            throw ValidationError("--check-determinism needs --scheduler sim or pct: real threads promise no interleaving")
+        }
         if let seed, Seed(parsing: seed) == nil {
             throw ValidationError("--seed expects a 64-bit number, decimal (12345) or hex (0x5eed), got \"\(seed)\"")
         }
@@ -84,15 +102,19 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = RunConfiguration(
             scenario: byName ? scenario : loaded.source.path, workers: workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
-            seed: runSeed, store: sqlite.commandLineValue, scenariosDirectory: byName ? scenarioOptions.directory : nil
+            seed: runSeed, store: sqlite.commandLineValue, scenariosDirectory: byName ? scenarioOptions.directory : nil,
+            scheduler: schedulerChoice
         )
         let progress = RunProgress()
         let engine = RunEngine(scenario: loaded, configuration: configuration, store: sqlite, progress: progress)
         let progressLine = Console.standardErrorIsTerminal && !json ? ProgressLine(scenario: loaded.name, progress: progress) : nil
         progressLine?.start()
         let started = Date()
-        let outcome = await engine.run(startedAt: Timestamp.iso8601(started))
+        var outcome = await engine.run(startedAt: Timestamp.iso8601(started))
         progressLine?.stop()
+        if checkDeterminism, outcome.report.status == .held || outcome.report.status == .violated {
+            outcome = await DeterminismCheck(scenario: loaded, configuration: configuration, first: outcome).rerun(startedAt: Timestamp.iso8601(started))
+        }
 
         let directory = writeReport(outcome, store: sqlite, started: started)
         if !sqlite.isUserPath { sqlite.removeFiles() }
@@ -105,6 +127,14 @@ struct RunCommand: AsyncParsableCommand {
         }
         let code = outcome.report.status.exitCode
         if code != 0 { throw ExitCode(code) }
+    }
+
+    private var schedulerChoice: SchedulerChoice {
+        switch scheduler {
+        case "sim": .simulation
+        case "pct": .pct(depth: depth)
+        default: .threads
+        }
     }
 
     /// A report that cannot be written is said, not fatal: the verdict is still printed.

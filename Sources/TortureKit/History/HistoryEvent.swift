@@ -47,6 +47,18 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         self.lease = lease
     }
 
+    func hash(into hash: inout ContentHash) {
+        hash.add(timeNanos)
+        hash.add(UInt64(worker) << 32 | UInt64(subscriber))
+        hash.add(UInt64(message) << 32 | UInt64(copy))
+        hash.add(UInt64(attempt) << 32 | UInt64(rowsAffected ?? -1 & 0xFFFF_FFFF))
+        hash.add(UInt64(rowsReturned ?? -1 & 0xFFFF_FFFF) << 32 | UInt64(lease ?? 0))
+        hash.add(kind.rawValue)
+        hash.add(subject)
+        hash.add(role?.rawValue ?? "")
+        hash.add(detail ?? "")
+    }
+
     public var delivery: Delivery {
         Delivery(message: message, copy: copy, attempt: attempt, subscriber: subscriber)
     }
@@ -73,6 +85,22 @@ public struct History: Sendable {
 
     public init(events: [HistoryEvent]) {
         self.events = events
+    }
+
+    /// Everything an event says, in order: two histories hash alike exactly when they match
+    /// event by event (the index is implied by the order).
+    public var contentHash: UInt64 {
+        var hash = ContentHash()
+        for event in events { event.hash(into: &hash) }
+        return hash.value
+    }
+
+    /// The first position where two histories differ, or nil when they are the same.
+    public func firstDivergence(from other: History) -> Int? {
+        for index in 0..<min(events.count, other.events.count) where events[index] != other.events[index] {
+            return index
+        }
+        return events.count == other.events.count ? nil : min(events.count, other.events.count)
     }
 
     /// Merges per-worker logs by time; ties keep worker order so the merge itself is deterministic.

@@ -4,7 +4,7 @@
 actor Processor {
     let worker: Int
     private let context: ProcessorContext
-    private let executor: ThreadExecutor
+    private let executor: any SerialExecutor
 
     private var connection: (any StoreConnection)?
     private var log: [HistoryEvent] = []
@@ -14,7 +14,7 @@ actor Processor {
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    init(worker: Int, context: ProcessorContext, executor: ThreadExecutor) {
+    init(worker: Int, context: ProcessorContext, executor: any SerialExecutor) {
         self.worker = worker
         self.context = context
         self.executor = executor
@@ -45,7 +45,7 @@ actor Processor {
                 try? await context.clock.sleep(nanos: min(untilNanos &- now, ProcessorContext.idlePollNanos))
             case .deadLettered(let delivery):
                 do {
-                    try deadLetter(delivery)
+                    try await deadLetter(delivery)
                 } catch {
                     context.abort.set("\(Names.worker(worker)) lost the store: \(error.message)")
                 }
@@ -97,7 +97,7 @@ actor Processor {
     private func runSteps(_ delivery: Delivery, _ parameters: StatementParameters) async throws(StoreError) -> Ending {
         if let isolation = context.transaction {
             do {
-                try connection!.begin(isolation)
+                try await yieldingWhileBusy { () throws(StoreError) in try connection!.begin(isolation) }
             } catch {
                 return try storeFailure(delivery, subject: "begin", error)
             }
@@ -112,7 +112,7 @@ actor Processor {
             let startNanos = context.clock.nowNanos()
             let result: StatementResult
             do {
-                result = try connection!.execute(step.statement, parameters)
+                result = try await yieldingWhileBusy { () throws(StoreError) in try connection!.execute(step.statement, parameters) }
             } catch {
                 latency.recordStep(index, nanos: context.clock.nowNanos() &- startNanos)
                 return try storeFailure(delivery, subject: step.name, role: step.role, error)
@@ -142,7 +142,7 @@ actor Processor {
         if context.transaction != nil {
             record(.invoke, delivery, subject: HistoryEvent.Subject.commit)
             do {
-                try connection!.commit()
+                try await yieldingWhileBusy { () throws(StoreError) in try connection!.commit() }
             } catch {
                 return try storeFailure(delivery, subject: HistoryEvent.Subject.commit, error)
             }
@@ -276,13 +276,39 @@ actor Processor {
         }
     }
 
+    /// In a simulation one thread runs every processor: each store call is preceded by a yield,
+    /// so the scheduler may switch processors between any two statements as real threads would;
+    /// and a store lock held by a suspended processor can never be waited out, so busy means
+    /// yield (a virtual microsecond) and try again. In real mode the store's busy timeout waited.
+    private func yieldingWhileBusy<T>(_ operation: () throws(StoreError) -> T) async throws(StoreError) -> T {
+        if context.simulated { await Task.yield() }
+        var attempts = 0
+        while true {
+            do {
+                return try operation()
+            } catch .busy(let message) {
+                guard context.simulated else { throw .busy(message) }
+                attempts += 1
+                guard attempts < ProcessorContext.busyYieldLimit else {
+                    throw .busy("\(message) (still busy after \(attempts) yields)")
+                }
+                // Back off 1 µs, 2 µs, … up to 1 ms: a lock held across a long stall is not polled
+                // a million times.
+                let pause = ProcessorContext.busyYieldNanos << min(attempts - 1, 10)
+                try? await context.clock.sleep(nanos: pause)
+            } catch {
+                throw error
+            }
+        }
+    }
+
     private func reconnect() throws(StoreError) {
         connection = try context.store.connect()
     }
 
     /// The broker moved a message past its receives to the DLQ: record it, and write it to the
     /// store's DLQ table when the scenario keeps one.
-    private func deadLetter(_ delivery: Delivery) throws(StoreError) {
+    private func deadLetter(_ delivery: Delivery) async throws(StoreError) {
         counts.deadLettered += 1
         record(.ok, delivery, subject: HistoryEvent.Subject.deadLetter, detail: "after \(delivery.attempt) receives")
         guard let statement = context.deadLetter else { return }
@@ -291,7 +317,7 @@ actor Processor {
             copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), seed: context.seed
         )
         do {
-            _ = try connection!.execute(statement, parameters)
+            _ = try await yieldingWhileBusy { () throws(StoreError) in try connection!.execute(statement, parameters) }
         } catch {
             counts.storeErrors[error.kind, default: 0] += 1
             record(.fail, delivery, subject: HistoryEvent.Subject.deadLetter, detail: error.description)

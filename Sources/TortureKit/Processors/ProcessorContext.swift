@@ -20,6 +20,14 @@ struct ProcessorContext: Sendable {
     var store: any Store
     var progress: RunProgress
     var abort: RunAbort
+    /// Simulation: every store call is a scheduling point, and a busy store is waited out by
+    /// yielding, not by blocking the one thread.
+    var simulated: Bool
+
+    static let busyYieldNanos: UInt64 = 1_000
+    /// A lock never released in this many yields (over 100 s of virtual time at the longest
+    /// pause) is a deadlock in the protocol or the harness.
+    static let busyYieldLimit = 100_000
 
     /// While nothing is visible a processor looks again this often: an ack or nack elsewhere can
     /// make an entry visible before the earliest timer.

@@ -9,13 +9,15 @@ public struct RunReport: Sendable, Codable {
         case scenarioInvalid = "scenario-invalid"
         /// The store or the machine failed; no verdict on the protocol (exit 3).
         case storeFailed = "store-failed"
+        /// The simulation could not vouch for its own determinism (foreign work, deadlock): exit 3.
+        case simulationBroken = "simulation-broken"
 
         public var exitCode: Int32 {
             switch self {
             case .held: 0
             case .violated: 1
             case .scenarioInvalid: 2
-            case .storeFailed: 3
+            case .storeFailed, .simulationBroken: 3
             }
         }
     }
@@ -76,6 +78,27 @@ public struct RunReport: Sendable, Codable {
     public var faults: Faults
     public var timing: Timing
     public var repro: String
+    /// Hash of the whole history: equal for two runs exactly when they did the same things in the
+    /// same order (the simulation's promise for one seed).
+    public var historyHash: String
+    public var simulation: Simulation?
+
+    /// What the deterministic scheduler did, for a simulated run.
+    public struct Simulation: Sendable, Codable, Equatable {
+        public var jobsRun: Int
+        public var timersFired: Int
+        public var foreignEnqueues: Int
+        public var deadlocked: Bool
+        public var virtualMillis: Double
+
+        init(_ statistics: SimulationScheduler.Statistics) {
+            jobsRun = statistics.jobsRun
+            timersFired = statistics.timersFired
+            foreignEnqueues = statistics.foreignEnqueues
+            deadlocked = statistics.deadlocked
+            virtualMillis = Double(statistics.virtualNanos) / 1e6
+        }
+    }
 
     public var violatedVerdicts: [Verdict] { verdicts.filter { !$0.held } }
 }

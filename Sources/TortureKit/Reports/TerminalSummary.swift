@@ -10,6 +10,11 @@ public enum TerminalSummary {
         let capped = report.processors < parameters.workers ? " (capped at \(report.processors))" : ""
         lines.append("\(report.scenario.name)  seed \(parameters.seed)  workers \(parameters.workers)\(capped)  "
             + "messages \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries  store \(report.store)")
+        if let simulation = report.simulation {
+            lines.append("scheduler \(parameters.scheduler)  history \(report.historyHash)  jobs \(simulation.jobsRun)  "
+                + "virtual time \(Formatting.duration(micros: simulation.virtualMillis * 1_000))"
+                + (simulation.foreignEnqueues > 0 ? "  FOREIGN ENQUEUES \(simulation.foreignEnqueues)" : ""))
+        }
         lines.append("fault plan \(report.faults.planHash)  faults fired \(report.faults.firedTotal)"
             + faultBreakdown(report.faults.firedByKindAndPoint))
         lines.append("")

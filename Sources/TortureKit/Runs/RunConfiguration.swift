@@ -11,10 +11,11 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var store: String
     /// `--scenarios` folder, when the scenario was found by name.
     public var scenariosDirectory: String?
+    public var scheduler: SchedulerChoice
 
     public init(
         scenario: String, workers: Int, messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int,
-        seed: Seed, store: String, scenariosDirectory: String?
+        seed: Seed, store: String, scenariosDirectory: String?, scheduler: SchedulerChoice = .threads
     ) {
         self.scenario = scenario
         self.workers = workers
@@ -24,6 +25,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         self.seed = seed
         self.store = store
         self.scenariosDirectory = scenariosDirectory
+        self.scheduler = scheduler
     }
 
     public var workload: Workload {
@@ -36,6 +38,11 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         words += ["--workers", String(workers), "--messages", String(messages)]
         words += ["--deliveries", String(deliveriesPerMessage), "--concurrent", String(concurrentDeliveries)]
         words += ["--seed", seed.description, "--store", store]
+        switch scheduler {
+        case .threads: break
+        case .simulation: words += ["--scheduler", "sim"]
+        case .pct(let depth): words += ["--scheduler", "pct", "--depth", String(depth)]
+        }
         if let scenariosDirectory { words += ["--scenarios", scenariosDirectory] }
         return words.map(ShellWord.quoted).joined(separator: " ")
     }
@@ -46,5 +53,23 @@ enum ShellWord {
     static func quoted(_ word: String) -> String {
         let safe = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@%+,".contains($0)) }
         return safe ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+}
+
+/// Where processors run: real threads (races as the machine makes them), or the deterministic
+/// simulation (one seed, one interleaving), optionally with PCT's priority scheduling.
+public enum SchedulerChoice: Sendable, Codable, Equatable, CustomStringConvertible {
+    case threads
+    case simulation
+    case pct(depth: Int)
+
+    public var isSimulated: Bool { self != .threads }
+
+    public var description: String {
+        switch self {
+        case .threads: "threads"
+        case .simulation: "sim"
+        case .pct(let depth): "pct(depth \(depth))"
+        }
     }
 }

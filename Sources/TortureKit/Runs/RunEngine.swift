@@ -29,6 +29,37 @@ public struct RunEngine: Sendable {
 
     /// `startedAt` is the wall-clock stamp to print; the engine itself only reads the injected clock.
     public func run(startedAt: String) async -> Outcome {
+        guard configuration.scheduler.isSimulated else { return await run(startedAt: startedAt, simulation: nil) }
+        let strategy: SimulationScheduler.Strategy = switch configuration.scheduler {
+        case .pct(let depth): .pct(depth: depth, horizon: Self.pctHorizon(configuration))
+        default: .random
+        }
+        let scheduler = SimulationScheduler(seed: configuration.seed, strategy: strategy)
+        var simulated = self
+        simulated.clockOverride = SimulatedClock(scheduler: scheduler)
+        return await simulated.run(startedAt: startedAt, simulation: scheduler)
+    }
+
+    /// PCT spreads its change points over the steps a run is expected to take: about a few dozen
+    /// scheduler jobs per delivery.
+    static func pctHorizon(_ configuration: RunConfiguration) -> Int {
+        max(1_000, configuration.messages * configuration.deliveriesPerMessage * 40)
+    }
+
+    private var clockOverride: (any TortureClock)?
+    private var activeClock: any TortureClock { clockOverride ?? clock }
+
+    private func run(startedAt: String, simulation: SimulationScheduler?) async -> Outcome {
+        let clock = activeClock
+        var store = self.store
+        if simulation != nil {
+            guard let sqlite = store as? SQLiteStore else {
+                var partial = PartialRun(planHash: 0, stepNames: scenario.processing.steps.map(\.name))
+                partial.fail(.scenarioInvalid, "--scheduler \(configuration.scheduler) runs on SQLite only: one thread cannot wait out a server's row locks")
+                return finish(partial, startNanos: 0, startedAt: startedAt)
+            }
+            store = sqlite.withoutBusyTimeout()
+        }
         let startNanos = clock.nowNanos()
         let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
         let planHash = plan.planHash(workload: configuration.workload, policy: scenario.delivery)
@@ -58,16 +89,23 @@ public struct RunEngine: Sendable {
             },
             transaction: scenario.processing.transaction, deadLetter: scenario.processing.deadLetter[store.dialect],
             onError: scenario.processing.onError, seed: configuration.seed, plan: plan, broker: broker,
-            clock: clock, store: store, progress: progress, abort: abort
+            clock: clock, store: store, progress: progress, abort: abort, simulated: simulation != nil
         )
 
-        let (results, processingNanos) = await runProcessors(context)
+        let (results, processingNanos, statistics) = await runProcessors(context, simulation: simulation)
         partial.processingNanos = processingNanos
+        partial.simulation = statistics
         for result in results { partial.absorb(result) }
         partial.history = History(merging: results.map(\.log))
         let ledger = QueueLedger(partial.history, messages: configuration.messages, subscribers: scenario.delivery.subscribers)
         partial.queue = QueueCounts(ledger)
 
+        if let statistics, statistics.foreignEnqueues > 0 || statistics.deadlocked {
+            partial.fail(.simulationBroken, statistics.deadlocked
+                ? "the simulation deadlocked: nothing runnable, no timer due, processors unfinished"
+                : "\(statistics.foreignEnqueues) jobs were enqueued from outside the simulation's thread: this run would not replay")
+            return finish(partial, startNanos: startNanos, startedAt: startedAt)
+        }
         if let reason = abort.message {
             partial.fail(.storeFailed, reason)
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
@@ -81,21 +119,37 @@ public struct RunEngine: Sendable {
         return finish(partial, startNanos: startNanos, startedAt: startedAt)
     }
 
-    /// One thread-backed executor per processor. All connect first; then all run at once; the
-    /// processing time counts from the start of the second phase. Executors are shut down after.
-    private func runProcessors(_ context: ProcessorContext) async -> (results: [ProcessorResult], processingNanos: UInt64) {
-        let executors = (0..<processorCount).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
-        defer { executors.forEach { $0.shutdown() } }
-        let processors = executors.enumerated().map { worker, executor in
-            Processor(worker: worker, context: context, executor: executor)
+    /// One executor per processor: a thread each, or a lane of the simulation. All connect first;
+    /// then all run at once; the processing time counts from the start of the second phase.
+    private func runProcessors(
+        _ context: ProcessorContext, simulation: SimulationScheduler?
+    ) async -> (results: [ProcessorResult], processingNanos: UInt64, statistics: SimulationScheduler.Statistics?) {
+        let clock = context.clock
+        guard let simulation else {
+            let executors = (0..<processorCount).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
+            defer { executors.forEach { $0.shutdown() } }
+            let processors = executors.enumerated().map { Processor(worker: $0, context: context, executor: $1) }
+            let (results, nanos) = await Self.connectAndRun(processors, clock: clock, preferring: nil)
+            return (results, nanos, nil)
         }
+        let processors = (0..<processorCount).map { Processor(worker: $0, context: context, executor: simulation.makeLane()) }
+        let taskExecutor = simulation.taskExecutor
+        let (value, statistics) = await simulation.run {
+            await Self.connectAndRun(processors, clock: clock, preferring: taskExecutor)
+        }
+        return (value.0, value.1, statistics)
+    }
+
+    private static func connectAndRun(
+        _ processors: [Processor], clock: any TortureClock, preferring taskExecutor: (any TaskExecutor)?
+    ) async -> ([ProcessorResult], UInt64) {
         await withTaskGroup(of: Void.self) { group in
-            for processor in processors { group.addTask { await processor.connect() } }
+            for processor in processors { group.addTask(executorPreference: taskExecutor) { await processor.connect() } }
         }
         let startNanos = clock.nowNanos()
         let results = await withTaskGroup(of: (Int, ProcessorResult).self) { group in
             for processor in processors {
-                group.addTask { (processor.worker, await processor.run()) }
+                group.addTask(executorPreference: taskExecutor) { (processor.worker, await processor.run()) }
             }
             var results: [(Int, ProcessorResult)] = []
             for await result in group { results.append(result) }
@@ -122,7 +176,7 @@ public struct RunEngine: Sendable {
     }
 
     private func finish(_ partial: PartialRun, startNanos: UInt64, startedAt: String) -> Outcome {
-        let durationNanos = clock.nowNanos() &- startNanos
+        let durationNanos = activeClock.nowNanos() &- startNanos
         let processingSeconds = Double(partial.processingNanos) / 1e9
         var byKindAndPoint: [String: Int] = [:]
         for fault in partial.fired { byKindAndPoint["\(fault.fault.kind.rawValue)@\(fault.point.rawValue)", default: 0] += 1 }
@@ -150,7 +204,9 @@ public struct RunEngine: Sendable {
             timing: .init(startedAt: startedAt, durationMillis: Double(durationNanos) / 1e6,
                           processingMillis: processingSeconds * 1_000,
                           deliveriesPerSecond: processingSeconds > 0 ? Double(partial.counts.deliveries) / processingSeconds : 0),
-            repro: configuration.reproCommand
+            repro: configuration.reproCommand,
+            historyHash: partial.history.contentHash.fixedHex,
+            simulation: partial.simulation.map(RunReport.Simulation.init)
         )
         return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd)
     }
@@ -168,6 +224,7 @@ private struct PartialRun {
     var fired: [FiredFault] = []
     var queue: QueueCounts?
     var history = History(events: [])
+    var simulation: SimulationScheduler.Statistics?
     var processingNanos: UInt64 = 0
 
     init(planHash: UInt64, stepNames: [String]) {

@@ -15,6 +15,11 @@ public struct SQLiteStore: Store {
     public var displayName: String { "sqlite:\(path)" }
     public var commandLineValue: String { isUserPath ? "sqlite:\(path)" : "sqlite" }
 
+    /// The same file with no busy timeout: a simulation yields instead of blocking its one thread.
+    public func withoutBusyTimeout() -> SQLiteStore {
+        SQLiteStore(path: path, busyTimeoutMillis: 0, isUserPath: isUserPath)
+    }
+
     public func connect() throws(StoreError) -> any StoreConnection {
         try SQLiteConnection(path: path, busyTimeoutMillis: busyTimeoutMillis)
     }

@@ -1,0 +1,218 @@
+import Foundation
+import Synchronization
+
+/// Deterministic execution: every processor actor and every task of a run executes on one thread,
+/// the driver, which picks the next runnable job with the seed. Time is virtual: sleeping
+/// registers a timer, and when nothing can run the clock jumps to the earliest one. The same seed
+/// gives the same interleaving; work enqueued from any other thread is counted as foreign, and a
+/// run that has any is not trusted to replay.
+public final class SimulationScheduler: @unchecked Sendable {
+    public enum Strategy: Sendable, Equatable {
+        /// Each step, a uniformly random runnable lane.
+        case random
+        /// Probabilistic concurrency testing: random lane priorities, `depth - 1` priority change
+        /// points over the first `horizon` steps; always the highest-priority runnable lane.
+        case pct(depth: Int, horizon: Int)
+    }
+
+    public struct Statistics: Sendable, Equatable {
+        public var jobsRun = 0
+        public var timersFired = 0
+        public var foreignEnqueues = 0
+        public var deadlocked = false
+        public var virtualNanos: UInt64 = 0
+    }
+
+    // Everything below is guarded by `lock`: enqueues may arrive from any thread (counted).
+    private let lock = NSLock()
+    private var lanes: [SimulationLane] = []
+    private var queues: [[UnownedJob]] = []
+    private var taskLaneIndex = -1
+    private var timers = TimerHeap()
+    private var generator: SeededGenerator
+    private var strategy: PriorityStrategy
+    private var nowNanos: UInt64 = 0
+    private var statistics = Statistics()
+    private var driverStarted = false
+
+    /// The lane tasks prefer: task-group children run here between actor hops.
+    public private(set) var taskExecutor: SimulationTaskLane!
+
+    public init(seed: Seed, strategy: Strategy) {
+        // A different stream from the fault plan's and the schedule's, derived from the same seed.
+        generator = SeededGenerator(seed: Mix.combine(seed.value, 0x5C4E_D01E))
+        self.strategy = PriorityStrategy(strategy)
+        let taskLane = SimulationTaskLane(scheduler: self)
+        taskExecutor = taskLane
+        taskLaneIndex = register(nil)
+    }
+
+    /// A serial executor for one actor.
+    public func makeLane() -> SimulationLane {
+        let lane = SimulationLane(scheduler: self, index: lanes.count + 1)
+        _ = register(lane)
+        return lane
+    }
+
+    private func register(_ lane: SimulationLane?) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        if let lane { lanes.append(lane) }
+        queues.append([])
+        strategy.addLane(using: &generator)
+        return queues.count - 1
+    }
+
+    func enqueue(_ job: UnownedJob, lane: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if driverStarted && !DriverThread.isCurrent { statistics.foreignEnqueues += 1 }
+        queues[lane].append(job)
+    }
+
+    /// Virtual time; every reading moves it on by a nanosecond, so events never tie and the
+    /// history's time order is the order in which things ran.
+    public func tick() -> UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        nowNanos += 1
+        return nowNanos
+    }
+
+    func addTimer(afterNanos delay: UInt64, _ continuation: UnsafeContinuation<Void, Never>) {
+        lock.lock()
+        defer { lock.unlock() }
+        if driverStarted && !DriverThread.isCurrent { statistics.foreignEnqueues += 1 }
+        timers.push(wakeNanos: nowNanos + max(1, delay), continuation)
+    }
+
+    /// Runs `body` as a task on this scheduler and drives every job it leads to on a thread of
+    /// its own until the body returns. Returns the body's value and what the driver saw.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> (value: T, statistics: Statistics) {
+        let box = ResultBox<T>()
+        let task = Task(executorPreference: taskExecutor) {
+            let value = await body()
+            box.store(value)
+        }
+        let statistics = await withCheckedContinuation { (finished: CheckedContinuation<Statistics, Never>) in
+            let thread = Thread { [self] in
+                DriverThread.mark()
+                finished.resume(returning: drive(until: { box.isSet }))
+            }
+            thread.name = "torture-simulation"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        _ = task
+        return (box.take(), statistics)
+    }
+
+    /// The driver loop: one job at a time, chosen by the strategy; when nothing is runnable, the
+    /// earliest timer fires; when there is no timer either and the body has not finished, the run
+    /// is deadlocked.
+    private func drive(until finished: () -> Bool) -> Statistics {
+        lock.lock()
+        driverStarted = true
+        lock.unlock()
+        while true {
+            lock.lock()
+            let runnable = queues.indices.filter { !queues[$0].isEmpty }
+            if runnable.isEmpty {
+                if let timer = timers.popFirst() {
+                    nowNanos = max(nowNanos, timer.wakeNanos)
+                    statistics.timersFired += 1
+                    lock.unlock()
+                    timer.continuation.resume()
+                    continue
+                }
+                if !finished() { statistics.deadlocked = true }
+                statistics.virtualNanos = nowNanos
+                let result = statistics
+                lock.unlock()
+                return result
+            }
+            let lane = strategy.choose(among: runnable, step: statistics.jobsRun, using: &generator)
+            let job = queues[lane].removeFirst()
+            statistics.jobsRun += 1
+            let serial = lane == taskLaneIndex ? nil : lanes[lane - 1]
+            lock.unlock()
+            if let serial {
+                job.runSynchronously(isolatedTo: serial.asUnownedSerialExecutor(), taskExecutor: taskExecutor.asUnownedTaskExecutor())
+            } else {
+                job.runSynchronously(on: taskExecutor.asUnownedTaskExecutor())
+            }
+        }
+    }
+}
+
+/// The serial executor of one simulated actor: its jobs go to the scheduler's queue for its lane.
+public final class SimulationLane: SerialExecutor, @unchecked Sendable {
+    private unowned let scheduler: SimulationScheduler
+    let index: Int
+
+    init(scheduler: SimulationScheduler, index: Int) {
+        self.scheduler = scheduler
+        self.index = index
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        scheduler.enqueue(UnownedJob(job), lane: index)
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+}
+
+/// Where tasks that prefer the scheduler run when they are not on an actor.
+public final class SimulationTaskLane: TaskExecutor, @unchecked Sendable {
+    private unowned let scheduler: SimulationScheduler
+
+    init(scheduler: SimulationScheduler) {
+        self.scheduler = scheduler
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        scheduler.enqueue(UnownedJob(job), lane: 0)
+    }
+}
+
+/// Which thread is the driver. A thread-local, not `pthread_self()`: glibc declares that `const`,
+/// and the compiler may hoist it across an `await`.
+enum DriverThread {
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    static func mark() {
+        pthread_setspecific(key, UnsafeRawPointer(bitPattern: 1))
+    }
+
+    static var isCurrent: Bool { pthread_getspecific(key) != nil }
+}
+
+/// The body's value, handed from the driver thread to the awaiting caller.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T?
+
+    func store(_ newValue: T) {
+        lock.lock()
+        value = newValue
+        lock.unlock()
+    }
+
+    var isSet: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return value != nil
+    }
+
+    func take() -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return value!
+    }
+}
