@@ -137,7 +137,7 @@ public struct RunEngine: Sendable {
         let (value, statistics) = await simulation.run {
             await Self.connectAndRun(processors, clock: clock, preferring: taskExecutor)
         }
-        return (value.0, value.1, statistics)
+        return (value?.0 ?? [], value?.1 ?? 0, statistics)
     }
 
     private static func connectAndRun(

@@ -24,7 +24,7 @@ public final class SimulationScheduler: @unchecked Sendable {
     }
 
     // Everything below is guarded by `lock`: enqueues may arrive from any thread (counted).
-    private let lock = NSLock()
+    private let lock = NSCondition()
     private var lanes: [SimulationLane] = []
     private var queues: [[UnownedJob]] = []
     private var taskLaneIndex = -1
@@ -34,6 +34,9 @@ public final class SimulationScheduler: @unchecked Sendable {
     private var nowNanos: UInt64 = 0
     private var statistics = Statistics()
     private var driverStarted = false
+
+    /// How long an idle driver waits for foreign work before it declares a deadlock.
+    static let foreignGraceSeconds = 0.25
 
     /// The lane tasks prefer: task-group children run here between actor hops.
     public private(set) var taskExecutor: SimulationTaskLane!
@@ -68,6 +71,7 @@ public final class SimulationScheduler: @unchecked Sendable {
         defer { lock.unlock() }
         if driverStarted && !DriverThread.isCurrent { statistics.foreignEnqueues += 1 }
         queues[lane].append(job)
+        lock.signal()
     }
 
     /// Virtual time; every reading moves it on by a nanosecond, so events never tie and the
@@ -87,8 +91,9 @@ public final class SimulationScheduler: @unchecked Sendable {
     }
 
     /// Runs `body` as a task on this scheduler and drives every job it leads to on a thread of
-    /// its own until the body returns. Returns the body's value and what the driver saw.
-    public func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> (value: T, statistics: Statistics) {
+    /// its own until the body returns. Returns the body's value (nil if the run deadlocked) and
+    /// what the driver saw.
+    public func run<T: Sendable>(_ body: @escaping @Sendable () async -> T) async -> (value: T?, statistics: Statistics) {
         let box = ResultBox<T>()
         let task = Task(executorPreference: taskExecutor) {
             let value = await body()
@@ -125,7 +130,16 @@ public final class SimulationScheduler: @unchecked Sendable {
                     timer.continuation.resume()
                     continue
                 }
-                if !finished() { statistics.deadlocked = true }
+                if !finished() {
+                    // Nothing of ours can run. Work from another thread may still arrive (it is
+                    // counted as foreign and fails the run); wait a moment for it before calling
+                    // this a deadlock.
+                    if lock.wait(until: Date().addingTimeInterval(Self.foreignGraceSeconds)) {
+                        lock.unlock()
+                        continue
+                    }
+                    statistics.deadlocked = true
+                }
                 statistics.virtualNanos = nowNanos
                 let result = statistics
                 lock.unlock()
@@ -210,9 +224,9 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
         return value != nil
     }
 
-    func take() -> T {
+    func take() -> T? {
         lock.lock()
         defer { lock.unlock() }
-        return value!
+        return value
     }
 }

@@ -1,0 +1,133 @@
+import Testing
+@testable import TortureKit
+
+@Suite(.serialized) struct SimulationTests {
+    func run(_ name: String, seed: UInt64, scheduler: SchedulerChoice = .simulation, messages: Int = 120, workers: Int = 12) async throws -> RunEngine.Outcome {
+        let scenario = try Repository.scenario(name)
+        let directory = TemporaryDirectory()
+        let store = directory.sqliteStore()
+        let configuration = RunConfiguration(
+            scenario: name, workers: workers, messages: messages, deliveriesPerMessage: scenario.workload.deliveriesPerMessage,
+            concurrentDeliveries: scenario.workload.concurrentDeliveries, seed: Seed(seed), store: store.commandLineValue,
+            scenariosDirectory: nil, scheduler: scheduler
+        )
+        let outcome = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "test")
+        _ = directory
+        return outcome
+    }
+
+    @Test(arguments: ["race-claim-naive", "dlq-redrive", "visibility-timeout-naive", "fault-matrix"])
+    func theSameSeedReplaysTheSameHistory(scenario: String) async throws {
+        let first = try await run(scenario, seed: 21)
+        #expect(first.report.simulation?.foreignEnqueues == 0)
+        #expect(first.report.simulation?.deadlocked == false)
+        #expect(first.history.events.count > 100)
+        for _ in 0..<4 {
+            let again = try await run(scenario, seed: 21)
+            #expect(again.report.historyHash == first.report.historyHash)
+            #expect(again.history.firstDivergence(from: first.history) == nil)
+            #expect(again.report.verdicts == first.report.verdicts)
+        }
+    }
+
+    @Test func differentSeedsGiveDifferentInterleavings() async throws {
+        let hashes = try await [1, 2, 3, 4].asyncMap { try await run("race-claim", seed: $0).report.historyHash }
+        #expect(Set(hashes).count == 4)
+    }
+
+    @Test func theInterleavingDependsOnTheSchedulerSeedNotOnlyTheFaultPlan() async throws {
+        // No faults at all: only the scheduler's choices can make two seeds differ.
+        var scenario = try Repository.scenario("race-claim-naive")
+        scenario.faults = .none
+        var hashes: Set<String> = []
+        for seed: UInt64 in [1, 2, 3] {
+            let directory = TemporaryDirectory()
+            let store = directory.sqliteStore()
+            let configuration = RunConfiguration(
+                scenario: "race-claim-naive", workers: 8, messages: 60, deliveriesPerMessage: 4, concurrentDeliveries: 3,
+                seed: Seed(seed), store: store.commandLineValue, scenariosDirectory: nil, scheduler: .simulation
+            )
+            hashes.insert(await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "t").report.historyHash)
+        }
+        #expect(hashes.count == 3)
+    }
+
+    @Test(arguments: ["race-claim-naive", "idempotent-submit-naive", "visibility-timeout-naive", "dlq-redrive-naive"])
+    func naiveTwinsAreCaughtInSimulation(scenario: String) async throws {
+        var caught = false
+        for seed: UInt64 in 1...5 where !caught {
+            caught = try await run(scenario, seed: seed).report.status == .violated
+        }
+        #expect(caught)
+    }
+
+    @Test func pctCatchesTheCheckThenActClaim() async throws {
+        var caught = false
+        for seed: UInt64 in 1...10 where !caught {
+            caught = try await run("race-claim-naive", seed: seed, scheduler: .pct(depth: 3)).report.status == .violated
+        }
+        #expect(caught)
+    }
+
+    @Test func simulationRefusesAServerStore() async throws {
+        struct ServerStore: Store {
+            var dialect: Dialect { .sqlite }
+            var displayName: String { "server" }
+            var commandLineValue: String { "server" }
+            func connect() throws(StoreError) -> any StoreConnection { throw .unavailable("not a real store") }
+        }
+        let scenario = try Repository.scenario("race-claim")
+        let configuration = RunConfiguration(
+            scenario: "race-claim", workers: 2, messages: 2, deliveriesPerMessage: 1, concurrentDeliveries: 1,
+            seed: Seed(1), store: "server", scenariosDirectory: nil, scheduler: .simulation
+        )
+        let report = await RunEngine(scenario: scenario, configuration: configuration, store: ServerStore()).run(startedAt: "t").report
+        #expect(report.status == .scenarioInvalid)
+        #expect(report.failureReason?.contains("SQLite only") == true)
+    }
+}
+
+@Suite struct SimulationSchedulerTests {
+    @Test func workResumedFromAnotherThreadIsCountedAsForeign() async {
+        let scheduler = SimulationScheduler(seed: Seed(1), strategy: .random)
+        let (_, statistics) = await scheduler.run {
+            // A detached task runs on the global pool; its result resumes us from there.
+            await Task.detached { 42 }.value
+        }
+        #expect(statistics.foreignEnqueues > 0)
+    }
+
+    @Test func virtualTimeJumpsToTheEarliestTimer() async {
+        let scheduler = SimulationScheduler(seed: Seed(1), strategy: .random)
+        let clock = SimulatedClock(scheduler: scheduler)
+        let (elapsed, statistics) = await scheduler.run {
+            let start = clock.nowNanos()
+            try? await clock.sleep(nanos: 900_000_000_000)  // SQS's 900 s visibility timeout
+            return clock.nowNanos() - start
+        }
+        #expect((elapsed ?? 0) >= 900_000_000_000)
+        #expect(statistics.timersFired == 1)
+        #expect(statistics.foreignEnqueues == 0)
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
+    }
+}
+
+@Suite struct SimulationDeadlockTests {
+    @Test func nothingRunnableNoTimerAndUnfinishedIsADeadlock() async {
+        let scheduler = SimulationScheduler(seed: Seed(1), strategy: .random)
+        let (value, statistics) = await scheduler.run { () async -> Int in
+            // Waits for a resume that never comes.
+            await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in }
+            return 1
+        }
+        #expect(value == nil)
+        #expect(statistics.deadlocked)
+    }
+}
