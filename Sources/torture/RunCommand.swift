@@ -45,6 +45,11 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("check-determinism"), help: "Run the seed twice in simulation and fail if the histories differ, naming the first event where they do.")
     var checkDeterminism = false
 
+    @Option(name: .customLong("disable-fault"), help: ArgumentHelp(
+        "Switch off one of the scenario's fault rules, as kind@point (e.g. delay@after-read); repeatable. `torture shrink` prints these.",
+        valueName: "kind@point"))
+    var disabledFaults: [String] = []
+
     @OptionGroup var scenarioOptions: ScenarioOptions
 
     @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where reports are written.", valueName: "dir"))
@@ -82,6 +87,11 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
+        let unknownFaults = loaded.faults.disabling(disabledFaults).unknown
+        guard unknownFaults.isEmpty else {
+            Console.error("error: --disable-fault \(unknownFaults.joined(separator: ", ")): not a rule of \(loaded.name); its rules: \(loaded.faults.ruleNames.joined(separator: ", "))")
+            throw ExitCode(ExitStatus.usage)
+        }
         let workload = Workload(
             messages: messages ?? loaded.workload.messages,
             deliveriesPerMessage: deliveries ?? loaded.workload.deliveriesPerMessage,
@@ -103,7 +113,7 @@ struct RunCommand: AsyncParsableCommand {
             scenario: byName ? scenario : loaded.source.path, workers: workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
             seed: runSeed, store: sqlite.commandLineValue, scenariosDirectory: byName ? scenarioOptions.directory : nil,
-            scheduler: schedulerChoice
+            scheduler: schedulerChoice, disabledFaults: disabledFaults
         )
         let progress = RunProgress()
         let engine = RunEngine(scenario: loaded, configuration: configuration, store: sqlite, progress: progress)
@@ -137,8 +147,15 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// A report that cannot be written is said, not fatal: the verdict is still printed.
     private func writeReport(_ outcome: RunEngine.Outcome, store: SQLiteStore, started: Date) -> String? {
+        RunReportFiles.write(outcome, store: store, started: started, root: reportDirectory)
+    }
+}
+
+/// Writing a run's report folder, shared by run, replay and shrink.
+enum RunReportFiles {
+    /// A report that cannot be written is said, not fatal: the verdict is still printed.
+    static func write(_ outcome: RunEngine.Outcome, store: SQLiteStore, started: Date, root reportDirectory: String) -> String? {
         let writer = ReportWriter(root: reportDirectory)
         do {
             let directory = try writer.makeDirectory(scenario: outcome.report.scenario.name, stamp: Timestamp.folder(started),

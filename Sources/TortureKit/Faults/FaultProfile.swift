@@ -19,6 +19,29 @@ public struct FaultProfile: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { rules.values.allSatisfy(\.isEmpty) }
+
+    /// Every rule as `kind@point`, in a fixed order.
+    public var ruleNames: [String] {
+        FaultKind.allCases.flatMap { kind in
+            InjectionPoint.allCases.filter { rules[kind]?[$0] != nil }.map { "\(kind.rawValue)@\($0.rawValue)" }
+        }
+    }
+
+    /// The profile without the named rules. Unknown names are returned so a caller can refuse them.
+    public func disabling(_ names: [String]) -> (profile: FaultProfile, unknown: [String]) {
+        var profile = self
+        var unknown: [String] = []
+        for name in names {
+            let parts = name.split(separator: "@").map(String.init)
+            guard parts.count == 2, let kind = FaultKind(rawValue: parts[0]), let point = InjectionPoint(rawValue: parts[1]),
+                  profile[kind, point] != nil else {
+                unknown.append(name)
+                continue
+            }
+            profile[kind, point] = nil
+        }
+        return (profile, unknown)
+    }
 }
 
 /// One kind at one point: fire with `probability`; a duration drawn uniformly from

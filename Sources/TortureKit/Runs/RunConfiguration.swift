@@ -12,10 +12,12 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     /// `--scenarios` folder, when the scenario was found by name.
     public var scenariosDirectory: String?
     public var scheduler: SchedulerChoice
+    /// Fault rules switched off (`kind@point`), as `torture shrink` leaves them.
+    public var disabledFaults: [String]
 
     public init(
         scenario: String, workers: Int, messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int,
-        seed: Seed, store: String, scenariosDirectory: String?, scheduler: SchedulerChoice = .threads
+        seed: Seed, store: String, scenariosDirectory: String?, scheduler: SchedulerChoice = .threads, disabledFaults: [String] = []
     ) {
         self.scenario = scenario
         self.workers = workers
@@ -26,6 +28,22 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         self.store = store
         self.scenariosDirectory = scenariosDirectory
         self.scheduler = scheduler
+        self.disabledFaults = disabledFaults
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        scenario = try container.decode(String.self, forKey: .scenario)
+        workers = try container.decode(Int.self, forKey: .workers)
+        messages = try container.decode(Int.self, forKey: .messages)
+        deliveriesPerMessage = try container.decode(Int.self, forKey: .deliveriesPerMessage)
+        concurrentDeliveries = try container.decode(Int.self, forKey: .concurrentDeliveries)
+        seed = try container.decode(Seed.self, forKey: .seed)
+        store = try container.decode(String.self, forKey: .store)
+        scenariosDirectory = try container.decodeIfPresent(String.self, forKey: .scenariosDirectory)
+        // Reports written before these existed ran on threads with every fault on.
+        scheduler = try container.decodeIfPresent(SchedulerChoice.self, forKey: .scheduler) ?? .threads
+        disabledFaults = try container.decodeIfPresent([String].self, forKey: .disabledFaults) ?? []
     }
 
     public var workload: Workload {
@@ -43,6 +61,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         case .simulation: words += ["--scheduler", "sim"]
         case .pct(let depth): words += ["--scheduler", "pct", "--depth", String(depth)]
         }
+        for fault in disabledFaults { words += ["--disable-fault", fault] }
         if let scenariosDirectory { words += ["--scenarios", scenariosDirectory] }
         return words.map(ShellWord.quoted).joined(separator: " ")
     }

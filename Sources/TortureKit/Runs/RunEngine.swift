@@ -13,6 +13,8 @@ public struct RunEngine: Sendable {
         clock: any TortureClock = RealClock(), progress: RunProgress = RunProgress()
     ) {
         precondition(configuration.workers >= 1 && configuration.messages >= 1, "a run needs workers and messages")
+        var scenario = scenario
+        scenario.faults = scenario.faults.disabling(configuration.disabledFaults).profile
         self.scenario = scenario
         self.configuration = configuration
         self.store = store
