@@ -10,9 +10,15 @@ enum Bench {
     static let rounds = 3
     static let messages = 2_000
 
+    /// `torture-bench [claims] [simulation]`: both sections when none is named.
     static func main() async {
+        let sections = Set(CommandLine.arguments.dropFirst())
         do {
-            try await run()
+            if sections.isEmpty || sections.contains("claims") { try await run() }
+            if sections.isEmpty || sections.contains("simulation") {
+                print("")
+                try await SimulationBench.run()
+            }
         } catch {
             FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
             exit(1)
