@@ -45,10 +45,15 @@ struct PlainLoop {
                         let delivery = schedule[index]
                         let parameters = StatementParameters(
                             message: Names.message(delivery.message), worker: Names.worker(worker), attempt: delivery.attempt, seed: Seed(0))
-                        for step in steps {
+                        var stepIndex = 0
+                        while stepIndex < steps.count {
+                            let step = steps[stepIndex]
                             let result = try connection.execute(step.sql[.sqlite]!, parameters)
-                            let action = step.success.holds(for: result) ? step.onSuccess : step.onFailure
-                            if action != .next { break }
+                            switch step.success.holds(for: result) ? step.onSuccess : step.onFailure {
+                            case .next: stepIndex += 1
+                            case .jump(let target): stepIndex = target
+                            case .done, .skip, .fail: stepIndex = steps.count
+                            }
                         }
                     }
                 } catch {

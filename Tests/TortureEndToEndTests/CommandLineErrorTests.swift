@@ -72,6 +72,7 @@ import Testing
             ("race-claim", "003"), ("race-claim-naive", "003"), ("idempotent-submit", "000"), ("idempotent-submit-naive", "000"),
             ("dlq-redrive", "003"), ("visibility-timeout", "003"), ("stale-republish", "000"), ("dlq-reprocess", "004"),
             ("fanout", "001"), ("burst", "000"), ("rate-limit", "002"), ("rate-limit-naive", "002"),
+            ("circuit-breaker", "004"), ("session-join", "002"),
         ]
         for (name, seed) in expected {
             let line = result.stdout.split(separator: "\n").first { $0.hasPrefix(name + " ") }

@@ -142,7 +142,7 @@ import Testing
 
     static let catalogue = [
         "race-claim", "idempotent-submit", "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess",
-        "fanout", "burst", "rate-limit",
+        "fanout", "burst", "rate-limit", "circuit-breaker", "session-join",
     ]
 
     @Test(arguments: catalogue)
@@ -185,6 +185,31 @@ import Testing
         #expect(scenario.faults[.storeError, .beforeClaim] == FaultRule(probability: 0.6, storeError: .connectionReset))
         #expect(scenario.delivery == DeliveryPolicy(preset: .snsLambda, visibilityTimeoutMillis: 900_000, maxReceiveCount: 3,
                                                     retryDelayMillis: 5, subscribers: 2))
+    }
+
+    @Test func gotoJumpsForwardToANamedStep() throws {
+        let text = Self.valid.replacingOccurrences(of: "      on-success: done\n      on-failure: skip\n", with: """
+                  on-success: done
+                  on-failure: goto record
+                - name: record
+                  role: write
+                  sql:
+                    sqlite: UPDATE m SET by = NULL WHERE id = :message
+                  success: rows-affected
+                  on-success: fail
+                  on-failure: fail
+
+            """)
+        let scenario = try ScenarioLoader.parse(text, file: "tiny.yaml")
+        #expect(scenario.processing.steps[0].onFailure == .jump(to: 1))
+    }
+
+    @Test func gotoToAnUnknownOrEarlierStepIsRefused() throws {
+        let unknown = try #require(loadError(Self.valid.replacingOccurrences(of: "on-failure: skip", with: "on-failure: goto nowhere")))
+        #expect(unknown.line == 22)
+        #expect(unknown.message.contains("no step is named `nowhere`"))
+        let backwards = try #require(loadError(Self.valid.replacingOccurrences(of: "on-failure: skip", with: "on-failure: goto claim")))
+        #expect(backwards.message.contains("jumps back"))
     }
 
     @Test func aDurationOnAKindThatTakesNoneIsRefused() throws {

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import TortureKit
 
@@ -90,11 +92,28 @@ import Testing
 @Suite struct SimulationSchedulerTests {
     @Test func workResumedFromAnotherThreadIsCountedAsForeign() async {
         let scheduler = SimulationScheduler(seed: Seed(1), strategy: .random)
+        let resumed = ResumedFlag()
+        let taskLane = scheduler.taskExecutor!
         let (_, statistics) = await scheduler.run {
-            // A detached task runs on the global pool; its result resumes us from there.
-            await Task.detached { 42 }.value
+            await withTaskGroup(of: Void.self) { group in
+                // A continuation resumed by a thread of our own: the resumption is enqueued from
+                // outside the driver. The flag is set after the resume, so once the spinner sees
+                // it the foreign enqueue has happened, however loaded the machine is.
+                group.addTask(executorPreference: taskLane) {
+                    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                        Thread {
+                            continuation.resume()
+                            resumed.set()
+                        }.start()
+                    }
+                }
+                group.addTask(executorPreference: taskLane) {
+                    while !resumed.isSet { await Task.yield() }
+                }
+            }
         }
         #expect(statistics.foreignEnqueues > 0)
+        #expect(!statistics.deadlocked)
     }
 
     @Test func virtualTimeJumpsToTheEarliestTimer() async {
@@ -109,6 +128,12 @@ import Testing
         #expect(statistics.timersFired == 1)
         #expect(statistics.foreignEnqueues == 0)
     }
+}
+
+private final class ResumedFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+    func set() { flag.store(true, ordering: .sequentiallyConsistent) }
+    var isSet: Bool { flag.load(ordering: .sequentiallyConsistent) }
 }
 
 extension Array {

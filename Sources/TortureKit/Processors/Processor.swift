@@ -104,7 +104,9 @@ actor Processor {
         }
         var action = StepAction.next
         var failure = ""
-        for (index, step) in context.steps.enumerated() where action == .next {
+        var index = 0
+        while index < context.steps.count {
+            let step = context.steps[index]
             if step.role == .claim || step.role == .submit, let interruption = await inject(.beforeClaim, delivery) {
                 return try await interrupt(delivery, with: interruption)
             }
@@ -131,6 +133,11 @@ actor Processor {
             if let point, let interruption = await inject(point, delivery) {
                 return try await interrupt(delivery, with: interruption)
             }
+            switch action {
+            case .next: index += 1
+            case .jump(let target): index = target
+            case .done, .skip, .fail: index = context.steps.count
+            }
         }
         if action == .fail {
             try rollbackIfOpen(delivery)
@@ -148,7 +155,10 @@ actor Processor {
             }
             record(.ok, delivery, subject: HistoryEvent.Subject.commit)
         }
-        let outcome = action == .next ? StepAction.done : action
+        let outcome: StepAction = switch action {
+        case .next, .jump: .done
+        default: action
+        }
         // The work has landed: whatever happens to the ack, the message was processed.
         if outcome == .done { record(.ok, delivery, subject: HistoryEvent.Subject.processed) }
         if let interruption = await inject(.afterCommit, delivery) {

@@ -102,7 +102,7 @@ public enum ErrorHandling: String, Sendable, Codable, CaseIterable {
 }
 
 /// What the processor does after a step.
-public enum StepAction: String, Sendable, Codable, CaseIterable {
+public enum StepAction: Sendable, Codable, Equatable {
     /// Go on to the next step.
     case next
     /// The message is processed: commit and acknowledge.
@@ -111,6 +111,22 @@ public enum StepAction: String, Sendable, Codable, CaseIterable {
     case skip
     /// The delivery failed: roll back and do not acknowledge.
     case fail
+    /// Go on at a later step (by index): a branch, such as recording a failure. Only forward, so
+    /// every delivery runs each step at most once.
+    case jump(to: Int)
+
+    /// The words a scenario file uses; `goto STEP` is the fifth form.
+    public static let names = ["next", "done", "skip", "fail"]
+
+    init?(name: String) {
+        switch name {
+        case "next": self = .next
+        case "done": self = .done
+        case "skip": self = .skip
+        case "fail": self = .fail
+        default: return nil
+        }
+    }
 }
 
 public enum InvariantSpec: Sendable, Equatable {

@@ -129,35 +129,49 @@ public enum ScenarioLoader {
         } ?? [:]
         let stepReaders = try map.required("steps").sequence()
         guard !stepReaders.isEmpty else { throw reader.error("`protocol.steps` is empty; expected at least one step") }
-        var steps: [ProtocolStep] = []
+        var pending: [PendingStep] = []
         for stepReader in stepReaders {
             let step = try readStep(stepReader, dialects: dialects)
-            guard !steps.contains(where: { $0.name == step.name }) else {
+            guard !pending.contains(where: { $0.name == step.name }) else {
                 throw stepReader.error("two steps are named `\(step.name)`; step names must be unique")
             }
-            steps.append(step)
+            pending.append(step)
         }
+        let steps = try resolveJumps(pending)
         let onError = try map.optional("on-error")?.choice(ErrorHandling.self) ?? .nack
         return ProcessingProtocol(
             schema: schema, publish: publish, transaction: transaction, steps: steps, deadLetter: deadLetter, onError: onError
         )
     }
 
-    private static func readStep(_ reader: YAMLReader, dialects: Set<Dialect>) throws(ScenarioError) -> ProtocolStep {
+    private static func readStep(_ reader: YAMLReader, dialects: Set<Dialect>) throws(ScenarioError) -> PendingStep {
         let map = try reader.mapping(allowed: ["name", "role", "sql", "success", "on-success", "on-failure"])
         let nameReader = try map.required("name")
         let name = try nameReader.string()
         guard !HistoryEvent.Subject.all.contains(name) else {
             throw nameReader.error("`\(name)` is reserved for the history; choose another step name")
         }
-        return ProtocolStep(
+        return PendingStep(
             name: name,
             role: try map.required("role").choice(StepRole.self),
             sql: try readTemplates(try map.required("sql"), dialects: dialects, allowed: Set(ParameterName.allCases)),
             success: try map.required("success").choice(SuccessCondition.self),
-            onSuccess: try map.required("on-success").choice(StepAction.self),
-            onFailure: try map.required("on-failure").choice(StepAction.self)
+            onSuccess: try readAction(map.required("on-success")),
+            onFailure: try readAction(map.required("on-failure"))
         )
+    }
+
+    /// `next`, `done`, `skip`, `fail`, or `goto STEP`; a goto's target is resolved once every
+    /// step is read (`resolveJumps`), and held as a placeholder until then.
+    private static func readAction(_ reader: YAMLReader) throws(ScenarioError) -> PendingAction {
+        let text = try reader.string()
+        if let action = StepAction(name: text) { return PendingAction(action: action, target: nil, reader: reader) }
+        let words = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard words.count == 2, words[0] == "goto" else {
+            let hint = Suggestion.closest(to: text, among: StepAction.names).map { "; did you mean `\($0)`?" } ?? ""
+            throw reader.error("expected one of next, done, skip, fail or `goto STEP` at `\(reader.path)`, got \"\(text)\"\(hint)")
+        }
+        return PendingAction(action: .next, target: String(words[1]), reader: reader)
     }
 
     private static func readInvariants(_ reader: YAMLReader, processing: ProcessingProtocol) throws(ScenarioError) -> [InvariantSpec] {
@@ -255,6 +269,27 @@ public enum ScenarioLoader {
         return templates
     }
 
+    private static func resolveJumps(_ pending: [PendingStep]) throws(ScenarioError) -> [ProtocolStep] {
+        var steps: [ProtocolStep] = []
+        for (index, step) in pending.enumerated() {
+            func resolve(_ action: PendingAction) throws(ScenarioError) -> StepAction {
+                guard let target = action.target else { return action.action }
+                guard let targetIndex = pending.firstIndex(where: { $0.name == target }) else {
+                    throw action.reader.error("`goto \(target)`: no step is named `\(target)`")
+                }
+                guard targetIndex > index else {
+                    throw action.reader.error("`goto \(target)` jumps back: only later steps can be targets, so no delivery loops")
+                }
+                return .jump(to: targetIndex)
+            }
+            steps.append(ProtocolStep(
+                name: step.name, role: step.role, sql: step.sql, success: step.success,
+                onSuccess: try resolve(step.onSuccess), onFailure: try resolve(step.onFailure)
+            ))
+        }
+        return steps
+    }
+
     private static func syntaxError(_ error: any Error, file: String) -> ScenarioError {
         if let yamlError = error as? YamlError {
             switch yamlError {
@@ -269,4 +304,20 @@ public enum ScenarioLoader {
         }
         return ScenarioError(file: file, message: "YAML syntax: \(error)")
     }
+}
+
+/// A step as read, before its `goto`s are resolved to step indices.
+private struct PendingStep {
+    var name: String
+    var role: StepRole
+    var sql: [Dialect: SQLTemplate]
+    var success: SuccessCondition
+    var onSuccess: PendingAction
+    var onFailure: PendingAction
+}
+
+private struct PendingAction {
+    var action: StepAction
+    var target: String?
+    var reader: YAMLReader
 }
