@@ -102,6 +102,9 @@ import Testing
                 group.addTask(executorPreference: taskLane) {
                     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                         Thread {
+                            // Resume after the task has suspended: a resume that wins the race
+                            // with the suspension continues the task in place, with no enqueue.
+                            usleep(50_000)
                             continuation.resume()
                             resumed.set()
                         }.start()
