@@ -70,6 +70,8 @@ public struct RunReport: Sendable, Codable {
     public var faults: Faults
     public var timing: Timing
     public var repro: String
+    /// The run's space in a shared store, when it was not dropped: what it is and how to remove it.
+    public var keptRunSpace: RunSpace?
 
     public var violatedVerdicts: [Verdict] { verdicts.filter { !$0.held } }
 }

@@ -30,8 +30,7 @@ public struct RunEngine: Sendable {
     /// `startedAt` is the wall-clock stamp to print; the engine itself only reads the injected clock.
     public func run(startedAt: String) async -> Outcome {
         let startNanos = clock.nowNanos()
-        let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
-        let planHash = plan.planHash(messages: configuration.messages, attemptsPerMessage: configuration.deliveriesPerMessage)
+        let planHash = plan().planHash(messages: configuration.messages, attemptsPerMessage: configuration.deliveriesPerMessage)
         var partial = PartialRun(planHash: planHash, stepNames: scenario.processing.steps.map(\.name))
 
         guard scenario.dialects.contains(store.dialect) else {
@@ -39,10 +38,23 @@ public struct RunEngine: Sendable {
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
         do {
+            try store.createRunSpace(workers: configuration.workers)
+        } catch {
+            partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
+            return finish(partial, startNanos: startNanos, startedAt: startedAt)
+        }
+        await runInSpace(&partial)
+        partial.keptRunSpace = settleRunSpace(status: partial.status)
+        return finish(partial, startNanos: startNanos, startedAt: startedAt)
+    }
+
+    /// Set-up, processors and checks, once the run's space exists in the store.
+    private func runInSpace(_ partial: inout PartialRun) async {
+        do {
             try StoreSetup(scenario: scenario, dialect: store.dialect, messages: configuration.messages).prepare(store)
         } catch let failure {
             partial.fail(failure.status, failure.reason)
-            return finish(partial, startNanos: startNanos, startedAt: startedAt)
+            return
         }
 
         let schedule = DeliverySchedule.make(seed: configuration.seed, workload: configuration.workload)
@@ -56,7 +68,7 @@ public struct RunEngine: Sendable {
                     success: step.success, onSuccess: step.onSuccess, onFailure: step.onFailure
                 )
             },
-            transaction: scenario.processing.transaction, seed: configuration.seed, plan: plan, broker: broker,
+            transaction: scenario.processing.transaction, seed: configuration.seed, plan: plan(), broker: broker,
             clock: clock, store: store, progress: progress, abort: abort
         )
 
@@ -68,7 +80,7 @@ public struct RunEngine: Sendable {
 
         if let reason = abort.message {
             partial.fail(.storeFailed, reason)
-            return finish(partial, startNanos: startNanos, startedAt: startedAt)
+            return
         }
         do {
             partial.verdicts = try check(partial.history)
@@ -76,7 +88,27 @@ public struct RunEngine: Sendable {
         } catch {
             partial.fail(.storeFailed, "checking the final store: \(error)")
         }
-        return finish(partial, startNanos: startNanos, startedAt: startedAt)
+    }
+
+    /// A violation keeps the run's space for a post-mortem; anything else drops it. A drop that
+    /// fails (the store is gone) keeps it too, and says how to remove it by hand.
+    private func settleRunSpace(status: RunReport.Status) -> RunSpace? {
+        guard var space = store.runSpace else { return nil }
+        if status == .violated {
+            space.keptBecause = "an invariant was violated: the tables are kept for a post-mortem"
+            return space
+        }
+        do {
+            try store.dropRunSpace()
+            return nil
+        } catch {
+            space.keptBecause = "dropping it failed: \(error.message)"
+            return space
+        }
+    }
+
+    private func plan() -> FaultPlan {
+        FaultPlan(seed: configuration.seed, profile: scenario.faults)
     }
 
     /// One thread-backed executor per processor; all of them run at once and are shut down after.
@@ -132,7 +164,8 @@ public struct RunEngine: Sendable {
             timing: .init(startedAt: startedAt, durationMillis: Double(durationNanos) / 1e6,
                           processingMillis: processingSeconds * 1_000,
                           deliveriesPerSecond: processingSeconds > 0 ? Double(partial.counts.deliveries) / processingSeconds : 0),
-            repro: configuration.reproCommand
+            repro: configuration.reproCommand,
+            keptRunSpace: partial.keptRunSpace
         )
         return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd)
     }
@@ -150,6 +183,7 @@ private struct PartialRun {
     var fired: [FiredFault] = []
     var history = History(events: [])
     var processingNanos: UInt64 = 0
+    var keptRunSpace: RunSpace?
 
     init(planHash: UInt64, stepNames: [String]) {
         self.planHash = planHash
