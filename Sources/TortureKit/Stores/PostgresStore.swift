@@ -68,7 +68,8 @@ public struct PostgresStore: Store {
     /// its schema as the only search path, and its name in `pg_stat_activity`.
     var keywords: [(String, String)] {
         var keywords: [(String, String)] = [
-            ("connect_timeout", "5"),
+            // A frozen server ends a run in about answerTimeout + connect_timeout (the drop attempt).
+            ("connect_timeout", "3"),
             // A dead peer on a silent connection is noticed in about 5 + 2 × 3 s.
             ("keepalives", "1"), ("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "3"),
             ("tcp_user_timeout", "10000"),
