@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TortureKit
 
 /// The built binary against a real PostgreSQL server (TORTURE_TEST_DATABASE_URL, started by
 /// `make test`). Serialized: every run opens 64 connections and the counts below are per run.
@@ -47,6 +48,41 @@ struct PostgresEndToEndTests {
         #expect(tables == "2", "the kept schema holds the run's tables")
         try database.query(drop)
         #expect(try database.runSchemas() == before)
+    }
+
+    @Test("a run works only inside its schema: a same-named table in public is not touched")
+    func touchesNothingOutsideItsSchema() async throws {
+        try database.query("""
+            CREATE TABLE public.messages (id TEXT PRIMARY KEY, claimed_by TEXT, claimed_attempt INTEGER);
+            INSERT INTO public.messages (id) VALUES ('m-00000');
+            """)
+        defer { _ = try? database.query("DROP TABLE public.messages") }
+        let publicTablesBefore = try database.query("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
+        let (outcome, _) = try await run("race-claim-naive", seed: "0x11")
+        #expect(outcome.exitCode == 1)
+        #expect(try database.query("SELECT id || ':' || coalesce(claimed_by, 'unclaimed') FROM public.messages") == "m-00000:unclaimed")
+        #expect(try database.query("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
+            == publicTablesBefore)
+        let schema = try #require(outcome.stdout.firstMatch(of: /DROP SCHEMA "(torture_[a-z0-9_]+)" CASCADE;/)?.1)
+        #expect(try database.query("SELECT count(*) FROM \"\(schema)\".messages") == "1000")
+        try database.query("DROP SCHEMA \"\(schema)\" CASCADE")
+    }
+
+    @Test("a schema that already exists is refused and left alone")
+    func existingSchemaRefused() throws {
+        let name = try #require(RunSchemaName(validating: "torture_e2e_existing_\(getpid())"))
+        let store = PostgresStore(url: try PostgresURL(parsing: database.url), schema: name)
+        try store.createRunSpace(workers: 1)
+        defer { _ = try? database.query("DROP SCHEMA IF EXISTS \"\(name)\" CASCADE") }
+        try database.query("CREATE TABLE \"\(name)\".keep (id int); INSERT INTO \"\(name)\".keep VALUES (7)")
+        #expect {
+            try store.createRunSpace(workers: 1)
+        } throws: { error in
+            "\(error)".contains("already exists")
+        }
+        #expect(try database.query("SELECT id FROM \"\(name)\".keep") == "7")
+        try store.dropRunSpace()
+        #expect(try !database.runSchemas().contains(name.text))
     }
 
     @Test("a password in the connection string never reaches stdout, stderr or the report")
