@@ -1,5 +1,6 @@
 # The two commands a fresh machine needs: `make run` and `make test`. Both install what is missing.
 export PATH := /opt/swift/usr/bin:$(PATH)
+SHELL := /bin/bash
 SWIFT ?= swift
 TORTURE := .build/debug/torture
 
@@ -14,9 +15,13 @@ build: deps
 run: build
 	$(TORTURE) run race-claim --workers 64
 
+# The PostgreSQL tests run against a throwaway cluster (scripts/pg-cluster.sh), stopped and
+# removed however the tests end. If it cannot start, the target fails: nothing is skipped.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	@set -e; url="$$(scripts/pg-cluster.sh start)"; trap 'scripts/pg-cluster.sh stop' EXIT INT TERM; \
+	echo "PostgreSQL for the tests: $$url"; \
+	TORTURE_TEST_DATABASE_URL="$$url" $(SWIFT) test --skip-build
 
 bench: deps
 	$(SWIFT) build -c release --product torture-bench

@@ -31,7 +31,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("64-bit seed, decimal or 0x-hex (default: drawn from the OS and printed).", valueName: "seed"))
     var seed: String?
 
-    @Option(help: ArgumentHelp("sqlite (a temporary file), or sqlite:PATH (a new file kept afterwards).", valueName: "store"))
+    @Option(help: ArgumentHelp(
+        "sqlite (a temporary file), sqlite:PATH (a new file kept afterwards), postgres://user@host:port/db, "
+            + "or postgres (TORTURE_DATABASE_URL, else the PG* variables). Prefer PGPASSWORD to a password in the URL.",
+        valueName: "store"))
     var store = "sqlite"
 
     @Option(help: ArgumentHelp(
@@ -101,9 +104,10 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: --concurrent (\(workload.concurrentDeliveries)) cannot exceed --deliveries (\(workload.deliveriesPerMessage))")
             throw ExitCode(ExitStatus.usage)
         }
-        let sqlite: SQLiteStore
+        let started = Date()
+        let chosenStore: any Store
         do {
-            sqlite = try StoreOption(parsing: store).makeStore(seed: runSeed)
+            chosenStore = try StoreOption(parsing: store).makeStore(seed: runSeed, stamp: Timestamp.folder(started))
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
@@ -112,22 +116,21 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = RunConfiguration(
             scenario: byName ? scenario : loaded.source.path, workers: workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
-            seed: runSeed, store: sqlite.commandLineValue, scenariosDirectory: byName ? scenarioOptions.directory : nil,
+            seed: runSeed, store: chosenStore.commandLineValue, scenariosDirectory: byName ? scenarioOptions.directory : nil,
             scheduler: schedulerChoice, disabledFaults: disabledFaults
         )
         let progress = RunProgress()
-        let engine = RunEngine(scenario: loaded, configuration: configuration, store: sqlite, progress: progress)
+        let engine = RunEngine(scenario: loaded, configuration: configuration, store: chosenStore, progress: progress)
         let progressLine = Console.standardErrorIsTerminal && !json ? ProgressLine(scenario: loaded.name, progress: progress) : nil
         progressLine?.start()
-        let started = Date()
         var outcome = await engine.run(startedAt: Timestamp.iso8601(started))
         progressLine?.stop()
         if checkDeterminism, outcome.report.status == .held || outcome.report.status == .violated {
             outcome = await DeterminismCheck(scenario: loaded, configuration: configuration, first: outcome).rerun(startedAt: Timestamp.iso8601(started))
         }
 
-        let directory = writeReport(outcome, store: sqlite, started: started)
-        if !sqlite.isUserPath { sqlite.removeFiles() }
+        let directory = writeReport(outcome, store: chosenStore, started: started)
+        if let sqlite = chosenStore as? SQLiteStore, !sqlite.isUserPath { sqlite.removeFiles() }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -147,7 +150,7 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    private func writeReport(_ outcome: RunEngine.Outcome, store: SQLiteStore, started: Date) -> String? {
+    private func writeReport(_ outcome: RunEngine.Outcome, store: any Store, started: Date) -> String? {
         RunReportFiles.write(outcome, store: store, started: started, root: reportDirectory)
     }
 }
@@ -155,13 +158,13 @@ struct RunCommand: AsyncParsableCommand {
 /// Writing a run's report folder, shared by run, replay and shrink.
 enum RunReportFiles {
     /// A report that cannot be written is said, not fatal: the verdict is still printed.
-    static func write(_ outcome: RunEngine.Outcome, store: SQLiteStore, started: Date, root reportDirectory: String) -> String? {
+    static func write(_ outcome: RunEngine.Outcome, store: any Store, started: Date, root reportDirectory: String) -> String? {
         let writer = ReportWriter(root: reportDirectory)
         do {
             let directory = try writer.makeDirectory(scenario: outcome.report.scenario.name, stamp: Timestamp.folder(started),
                                                      seed: outcome.report.parameters.seed)
             try writer.write(outcome, to: directory)
-            if outcome.report.status != .held, FileManager.default.fileExists(atPath: store.path) {
+            if outcome.report.status != .held, let store = store as? SQLiteStore, FileManager.default.fileExists(atPath: store.path) {
                 do {
                     try store.snapshot(to: "\(directory)/store.sqlite")
                 } catch {

@@ -76,6 +76,9 @@ import Testing
             var dialect: Dialect { .sqlite }
             var displayName: String { "server" }
             var commandLineValue: String { "server" }
+            var runSpace: RunSpace? { nil }
+            func createRunSpace(workers: Int) throws(StoreError) {}
+            func dropRunSpace() throws(StoreError) {}
             func connect() throws(StoreError) -> any StoreConnection { throw .unavailable("not a real store") }
         }
         let scenario = try Repository.scenario("race-claim")

@@ -20,6 +20,9 @@ public enum MarkdownSummary {
         if let reason = report.failureReason {
             lines += ["**No verdict:** \(reason)", ""]
         }
+        if let kept = report.keptRunSpace {
+            lines += ["**Kept** \(kept.description): \(kept.keptBecause ?? "kept"). Remove it with `\(kept.dropCommand)`", ""]
+        }
         if !report.verdicts.isEmpty {
             lines += ["## Verdicts", "", "| invariant | verdict | witnesses |", "|---|---|---|"]
             for verdict in report.verdicts {

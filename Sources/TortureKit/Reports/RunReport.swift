@@ -99,6 +99,8 @@ public struct RunReport: Sendable, Codable {
             virtualMillis = Double(statistics.virtualNanos) / 1e6
         }
     }
+    /// The run's space in a shared store, when it was not dropped: what it is and how to remove it.
+    public var keptRunSpace: RunSpace?
 
     public var violatedVerdicts: [Verdict] { verdicts.filter { !$0.held } }
 }

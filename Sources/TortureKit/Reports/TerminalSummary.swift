@@ -55,6 +55,9 @@ public enum TerminalSummary {
             if verdict.witnessCount > witnessesShown { lines.append("  … and \(verdict.witnessCount - witnessesShown) more in report.json") }
         }
         if let reportDirectory { lines.append("\nreport: \(reportDirectory)") }
+        if let kept = report.keptRunSpace {
+            lines.append("kept \(kept.description) (\(kept.keptBecause ?? "kept")); remove it with: \(kept.dropCommand)")
+        }
         if report.status != .held {
             lines.append("repro: \(report.repro)")
         }

@@ -72,15 +72,30 @@ public struct RunEngine: Sendable {
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
         do {
+            try store.createRunSpace(workers: processorCount)
+        } catch {
+            partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
+            return finish(partial, startNanos: startNanos, startedAt: startedAt)
+        }
+        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation)
+        partial.keptRunSpace = settleRunSpace(status: partial.status)
+        return finish(partial, startNanos: startNanos, startedAt: startedAt)
+    }
+
+    /// Set-up, processors and checks, once the run's space exists in the store.
+    private func runInSpace(
+        _ partial: inout PartialRun, plan: FaultPlan, store: any Store, clock: any TortureClock, simulation: SimulationScheduler?
+    ) async {
+        do {
             try StoreSetup(scenario: scenario, dialect: store.dialect, messages: configuration.messages).prepare(store)
         } catch let failure {
             partial.fail(failure.status, failure.reason)
-            return finish(partial, startNanos: startNanos, startedAt: startedAt)
+            return
         }
 
         let schedule = DeliverySchedule.make(seed: configuration.seed, workload: configuration.workload)
         let broker = Broker(schedule: schedule, messages: configuration.messages, policy: scenario.delivery)
-        progress.start(total: schedule.count)
+        progress.start(total: schedule.count * scenario.delivery.subscribers)
         let abort = RunAbort()
         let context = ProcessorContext(
             steps: scenario.processing.steps.map { step in
@@ -106,19 +121,35 @@ public struct RunEngine: Sendable {
             partial.fail(.simulationBroken, statistics.deadlocked
                 ? "the simulation deadlocked: nothing runnable, no timer due, processors unfinished"
                 : "\(statistics.foreignEnqueues) jobs were enqueued from outside the simulation's thread: this run would not replay")
-            return finish(partial, startNanos: startNanos, startedAt: startedAt)
+            return
         }
         if let reason = abort.message {
             partial.fail(.storeFailed, reason)
-            return finish(partial, startNanos: startNanos, startedAt: startedAt)
+            return
         }
         do {
-            partial.verdicts = try check(partial.history, ledger: ledger)
+            partial.verdicts = try check(partial.history, ledger: ledger, store: store)
             partial.status = partial.verdicts.allSatisfy(\.held) ? .held : .violated
         } catch {
             partial.fail(.storeFailed, "checking the final store: \(error)")
         }
-        return finish(partial, startNanos: startNanos, startedAt: startedAt)
+    }
+
+    /// A violation keeps the run's space for a post-mortem; anything else drops it. A drop that
+    /// fails (the store is gone) keeps it too, and says how to remove it by hand.
+    private func settleRunSpace(status: RunReport.Status) -> RunSpace? {
+        guard var space = store.runSpace else { return nil }
+        if status == .violated {
+            space.keptBecause = "an invariant was violated: the tables are kept for a post-mortem"
+            return space
+        }
+        do {
+            try store.dropRunSpace()
+            return nil
+        } catch {
+            space.keptBecause = "dropping it failed: \(error.message)"
+            return space
+        }
     }
 
     /// One executor per processor: a thread each, or a lane of the simulation. All connect first;
@@ -165,7 +196,7 @@ public struct RunEngine: Sendable {
         min(configuration.workers, scenario.workload.concurrencyCap ?? .max)
     }
 
-    private func check(_ history: History, ledger: QueueLedger) throws(StoreError) -> [Verdict] {
+    private func check(_ history: History, ledger: QueueLedger, store: any Store) throws(StoreError) -> [Verdict] {
         let connection = try store.connect()
         defer { connection.close() }
         let input = CheckInput(history: history, messages: configuration.messages, policy: scenario.delivery, dialect: store.dialect,
@@ -208,7 +239,8 @@ public struct RunEngine: Sendable {
                           deliveriesPerSecond: processingSeconds > 0 ? Double(partial.counts.deliveries) / processingSeconds : 0),
             repro: configuration.reproCommand,
             historyHash: partial.history.contentHash.fixedHex,
-            simulation: partial.simulation.map(RunReport.Simulation.init)
+            simulation: partial.simulation.map(RunReport.Simulation.init),
+            keptRunSpace: partial.keptRunSpace
         )
         return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd)
     }
@@ -227,6 +259,7 @@ private struct PartialRun {
     var queue: QueueCounts?
     var history = History(events: [])
     var simulation: SimulationScheduler.Statistics?
+    var keptRunSpace: RunSpace?
     var processingNanos: UInt64 = 0
 
     init(planHash: UInt64, stepNames: [String]) {

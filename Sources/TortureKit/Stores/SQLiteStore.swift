@@ -23,6 +23,11 @@ public struct SQLiteStore: Store {
     public func connect() throws(StoreError) -> any StoreConnection {
         try SQLiteConnection(path: path, busyTimeoutMillis: busyTimeoutMillis)
     }
+
+    /// The run owns the whole file; the CLI removes or keeps it.
+    public var runSpace: RunSpace? { nil }
+    public func createRunSpace(workers: Int) throws(StoreError) {}
+    public func dropRunSpace() throws(StoreError) {}
 }
 
 import Foundation

@@ -7,6 +7,15 @@ public protocol Store: Sendable {
     /// What `--store` must say to reach the same store again (for the repro line).
     var commandLineValue: String { get }
     func connect() throws(StoreError) -> any StoreConnection
+
+    /// The space this run owns in a shared store (PostgreSQL: its own schema); nil when the run
+    /// owns the whole store (SQLite: a file it created).
+    var runSpace: RunSpace? { get }
+    /// Before anything else: checks the store can take `workers` connections at once, then makes
+    /// the run space, refusing one that already exists. Throws `unavailable` when it cannot.
+    func createRunSpace(workers: Int) throws(StoreError)
+    /// After a run whose space is not kept for a post-mortem.
+    func dropRunSpace() throws(StoreError)
 }
 
 /// One connection, used by one processor at a time. Calls block the calling thread, which is

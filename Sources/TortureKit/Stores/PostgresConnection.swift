@@ -1,0 +1,246 @@
+internal import CLibPQ
+import Foundation
+
+/// One libpq connection. Not thread-safe by design: its processor is the only caller. Every call
+/// sends, then waits for the answer with `poll`, so a server that stops answering turns into
+/// `unavailable` after `answerTimeoutMillis` instead of a thread blocked for good.
+final class PostgresConnection: StoreConnection {
+    private var handle: OpaquePointer?
+    /// Statement text → server-side prepared statement name: a processor runs the same few
+    /// statements thousands of times, so each is parsed and planned once per connection.
+    private var preparedNames: [String: String] = [:]
+    private let answerTimeoutMillis: Int32
+    /// The password-free name of the server, for messages.
+    private let serverName: String
+
+    init(keywords: [(String, String)], answerTimeoutMillis: Int32, serverName: String) throws(StoreError) {
+        self.answerTimeoutMillis = answerTimeoutMillis
+        self.serverName = serverName
+        let names = CStringArray(keywords.map(\.0))
+        let values = CStringArray(keywords.map(\.1))
+        let opened = PQconnectdbParams(names.pointers, values.pointers, 0)
+        guard let opened, PQstatus(opened) == CONNECTION_OK else {
+            let reason = opened.map { Self.firstLine(PQerrorMessage($0)) } ?? "libpq could not allocate a connection"
+            PQfinish(opened)
+            throw .unavailable("cannot connect to \(serverName): \(reason)")
+        }
+        // libpq prints notices (e.g. "drop cascades to 2 other objects") on stderr by default.
+        PQsetNoticeProcessor(opened, { _, _ in }, nil)
+        handle = opened
+    }
+
+    deinit {
+        close()
+    }
+
+    func execute(_ statement: SQLTemplate, _ parameters: StatementParameters) throws(StoreError) -> StatementResult {
+        let name = try preparedName(statement.postgresText)
+        let handle = try liveHandle()
+        let values = CStringArray(statement.parameters.map { parameters.value(of: $0).postgresText })
+        let sent = PQsendQueryPrepared(handle, name, Int32(values.count), values.pointers, nil, nil, 0)
+        let result = try answer(sent: sent, while: "running `\(statement.source)`")
+        defer { PQclear(result) }
+        return Self.statementResult(result)
+    }
+
+    func prepare(_ statement: SQLTemplate) throws(StoreError) {
+        _ = try preparedName(statement.postgresText)
+    }
+
+    func executeScript(_ sql: String) throws(StoreError) {
+        let handle = try liveHandle()
+        let result = try answer(sent: PQsendQuery(handle, sql), while: "running a script")
+        PQclear(result)
+    }
+
+    func begin(_ isolation: IsolationLevel) throws(StoreError) {
+        let level = switch isolation {
+        case .readCommitted: "READ COMMITTED"
+        case .repeatableRead: "REPEATABLE READ"
+        case .serializable: "SERIALIZABLE"
+        }
+        try executeScript("BEGIN ISOLATION LEVEL \(level)")
+    }
+
+    /// COMMIT of a transaction that already failed answers `ROLLBACK` without an error: that is a
+    /// failed commit, not a successful one.
+    func commit() throws(StoreError) {
+        let handle = try liveHandle()
+        let result = try answer(sent: PQsendQuery(handle, "COMMIT"), while: "committing")
+        defer { PQclear(result) }
+        if String(cString: PQcmdStatus(result)) == "ROLLBACK" {
+            throw .other("[25P02] COMMIT rolled back a transaction that had already failed")
+        }
+    }
+
+    func rollback() throws(StoreError) {
+        let handle = try liveHandle()
+        switch PQtransactionStatus(handle) {
+        case PQTRANS_IDLE:
+            return
+        case PQTRANS_UNKNOWN:
+            throw .unavailable("the connection to \(serverName) is lost")
+        default:
+            let result = try answer(sent: PQsendQuery(handle, "ROLLBACK"), while: "rolling back")
+            PQclear(result)
+        }
+    }
+
+    func close() {
+        PQfinish(handle)
+        handle = nil
+        preparedNames.removeAll()
+    }
+
+    /// One query's rows as text, for the store's own bookkeeping (capacity, schema checks).
+    func rows(_ sql: String) throws(StoreError) -> [[SQLValue]] {
+        let handle = try liveHandle()
+        let result = try answer(sent: PQsendQuery(handle, sql), while: "running `\(sql)`")
+        defer { PQclear(result) }
+        return Self.statementResult(result).rows
+    }
+
+    private func liveHandle() throws(StoreError) -> OpaquePointer {
+        guard let handle, PQstatus(handle) == CONNECTION_OK else {
+            throw .unavailable("the connection to \(serverName) is lost")
+        }
+        return handle
+    }
+
+    private func preparedName(_ text: String) throws(StoreError) -> String {
+        if let name = preparedNames[text] { return name }
+        let handle = try liveHandle()
+        let name = "torture_\(preparedNames.count + 1)"
+        // No parameter types: the server infers each from where it appears, as it would in psql.
+        let result = try answer(sent: PQsendPrepare(handle, name, text, 0, nil), while: "preparing `\(text)`")
+        PQclear(result)
+        preparedNames[text] = name
+        return name
+    }
+
+    /// Waits for every result of what was just sent and returns the one that matters: the first
+    /// error, or else the last result. The caller clears it.
+    private func answer(sent: Int32, while action: String) throws(StoreError) -> OpaquePointer {
+        guard let handle else { throw .unavailable("the connection to \(serverName) is closed") }
+        guard sent == 1 else { throw failure(of: handle, while: action) }
+        var last: OpaquePointer?
+        var firstError: OpaquePointer?
+        do {
+            while true {
+                try awaitReadable(handle, while: action)
+                guard let result = PQgetResult(handle) else { break }
+                let status = PQresultStatus(result)
+                if status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE, firstError == nil {
+                    firstError = result
+                } else {
+                    PQclear(last)
+                    last = result
+                }
+            }
+        } catch {
+            PQclear(last)
+            PQclear(firstError)
+            throw error
+        }
+        if let firstError {
+            PQclear(last)
+            defer { PQclear(firstError) }
+            throw classify(firstError, while: action)
+        }
+        guard let last else { throw failure(of: handle, while: action) }
+        return last
+    }
+
+    /// Blocks until libpq has a whole result to hand out, or the server has been silent too long.
+    private func awaitReadable(_ handle: OpaquePointer, while action: String) throws(StoreError) {
+        while PQisBusy(handle) == 1 {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, answerTimeoutMillis)
+            if ready < 0 && errno == EINTR { continue }
+            if ready == 0 {
+                close()
+                throw .unavailable("\(serverName) sent nothing for \(answerTimeoutMillis / 1_000) s (while \(action)); treating it as gone")
+            }
+            guard PQconsumeInput(handle) == 1 else { throw failure(of: handle, while: action) }
+        }
+    }
+
+    private func failure(of handle: OpaquePointer, while action: String) -> StoreError {
+        PostgresErrorClassifier.classify(
+            sqlState: nil, message: "\(Self.firstLine(PQerrorMessage(handle))) (while \(action))",
+            connectionLost: PQstatus(handle) != CONNECTION_OK
+        )
+    }
+
+    private func classify(_ result: OpaquePointer, while action: String) -> StoreError {
+        let field = { (code: Character) -> String? in
+            PQresultErrorField(result, Int32(code.asciiValue!)).map { String(cString: $0) }
+        }
+        let message = field("M") ?? Self.firstLine(PQresultErrorMessage(result))
+        return PostgresErrorClassifier.classify(
+            sqlState: field("C"), message: "\(message) (while \(action))",
+            connectionLost: handle.map { PQstatus($0) != CONNECTION_OK } ?? true
+        )
+    }
+
+    private static func statementResult(_ result: OpaquePointer) -> StatementResult {
+        let tag = String(cString: PQcmdStatus(result))
+        // Parity with SQLite, where a query changes nothing: rows-affected counts writes only.
+        let affected = tag.hasPrefix("SELECT") ? 0 : Int(String(cString: PQcmdTuples(result))) ?? 0
+        guard PQresultStatus(result) == PGRES_TUPLES_OK else { return StatementResult(rowsAffected: affected, rows: []) }
+        let columns = PQnfields(result)
+        let types = (0..<columns).map { PQftype(result, $0) }
+        let rows = (0..<PQntuples(result)).map { row in
+            (0..<columns).map { column -> SQLValue in
+                guard PQgetisnull(result, row, column) == 0 else { return .null }
+                return SQLValue(postgresText: String(cString: PQgetvalue(result, row, column)), typeOID: types[Int(column)])
+            }
+        }
+        return StatementResult(rowsAffected: affected, rows: rows)
+    }
+
+    private static func firstLine(_ text: UnsafePointer<CChar>?) -> String {
+        guard let text else { return "unknown libpq error" }
+        let message = String(cString: text).split(separator: "\n").first.map(String.init) ?? ""
+        return message.isEmpty ? "unknown libpq error" : message
+    }
+}
+
+extension SQLValue {
+    /// Text-format parameters: nil is SQL NULL.
+    fileprivate var postgresText: String? {
+        switch self {
+        case .null: nil
+        case .integer(let number): String(number)
+        case .real(let number): String(number)
+        case .text(let text): text
+        }
+    }
+
+    /// int2, int4, int8 → integer; float4, float8, numeric → real; anything else stays text.
+    fileprivate init(postgresText text: String, typeOID: UInt32) {
+        switch typeOID {
+        case 20, 21, 23: self = Int64(text).map(SQLValue.integer) ?? .text(text)
+        case 700, 701, 1700: self = Double(text).map(SQLValue.real) ?? .text(text)
+        default: self = .text(text)
+        }
+    }
+}
+
+/// C strings that live as long as the array: what libpq's `const char * const *` wants.
+private final class CStringArray {
+    private let storage: [UnsafeMutablePointer<CChar>?]
+    let pointers: [UnsafePointer<CChar>?]
+
+    init(_ strings: [String?]) {
+        storage = strings.map { $0.map { strdup($0) } }
+        // libpq's keyword arrays end with a NULL; parameter arrays are sized by count and ignore it.
+        pointers = storage.map { $0.map { UnsafePointer($0) } } + [nil]
+    }
+
+    var count: Int { storage.count }
+
+    deinit {
+        storage.forEach { free($0) }
+    }
+}

@@ -1,0 +1,27 @@
+/// The schema a PostgreSQL run works in: `torture_<yyyymmddhhmmss>_<seed>_<pid>`. Lower-case
+/// letters, digits and `_` only, so it is spliced into SQL safely (identifiers cannot be bound),
+/// and well under PostgreSQL's 63-byte limit.
+public struct RunSchemaName: Sendable, Hashable, CustomStringConvertible {
+    public let text: String
+
+    public static let prefix = "torture_"
+
+    /// `stamp` is the run's start as `yyyymmdd-hhmmss`; the process id keeps two runs started in
+    /// the same second with the same seed apart.
+    public init(stamp: String, seed: Seed, processID: Int32) {
+        let digits = stamp.filter { $0.isASCII && $0.isNumber }
+        text = "\(Self.prefix)\(digits)_\(String(seed.value, radix: 16))_\(processID)"
+    }
+
+    /// Accepts only names this type could have made.
+    public init?(validating text: String) {
+        guard text.hasPrefix(Self.prefix), text.utf8.count <= 63,
+              text.allSatisfy({ $0 == "_" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }) else { return nil }
+        self.text = text
+    }
+
+    public var description: String { text }
+
+    /// Double-quoted for SQL; the character check above is what makes that safe.
+    var quoted: String { "\"\(text)\"" }
+}
