@@ -15,7 +15,9 @@ enum SimulationBench {
         var raceClaim = try ScenarioLoader.load(path: "scenarios/race-claim.yaml")
         raceClaim.faults = .none
         let jobsRun = try await timed(raceClaim, workers: 64, messages: 2_000, scheduler: .simulation)
-        print("simulation executor: \(Int(Double(jobsRun.jobs) / jobsRun.seconds)) scheduled jobs/s "
+        let overhead = await SchedulerOverheadBench.run()
+        print("simulation scheduler alone: \(Int(Double(overhead.jobs) / overhead.seconds)) jobs/s (64 actors yielding, \(overhead.jobs) jobs)")
+        print("simulation with the real processors: \(Int(Double(jobsRun.jobs) / jobsRun.seconds)) scheduled jobs/s "
               + "(race-claim, 64 processors, 2000 messages, no faults: \(jobsRun.jobs) jobs in \(Formatting.decimal(jobsRun.seconds, places: 2)) s)")
 
         let withFaults = try ScenarioLoader.load(path: "scenarios/race-claim.yaml")
@@ -78,4 +80,35 @@ enum SimulationBench {
     }
 
     private static func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
+}
+
+/// The scheduler alone: actors on simulation lanes that do nothing but yield, so every job is
+/// the scheduler's own cost (pick a lane, run a job, re-enqueue).
+enum SchedulerOverheadBench {
+    actor Yielder {
+        let lane: SimulationLane
+        nonisolated var unownedExecutor: UnownedSerialExecutor { lane.asUnownedSerialExecutor() }
+
+        init(lane: SimulationLane) {
+            self.lane = lane
+        }
+
+        func spin(_ times: Int) async {
+            for _ in 0..<times { await Task.yield() }
+        }
+    }
+
+    static func run(actors: Int = 64, yields: Int = 20_000) async -> (jobs: Int, seconds: Double) {
+        let scheduler = SimulationScheduler(seed: Seed(1), strategy: .random)
+        let yielders = (0..<actors).map { _ in Yielder(lane: scheduler.makeLane()) }
+        let taskLane = scheduler.taskExecutor!
+        let began = ContinuousClock.now
+        let (_, statistics) = await scheduler.run {
+            await withTaskGroup(of: Void.self) { group in
+                for yielder in yielders { group.addTask(executorPreference: taskLane) { await yielder.spin(yields) } }
+            }
+        }
+        let elapsed = ContinuousClock.now - began
+        return (statistics.jobsRun, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
 }

@@ -27,6 +27,9 @@ public final class SimulationScheduler: @unchecked Sendable {
     private let lock = NSCondition()
     private var lanes: [SimulationLane] = []
     private var queues: [[UnownedJob]] = []
+    /// Lanes with queued jobs, kept as the queues change so a step never scans every lane.
+    private var runnable: [Int] = []
+    private var runnablePosition: [Int] = []
     private var taskLaneIndex = -1
     private var timers = TimerHeap()
     private var generator: SeededGenerator
@@ -62,6 +65,7 @@ public final class SimulationScheduler: @unchecked Sendable {
         defer { lock.unlock() }
         if let lane { lanes.append(lane) }
         queues.append([])
+        runnablePosition.append(-1)
         strategy.addLane(using: &generator)
         return queues.count - 1
     }
@@ -71,6 +75,10 @@ public final class SimulationScheduler: @unchecked Sendable {
         defer { lock.unlock() }
         if driverStarted && !DriverThread.isCurrent { statistics.foreignEnqueues += 1 }
         queues[lane].append(job)
+        if runnablePosition[lane] < 0 {
+            runnablePosition[lane] = runnable.count
+            runnable.append(lane)
+        }
         lock.signal()
     }
 
@@ -121,7 +129,6 @@ public final class SimulationScheduler: @unchecked Sendable {
         lock.unlock()
         while true {
             lock.lock()
-            let runnable = queues.indices.filter { !queues[$0].isEmpty }
             if runnable.isEmpty {
                 if let timer = timers.popFirst() {
                     nowNanos = max(nowNanos, timer.wakeNanos)
@@ -147,6 +154,7 @@ public final class SimulationScheduler: @unchecked Sendable {
             }
             let lane = strategy.choose(among: runnable, step: statistics.jobsRun, using: &generator)
             let job = queues[lane].removeFirst()
+            if queues[lane].isEmpty { removeRunnable(lane) }
             statistics.jobsRun += 1
             let serial = lane == taskLaneIndex ? nil : lanes[lane - 1]
             lock.unlock()
@@ -156,6 +164,19 @@ public final class SimulationScheduler: @unchecked Sendable {
                 job.runSynchronously(on: taskExecutor.asUnownedTaskExecutor())
             }
         }
+    }
+}
+
+extension SimulationScheduler {
+    /// Swap-with-last removal: the order of `runnable` changes, but the same way for a seed.
+    fileprivate func removeRunnable(_ lane: Int) {
+        let position = runnablePosition[lane]
+        let last = runnable.removeLast()
+        if last != lane {
+            runnable[position] = last
+            runnablePosition[last] = position
+        }
+        runnablePosition[lane] = -1
     }
 }
 

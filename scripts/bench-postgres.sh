@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `make bench-postgres`: the harness against pgbench on the same server, with the same SQL, the
+# same number of clients and the same duration, for race-claim and idempotent-submit at 8 and 64
+# workers. Prints each pair and the ratio harness ÷ pgbench (1.0 = no overhead).
+#
+# Uses TORTURE_DATABASE_URL when set, else starts a throwaway cluster (scripts/pg-cluster.sh) and
+# stops it at the end. pgbench's tables live in a schema of their own, dropped at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+torture=.build/release/torture
+messages=${BENCH_MESSAGES:-20000}
+
+if [ -n "${TORTURE_DATABASE_URL:-}" ]; then
+    url=$TORTURE_DATABASE_URL
+else
+    url=$(scripts/pg-cluster.sh start)
+    trap 'scripts/pg-cluster.sh stop >/dev/null 2>&1' EXIT
+fi
+work=$(mktemp -d)
+schema="torture_pgbench_$$"
+trap 'rm -rf "$work"; psql "$url" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; [ -z "${TORTURE_DATABASE_URL:-}" ] && scripts/pg-cluster.sh stop >/dev/null 2>&1 || true' EXIT
+
+psql_bench() { PGOPTIONS="-c search_path=$schema" psql "$url" -q -v ON_ERROR_STOP=1 "$@"; }
+
+# The harness: faults off, so both sides do only the protocol's SQL.
+harness_rate() {   # scenario workers → "deliveries_per_second seconds"
+    "$torture" run "$1" --workers "$2" --messages "$messages" --seed 1 --no-faults --store "$url" \
+        --report-dir "$work/reports" --json 2>/dev/null \
+        | python3 -c 'import json,sys; r=json.load(sys.stdin); t=r["timing"]; print(f"{t[\"deliveriesPerSecond\"]:.0f} {max(1, round(t[\"processingMillis\"]/1000))}")'
+}
+
+# pgbench: one transaction = one delivery of a random message, the same statements.
+prepare_pgbench() {   # scenario
+    psql "$url" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
+    case "$1" in
+    race-claim)
+        psql_bench -c "CREATE TABLE messages (id TEXT PRIMARY KEY, claimed_by TEXT, claimed_attempt INTEGER);
+                       CREATE TABLE processed (message_id TEXT NOT NULL, worker TEXT NOT NULL);
+                       INSERT INTO messages (id) SELECT 'm-' || lpad(g::text, 5, '0') FROM generate_series(0, $messages - 1) g;"
+        cat > "$work/script.sql" <<SQL
+\\set m random(0, $messages - 1)
+UPDATE messages SET claimed_by = 'w-' || :client_id, claimed_attempt = 1 WHERE id = 'm-' || lpad(:m::text, 5, '0') AND claimed_by IS NULL;
+SQL
+        ;;
+    idempotent-submit)
+        psql_bench -c "CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
+                       CREATE TABLE submissions (id BIGSERIAL PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
+                       INSERT INTO inbox (message_id) SELECT 'm-' || lpad(g::text, 5, '0') FROM generate_series(0, $messages - 1) g;"
+        cat > "$work/script.sql" <<SQL
+\\set m random(0, $messages - 1)
+SELECT id FROM submissions WHERE message_id = 'm-' || lpad(:m::text, 5, '0');
+INSERT INTO submissions (message_id, worker, attempt) VALUES ('m-' || lpad(:m::text, 5, '0'), 'w-' || :client_id, 1) ON CONFLICT (message_id) DO NOTHING;
+SQL
+        ;;
+    esac
+}
+
+pgbench_rate() {   # clients seconds → transactions per second
+    PGOPTIONS="-c search_path=$schema" pgbench "$url" -n -c "$1" -j 2 -T "$2" -f "$work/script.sql" 2>/dev/null \
+        | awk '/^tps = / { printf "%.0f\n", $3 }'
+}
+
+printf '%-18s %7s %16s %16s %8s\n' scenario workers "harness deliv/s" "pgbench tx/s" ratio
+for scenario in race-claim idempotent-submit; do
+    for workers in 8 64; do
+        read -r harness seconds < <(harness_rate "$scenario" "$workers")
+        prepare_pgbench "$scenario"
+        pgbench=$(pgbench_rate "$workers" "$seconds")
+        ratio=$(python3 -c "print(f'{$harness / $pgbench:.2f}')")
+        printf '%-18s %7d %16d %16d %8s\n' "$scenario" "$workers" "$harness" "$pgbench" "$ratio"
+    done
+done
+echo "($messages messages × 4 deliveries per harness run; pgbench ran for the harness's processing time, $(psql "$url" -tAc 'SHOW synchronous_commit') synchronous_commit)"
