@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 TORTURE := .build/debug/torture
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench bench-postgres clean
 
 deps:
 	@scripts/install-deps.sh
@@ -26,6 +26,12 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product torture-bench
 	.build/release/torture-bench
+
+# The harness against pgbench on the same server, SQL, clients and duration (a throwaway cluster
+# unless TORTURE_DATABASE_URL is set).
+bench-postgres: deps
+	$(SWIFT) build -c release --product torture
+	scripts/bench-postgres.sh
 
 clean:
 	rm -rf .build

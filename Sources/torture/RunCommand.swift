@@ -53,6 +53,9 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "kind@point"))
     var disabledFaults: [String] = []
 
+    @Flag(name: .customLong("no-faults"), help: "Switch off every fault rule of the scenario: the protocol alone, as benchmarks want it.")
+    var noFaults = false
+
     @OptionGroup var scenarioOptions: ScenarioOptions
 
     @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where reports are written.", valueName: "dir"))
@@ -90,6 +93,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
+        let disabledFaults = noFaults ? loaded.faults.ruleNames : self.disabledFaults
         let unknownFaults = loaded.faults.disabling(disabledFaults).unknown
         guard unknownFaults.isEmpty else {
             Console.error("error: --disable-fault \(unknownFaults.joined(separator: ", ")): not a rule of \(loaded.name); its rules: \(loaded.faults.ruleNames.joined(separator: ", "))")
