@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// The fault catalogue on PostgreSQL, in the serialized PostgreSQL suite so no two runs share the
+/// server at once: every correct protocol holds and drops its schema; every planted bug is caught
+/// and keeps its schema for a post-mortem.
+extension PostgresEndToEndTests {
+    static let correctUnderFaults = [
+        "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess", "fanout", "burst", "rate-limit",
+        "fault-matrix", "circuit-breaker", "session-join",
+    ]
+    static let naiveUnderFaults = [
+        "dlq-redrive-naive", "visibility-timeout-naive", "stale-republish-naive", "dlq-reprocess-naive", "fanout-naive",
+        "rate-limit-naive", "circuit-breaker-naive", "session-join-naive",
+    ]
+
+    @Test("every correct protocol holds under its faults on PostgreSQL", arguments: correctUnderFaults)
+    func correctProtocolHoldsOnPostgres(scenario: String) async throws {
+        let before = try database.runSchemas()
+        let outcome = try await runOnPostgres(scenario, seed: "0x21")
+        #expect(outcome.exitCode == 0, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("lost 0, duplicated 0, unexpected 0"))
+        #expect(try database.runSchemas() == before, "a passing run must drop its schema")
+    }
+
+    @Test("every planted bug is caught on PostgreSQL within 5 seeds", arguments: naiveUnderFaults)
+    func naiveTwinCaughtOnPostgres(scenario: String) async throws {
+        let before = try database.runSchemas()
+        var caught = false
+        for seed in 1...5 where !caught {
+            let outcome = try await runOnPostgres(scenario, seed: String(seed))
+            #expect(outcome.exitCode == 0 || outcome.exitCode == 1, "stderr: \(outcome.stderr)")
+            caught = outcome.exitCode == 1
+        }
+        #expect(caught, "\(scenario) held on PostgreSQL for 5 seeds")
+        // Each violation kept its schema; drop them so the server ends as it began.
+        for schema in try database.runSchemas().subtracting(before) {
+            try database.query("DROP SCHEMA \"\(schema)\" CASCADE")
+        }
+    }
+
+    private func runOnPostgres(_ scenario: String, seed: String) async throws -> TortureBinary.Outcome {
+        let arguments = ["run", scenario, "--workers", "32", "--seed", seed, "--store", database.url,
+                         "--scenarios", TortureBinary.packageRoot + "/scenarios", "--report-dir", TortureBinary.reportDirectory()]
+        return try await TortureBinary.run(arguments)
+    }
+}
