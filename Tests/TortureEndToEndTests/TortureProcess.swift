@@ -1,6 +1,7 @@
 import Foundation
 
-/// The built `torture` binary, run as a user would run it.
+/// The built `torture` binary, run as a user would run it, from tests that wait for it in place.
+/// Started through `ChildProcess` (posix_spawn + waitpid), like `TortureBinary`'s async runs.
 enum TortureProcess {
     struct Result {
         var status: Int32
@@ -9,56 +10,21 @@ enum TortureProcess {
         var seconds: Double
     }
 
-    static let repositoryRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }
-        return url.path
-    }()
-
+    static var repositoryRoot: String { TortureBinary.packageRoot }
     static var scenarios: String { repositoryRoot + "/scenarios" }
 
-    /// Next to the test bundle in SwiftPM's build folder; `TORTURE_BIN` overrides.
-    static let binary: String = {
-        if let explicit = ProcessInfo.processInfo.environment["TORTURE_BIN"] { return explicit }
-        var candidates: [String] = []
-        var bundle = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        for _ in 0..<4 {
-            bundle.deleteLastPathComponent()
-            candidates.append(bundle.appendingPathComponent("torture").path)
+    static func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Result {
+        let started = ContinuousClock.now
+        let child = try ChildProcess(executable: TortureBinary.path, arguments: arguments)
+        var status = child.exitCodeIfFinished()
+        while status == nil {
+            if ContinuousClock.now - started > .seconds(timeoutSeconds) { kill(child.pid, SIGKILL) }
+            usleep(10_000)
+            status = child.exitCodeIfFinished()
         }
-        candidates.append(repositoryRoot + "/.build/debug/torture")
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
-    }()
-
-    static func run(_ arguments: [String], in directory: String? = nil, timeoutSeconds: Double = 120) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = FileHandle.nullDevice
-        let started = Date()
-        try process.run()
-        // Read both pipes while the process runs so a large output cannot block it.
-        nonisolated(unsafe) var stdoutData = Data(), stderrData = Data()
-        let group = DispatchGroup()
-        group.enter()
-        DispatchQueue.global().async { stdoutData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-        group.wait()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: stdoutData, as: UTF8.self),
-            stderr: String(decoding: stderrData, as: UTF8.self),
-            seconds: Date().timeIntervalSince(started)
-        )
+        let elapsed = ContinuousClock.now - started
+        return Result(status: status!, stdout: child.stdout, stderr: child.stderr,
+                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
     }
 }
 

@@ -50,7 +50,7 @@ public final class Broker: Sendable {
         var firstDeliveredNanos: [UInt64]
 
         mutating func enqueue(_ index: Int, visibleAtNanos: UInt64) {
-            heap.push(.init(visibleAtNanos: visibleAtNanos, sequence: sequence, entry: index, version: entries[index].version))
+            heap.push(VisibilityItem(visibleAtNanos: visibleAtNanos, sequence: sequence, entry: index, version: entries[index].version))
             sequence += 1
         }
     }
@@ -149,7 +149,7 @@ public final class Broker: Sendable {
         return state.withLock { state in
             state.entries.append(Entry(message: delivery.message, copy: copy, subscriber: delivery.subscriber))
             let index = state.entries.count - 1
-            state.heap.push(.init(visibleAtNanos: 0, sequence: state.urgentSequence, entry: index, version: 0))
+            state.heap.push(VisibilityItem(visibleAtNanos: 0, sequence: state.urgentSequence, entry: index, version: 0))
             state.urgentSequence -= 1
             state.open += 1
             return Delivery(message: delivery.message, copy: copy, attempt: 1, subscriber: delivery.subscriber)

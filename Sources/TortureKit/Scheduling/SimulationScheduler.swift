@@ -31,7 +31,8 @@ public final class SimulationScheduler: @unchecked Sendable {
     private var runnable: [Int] = []
     private var runnablePosition: [Int] = []
     private var taskLaneIndex = -1
-    private var timers = TimerHeap()
+    private var timers = MinHeap<SimulationTimer>()
+    private var timerSequence = 0
     private var generator: SeededGenerator
     private var strategy: PriorityStrategy
     private var nowNanos: UInt64 = 0
@@ -95,7 +96,8 @@ public final class SimulationScheduler: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if driverStarted && !DriverThread.isCurrent { statistics.foreignEnqueues += 1 }
-        timers.push(wakeNanos: nowNanos + max(1, delay), continuation)
+        timers.push(SimulationTimer(wakeNanos: nowNanos + max(1, delay), sequence: timerSequence, continuation: continuation))
+        timerSequence += 1
     }
 
     /// Runs `body` as a task on this scheduler and drives every job it leads to on a thread of
