@@ -3,7 +3,7 @@ export PATH := /opt/swift/usr/bin:$(PATH)
 SWIFT ?= swift
 TORTURE := .build/debug/torture
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench clean report-screenshot soak-rss
 
 deps:
 	@scripts/install-deps.sh
@@ -21,6 +21,14 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product torture-bench
 	.build/release/torture-bench
+
+# Headless Chromium screenshots of a run's and a soak's index.html (installs chromium if missing).
+report-screenshot: build
+	scripts/report-screenshot.sh reports/screenshots
+
+# Resident memory over a 20-minute soak, sampled every 10 s into reports/soak-rss.csv.
+soak-rss: build
+	scripts/soak-rss.sh 20m 10 reports/soak-rss.csv
 
 clean:
 	rm -rf .build

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Measures a soak's resident memory: runs `torture soak` on every correct scenario for DURATION
+# and samples VmRSS from /proc every INTERVAL seconds into a CSV (seconds,rss_kib), then prints
+# the value after the first minute, the last and the largest, and the change from the first.
+#   scripts/soak-rss.sh [DURATION=20m] [INTERVAL=10] [OUT=reports/soak-rss.csv]
+set -euo pipefail
+duration=${1:-20m}
+interval=${2:-10}
+out=${3:-reports/soak-rss.csv}
+binary=${TORTURE_BIN:-.build/debug/torture}
+work=$(mktemp -d)
+# A private copy: rebuilding the project while this runs must not swap the binary under it.
+cp "$binary" "$work/torture"
+mkdir -p "$(dirname "$out")"
+"$work/torture" soak all --duration "$duration" --seed-start 0x5eed --keep-going \
+    --report-dir "$work/reports" --scenarios scenarios > "$work/soak.out" 2>&1 &
+pid=$!
+echo "seconds,rss_kib" > "$out"
+started=$(date +%s)
+while kill -0 "$pid" 2>/dev/null; do
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+    [ -n "$rss" ] && echo "$(( $(date +%s) - started )),$rss" >> "$out"
+    sleep "$interval"
+done
+wait "$pid" || true
+cat "$work/soak.out"
+awk -F, 'NR > 1 { if (first == "" && $1 >= 60) first = $2; last = $2; if ($2 > max) max = $2 }
+    END { printf "rss after 1 min %d KiB, last %d KiB, max %d KiB, last vs 1 min %+.1f %%, max vs 1 min %+.1f %%\n",
+          first, last, max, 100 * (last - first) / first, 100 * (max - first) / first }' "$out"
+rm -rf "$work"
