@@ -35,7 +35,7 @@ shoot() {
     [ -s "$2" ] || { echo "error: no screenshot of $1" >&2; exit 1; }
     echo "screenshot: $2"
 }
-shoot "$run_html" "$out/run-report.png" 3200
+shoot "$run_html" "$out/run-report.png" 3700
 shoot "$soak_html" "$out/soak-report.png" 2600
 cp "$run_html" "$out/run-report.html"
 cp "$soak_html" "$out/soak-report.html"

@@ -9,7 +9,7 @@ final class SoakSignals: @unchecked Sendable {
     private let cancellation: SoakCancellation
     private let onDeadline: @Sendable () -> Void
     private var sources: [any DispatchSourceSignal] = []
-    static let deadlineSeconds = 1.5
+    static let deadlineSeconds = 1.2
 
     init(cancellation: SoakCancellation, onDeadline: @escaping @Sendable () -> Void) {
         self.cancellation = cancellation

@@ -46,6 +46,10 @@ public struct SoakLoop: Sendable {
         var tally = SoakTally(scenarioNames: scenarios.map(\.scenario.name))
         var stop: (ending: SoakSummary.Ending, reason: String)?
         var position = 0
+        // Published before the first run, so a signal during it still finds a summary to write.
+        _ = checkpoint.whileOpen {
+            tally.summary(header: header, ending: .interrupted, signal: nil, stopReason: "interrupted", elapsedNanos: 0)
+        }
         while stop == nil {
             let seed = seeds.seed(at: position)
             for (index, soakScenario) in scenarios.enumerated() {

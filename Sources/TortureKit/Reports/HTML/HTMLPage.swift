@@ -37,11 +37,15 @@ enum HTMLPage {
     }
 
     static func table(header: [String], rows: [[String]], numericFrom firstNumericColumn: Int = 1) -> String {
-        var html = "<table><thead><tr>"
-        for (column, cell) in header.enumerated() {
-            html += column >= firstNumericColumn ? "<th class=\"n\">\(escape(cell))</th>" : "<th>\(escape(cell))</th>"
+        var html = "<table>"
+        if !header.isEmpty {
+            html += "<thead><tr>"
+            for (column, cell) in header.enumerated() {
+                html += column >= firstNumericColumn ? "<th class=\"n\">\(escape(cell))</th>" : "<th>\(escape(cell))</th>"
+            }
+            html += "</tr></thead>"
         }
-        html += "</tr></thead><tbody>"
+        html += "<tbody>"
         for row in rows {
             html += "<tr>"
             for (column, cell) in row.enumerated() {

@@ -33,12 +33,15 @@ enum SVGLatencyChart {
                 svg.text(Formatting.duration(micros: bucket.lowerMicros), x: x, y: top + plotHeight + 14, anchor: "middle")
             }
         }
-        for (label, micros, color) in [("p50", summary.p50Micros, "#2e8b57"), ("p99", summary.p99Micros, "#e08a00"),
-                                       ("p99.9", summary.p999Micros, "#c62828")] where summary.count > 0 {
+        // Marks on the plot, labels in a row above it: three labels near the tail would overlap.
+        var legendX = left + plotWidth
+        for (label, micros, color) in [("p99.9", summary.p999Micros, "#c62828"), ("p99", summary.p99Micros, "#e08a00"),
+                                       ("p50", summary.p50Micros, "#2e8b57")] where summary.count > 0 {
             let x = left + barWidth * position(ofMicros: micros, in: buckets)
-            svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: color, dashed: true)
-            svg.text("\(label) \(Formatting.duration(micros: micros))", x: x + 3, y: top + 10 + (label == "p99" ? 12 : label == "p99.9" ? 24 : 0),
-                     anchor: "start", fill: color)
+            svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: color, dashed: true, widthPx: 1.5)
+            let text = "\(label) \(Formatting.duration(micros: micros))"
+            svg.text("┆ " + text, x: legendX, y: 15, anchor: "end", fill: color, weight: "600")
+            legendX -= 12 + 6.5 * Double(text.count + 2)
         }
         svg.text("end-to-end latency (buckets double in width; counts on a log scale)", x: left + plotWidth / 2, y: height - 8, anchor: "middle")
         return svg.finish()

@@ -30,8 +30,8 @@ enum SVGWitnessTimeline {
             svg.rect(x: x(row.startNanos), y: middle - 5, width: max(2, x(end) - x(row.startNanos)), height: 10,
                      fill: row.outcome.color, tip: "\(Names.worker(row.worker)) delivery #\(row.attempt): \(row.outcome.words), "
                         + "\(runTime(row.startNanos)) → \(row.endNanos.map(runTime) ?? "never acknowledged")", opacity: 0.35)
-            for event in row.marks {
-                guard let mark = Mark(event) else { continue }
+            // Claims last, so they sit on top of the step that follows them at nearly the same time.
+            for (event, mark) in row.marks.compactMap({ event in Mark(event).map { (event, $0) } }).sorted(by: { $0.1.layer < $1.1.layer }) {
                 svg.marker(mark.shape, x: x(event.timeNanos), y: middle, fill: mark.color,
                            tip: "\(runTime(event.timeNanos)) \(Names.worker(event.worker)) \(mark.words)")
             }
@@ -118,31 +118,34 @@ enum SVGWitnessTimeline {
         var shape: SVGCanvas.MarkerShape
         var color: String
         var words: String
+        /// Drawing order: higher is drawn later, on top.
+        var layer = 0
 
         init?(_ event: HistoryEvent) {
             let detail = event.detail.map { ": \($0)" } ?? ""
             switch (event.subject, event.kind) {
             case (_, .invoke): return nil
             case (HistoryEvent.Subject.fault, _):
-                self.init(shape: .triangle, color: "#e08a00", words: "fault \(event.detail ?? "")")
+                self.init(shape: .triangle, color: "#e08a00", words: "fault \(event.detail ?? "")", layer: 1)
             case (HistoryEvent.Subject.commit, .ok):
-                self.init(shape: .circle, color: "#3465a4", words: "committed")
+                self.init(shape: .circle, color: "#3465a4", words: "committed", layer: 2)
             case (HistoryEvent.Subject.rollback, _):
-                self.init(shape: .cross, color: "#c62828", words: "rolled back\(detail)")
+                self.init(shape: .cross, color: "#c62828", words: "rolled back\(detail)", layer: 2)
             case (_, .ok) where event.role == .claim || event.role == .submit:
                 let verb = event.role == .claim ? "claimed" : "submitted"
-                self.init(shape: .diamond, color: "#2e8b57", words: "\(verb) (\(event.subject), rows affected \(event.rowsAffected ?? 0))")
+                self.init(shape: .diamond, color: "#2e8b57", words: "\(verb) (\(event.subject), rows affected \(event.rowsAffected ?? 0))", layer: 3)
             case (_, .ok):
                 self.init(shape: .circle, color: "#8a92a3", words: "\(event.subject) ok (rows \(event.rowsReturned ?? 0), affected \(event.rowsAffected ?? 0))")
             case (_, .fail), (_, .info):
-                self.init(shape: .cross, color: "#c62828", words: "\(event.subject) \(event.kind.rawValue)\(detail)")
+                self.init(shape: .cross, color: "#c62828", words: "\(event.subject) \(event.kind.rawValue)\(detail)", layer: 2)
             }
         }
 
-        init(shape: SVGCanvas.MarkerShape, color: String, words: String) {
+        init(shape: SVGCanvas.MarkerShape, color: String, words: String, layer: Int = 0) {
             self.shape = shape
             self.color = color
             self.words = words
+            self.layer = layer
         }
     }
 }

@@ -13,7 +13,7 @@ public enum SoakHTMLReport {
             "<p class=\"sub\">seed start <b>\(summary.seedStart)</b> · shard \(summary.shard) · \(summary.workers) workers · "
                 + "\(HTMLPage.escape(summary.store)) · started \(HTMLPage.escape(summary.startedAt)) · written \(HTMLPage.escape(generatedAt)) · "
                 + "torture \(summary.toolVersion)</p>",
-            HTMLPage.table(header: ["", ""], rows: [
+            HTMLPage.table(header: [], rows: [
                 ["runs", "\(summary.runs): \(summary.runsHeld) held, \(summary.runsViolated) violated, \(summary.runsWithoutVerdict) without verdict"],
                 ["seeds covered", "\(summary.seedsCovered)" + SoakSummaryMarkdown.seedSpan(summary).replacingOccurrences(of: "`", with: "")],
                 ["time", "\(Formatting.decimal(summary.durationSeconds, places: 1)) s, \(Formatting.decimal(summary.runsPerSecond, places: 2)) runs/s"],
