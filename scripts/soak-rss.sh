@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Measures a soak's resident memory: runs `torture soak` on every correct scenario for DURATION
 # and samples VmRSS from /proc every INTERVAL seconds into a CSV (seconds,rss_kib), then prints
-# the value after the first minute, the last and the largest, and the change from the first.
+# per minute the smallest and largest sample and compares them with the first minute's. A sample
+# taken mid-run includes that run's history, so the per-minute minimum (between runs) shows
+# retained memory and the maximum shows the peak.
 #   scripts/soak-rss.sh [DURATION=20m] [INTERVAL=10] [OUT=reports/soak-rss.csv]
 set -euo pipefail
 duration=${1:-20m}
@@ -24,7 +26,5 @@ while kill -0 "$pid" 2>/dev/null; do
 done
 wait "$pid" || true
 cat "$work/soak.out"
-awk -F, 'NR > 1 { if (first == "" && $1 >= 60) first = $2; last = $2; if ($2 > max) max = $2 }
-    END { printf "rss after 1 min %d KiB, last %d KiB, max %d KiB, last vs 1 min %+.1f %%, max vs 1 min %+.1f %%\n",
-          first, last, max, 100 * (last - first) / first, 100 * (max - first) / first }' "$out"
+scripts/soak-rss-summary.sh "$out"
 rm -rf "$work"

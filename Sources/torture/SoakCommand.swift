@@ -98,7 +98,10 @@ struct SoakCommand: AsyncParsableCommand {
             scenarios: soakScenarios, seeds: SeedSequence(start: start, shard: shard), limit: limit, keepGoing: keepGoing,
             header: header, reportRoot: reportDirectory, stores: stores, clock: RealClock(), wallClock: wallClock,
             cancellation: cancellation, progress: progress, checkpoint: checkpoint,
-            onRunFinished: { event in if live { SoakProgressLine.announce(event) } }
+            onRunFinished: { event in
+                MemoryRelease.afterRun()
+                if live { SoakProgressLine.announce(event) }
+            }
         )
         let signals = SoakSignals(cancellation: cancellation) {
             // The deadline passed with a run still going: write what the last finished run left.

@@ -27,7 +27,8 @@ final class SoakProgressLine: @unchecked Sendable {
                 case .durationNanos(let nanos):
                     left = Formatting.duration(micros: max(0, Double(nanos) / 1e3 - seconds * 1e6)) + " left"
                 case .runs(let count):
-                    left = "\(max(0, count - progress.runsDone)) runs left"
+                    let runsLeft = max(0, count - progress.runsDone)
+                    left = "\(runsLeft) run\(runsLeft == 1 ? "" : "s") left"
                 }
                 let line = "\r\u{1B}[2Ksoak  runs \(progress.runsDone)  seeds \(progress.seedsDone) "
                     + "(\(Formatting.decimal(seedsPerSecond, places: 2))/s)  violations \(progress.violationsFound)  \(left)"
