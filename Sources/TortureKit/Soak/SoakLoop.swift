@@ -18,6 +18,10 @@ public struct SoakLoop: Sendable {
     public var checkpoint: SoakCheckpoint
     public var onRunFinished: @Sendable (SoakRunEvent) -> Void
 
+    /// Report folders written at most: each holds a history and a store, and a keep-going soak of
+    /// a scenario that always fails must not fill the disk. Later failures keep their repro lines.
+    public static let reportFolderLimit = 100
+
     public init(
         scenarios: [SoakScenario], seeds: SeedSequence, limit: SoakLimit, keepGoing: Bool, header: SoakSummary.Header,
         reportRoot: String, stores: any RunStoreProvider, clock: any TortureClock, wallClock: any WallClock,
@@ -119,7 +123,9 @@ public struct SoakLoop: Sendable {
 
         var event = SoakRunEvent(report: report, position: position, reportDirectory: nil, reportError: nil)
         let open = checkpoint.whileOpen {
-            if report.status != .held {
+            if report.status != .held, tally.runsNotHeld >= Self.reportFolderLimit {
+                event.reportError = "not written: \(Self.reportFolderLimit) report folders already written by this soak"
+            } else if report.status != .held {
                 do {
                     event.reportDirectory = try writeReport(outcome, store: store)
                 } catch {

@@ -23,6 +23,7 @@ public struct SoakTally: Sendable {
     public var runs: Int { scenarios.reduce(0) { $0 + $1.runs } }
     public var violated: Int { scenarios.reduce(0) { $0 + $1.violated } }
     public var withoutVerdict: Int { scenarios.reduce(0) { $0 + $1.withoutVerdict } }
+    public var runsNotHeld: Int { violated + withoutVerdict }
 
     mutating func seedStarted(_ seed: Seed, position: Int) {
         precondition(position == seedPositionsStarted, "seed positions are started in order, without gaps")
