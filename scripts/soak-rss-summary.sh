@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
-# Summarises a CSV of `seconds,rss_kib` samples (from scripts/soak-rss.sh) minute by minute.
+# Summarises the CSV of scripts/soak-rss.sh (seconds,rss_kib[,hwm_kib]) minute by minute, and
+# compares every later minute with the first full minute (60–119 s).
 set -euo pipefail
 awk -F, 'NR > 1 {
         minute = int($1 / 60)
         if (!(minute in low) || $2 < low[minute]) low[minute] = $2
         if ($2 > high[minute]) high[minute] = $2
+        hwm[minute] = $3
         if (minute > last) last = minute
     }
     END {
-        printf "minute  min_kib  max_kib\n"
-        for (m = 0; m <= last; m++) if (m in low) printf "%6d  %7d  %7d\n", m, low[m], high[m]
-        base_low = low[1]; base_high = high[1]
-        worst_low = 0; worst_high = 0
-        for (m = 1; m <= last; m++) if (m in low) {
-            if (low[m] > worst_low) worst_low = low[m]
-            if (high[m] > worst_high) worst_high = high[m]
-        }
-        printf "after the first minute: min %d KiB, max %d KiB; largest per-minute min since %d KiB (%+.1f %%), largest max %d KiB (%+.1f %%)\n",
-            base_low, base_high, worst_low, 100 * (worst_low - base_low) / base_low, worst_high, 100 * (worst_high - base_high) / base_high
+        printf "minute  rss_min_kib  rss_max_kib  hwm_kib\n"
+        for (m = 0; m <= last; m++) if (m in low) printf "%6d  %11d  %11d  %7s\n", m, low[m], high[m], hwm[m]
+        worst = 0
+        for (m = 2; m <= last; m++) if ((m in high) && high[m] > worst) worst = high[m]
+        printf "per-minute max RSS: minute 1 %d KiB, largest after it %d KiB (%+.1f %%)\n", high[1], worst, 100 * (worst - high[1]) / high[1]
+        if (hwm[1] != "") printf "peak RSS (VmHWM): after minute 1 %d KiB, at the end %d KiB (%+.1f %%)\n", hwm[1], hwm[last], 100 * (hwm[last] - hwm[1]) / hwm[1]
     }' "$1"
