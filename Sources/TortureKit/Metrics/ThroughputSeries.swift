@@ -21,6 +21,28 @@ public struct ThroughputSeries: Sendable, Codable, Equatable {
         counts[bucket] += count
     }
 
+    /// `count` things finished evenly between two times: a soak learns a run's deliveries only at
+    /// its end, and piling them all on that instant would draw gaps between runs that did not exist.
+    public mutating func add(fromNanos startNanos: UInt64, toNanos endNanos: UInt64, count: UInt64) {
+        precondition(startNanos <= endNanos, "an interval ends after it starts")
+        add(elapsedNanos: endNanos, count: 0)
+        let firstBucket = Int(startNanos / bucketWidthNanos), lastBucket = Int(endNanos / bucketWidthNanos)
+        guard firstBucket < lastBucket else {
+            add(elapsedNanos: endNanos, count: count)
+            return
+        }
+        var given: UInt64 = 0
+        let spanNanos = Double(endNanos - startNanos)
+        for bucket in firstBucket..<lastBucket {
+            let overlapEndNanos = UInt64(bucket + 1) * bucketWidthNanos
+            let overlapStartNanos = max(startNanos, UInt64(bucket) * bucketWidthNanos)
+            let share = UInt64((Double(count) * Double(overlapEndNanos - overlapStartNanos) / spanNanos).rounded(.down))
+            counts[bucket] += share
+            given += share
+        }
+        counts[lastBucket] += count - given
+    }
+
     public var total: UInt64 { counts.reduce(0, +) }
 
     /// Per second, bucket by bucket.

@@ -37,7 +37,8 @@ public struct SoakTally: Sendable {
         _ outcome: RunEngine.Outcome, scenarioIndex: Int, position: Int, elapsedNanos: UInt64, reportDirectory: String?
     ) {
         let report = outcome.report
-        throughput.add(elapsedNanos: elapsedNanos, count: UInt64(report.counts.deliveries))
+        let runNanos = min(elapsedNanos, UInt64(max(0, report.timing.durationMillis) * 1_000_000))
+        throughput.add(fromNanos: elapsedNanos - runNanos, toNanos: elapsedNanos, count: UInt64(report.counts.deliveries))
         scenarios[scenarioIndex].record(outcome, position: position)
         guard report.status != .held else { return }
         guard failed.count < SoakSummary.violationLimit else {
