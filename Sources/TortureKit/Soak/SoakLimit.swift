@@ -24,3 +24,27 @@ public enum SoakLimit: Sendable, Codable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension SoakLimit {
+    private enum CodingKeys: String, CodingKey {
+        case durationNanos, runs
+    }
+
+    /// `{"runs": 40}` or `{"durationNanos": 1800000000000}` in `summary.json`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let runs = try container.decodeIfPresent(Int.self, forKey: .runs) {
+            self = .runs(runs)
+        } else {
+            self = .durationNanos(try container.decode(UInt64.self, forKey: .durationNanos))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .durationNanos(let nanos): try container.encode(nanos, forKey: .durationNanos)
+        case .runs(let count): try container.encode(count, forKey: .runs)
+        }
+    }
+}
