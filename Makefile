@@ -4,7 +4,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 TORTURE := .build/debug/torture
 
-.PHONY: deps build run test bench bench-postgres clean
+.PHONY: deps build run test bench bench-postgres clean report-screenshot soak-rss
 
 deps:
 	@scripts/install-deps.sh
@@ -32,6 +32,14 @@ bench: deps
 bench-postgres: deps
 	$(SWIFT) build -c release --product torture
 	scripts/bench-postgres.sh
+
+# Headless Chromium screenshots of a run's and a soak's index.html (installs chromium if missing).
+report-screenshot: build
+	scripts/report-screenshot.sh reports/screenshots
+
+# Resident memory over a 20-minute soak, sampled every 10 s into reports/soak-rss.csv.
+soak-rss: build
+	scripts/soak-rss.sh 20m 10 reports/soak-rss.csv
 
 clean:
 	rm -rf .build

@@ -64,6 +64,9 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON on stdout instead of the summary.")
     var json = false
 
+    @Option(help: ArgumentHelp("Also write JUnit XML here (one test case: this scenario and seed).", valueName: "file"))
+    var junit: String?
+
     func validate() throws {
         guard (1...1_024).contains(workers) else { throw ValidationError("--workers must be from 1 to 1024, got \(workers)") }
         if let messages, !(1...10_000_000).contains(messages) { throw ValidationError("--messages must be from 1 to 10000000, got \(messages)") }
@@ -135,6 +138,13 @@ struct RunCommand: AsyncParsableCommand {
 
         let directory = writeReport(outcome, store: chosenStore, started: started)
         if let sqlite = chosenStore as? SQLiteStore, !sqlite.isUserPath { sqlite.removeFiles() }
+        if let junit {
+            do {
+                try JUnitWriter.write(JUnitReport.run(outcome.report), to: junit)
+            } catch {
+                Console.error("warning: could not write the JUnit file \(junit): \(error.localizedDescription)")
+            }
+        }
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

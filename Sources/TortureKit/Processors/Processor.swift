@@ -160,7 +160,11 @@ actor Processor {
         default: action
         }
         // The work has landed: whatever happens to the ack, the message was processed.
-        if outcome == .done { record(.ok, delivery, subject: HistoryEvent.Subject.processed) }
+        if outcome == .done {
+            record(.ok, delivery, subject: HistoryEvent.Subject.processed)
+            let firstNanos = context.broker.firstDeliveredNanos(message: delivery.message, subscriber: delivery.subscriber)
+            latency.recordEndToEnd(nanos: context.clock.nowNanos() &- firstNanos)
+        }
         if let interruption = await inject(.afterCommit, delivery) {
             return try await interrupt(delivery, with: interruption)
         }
@@ -179,8 +183,6 @@ actor Processor {
             }
             if action == .done {
                 counts.done += 1
-                let firstNanos = context.broker.firstDeliveredNanos(message: delivery.message, subscriber: delivery.subscriber)
-                latency.recordEndToEnd(nanos: context.clock.nowNanos() &- firstNanos)
             } else {
                 counts.skipped += 1
             }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Writes a run's report directory: `report.json`, `summary.md`, `latency.hgrm`, and on anything
+/// Writes a run's report directory: `report.json`, `summary.md`, `latency.hgrm`, `index.html`, and on anything
 /// but a clean pass `history.jsonl`; then points `<root>/latest` at it.
 public struct ReportWriter {
     public let root: String
@@ -33,6 +33,7 @@ public struct ReportWriter {
         // Recorded in nanoseconds; the file is in microseconds.
         outcome.endToEnd.outputPercentileDistribution(to: &hgrm, outputValueUnitScalingRatio: 1_000)
         try hgrm.write(toFile: "\(directory)/latency.hgrm", atomically: true, encoding: .utf8)
+        try RunHTMLReport.render(outcome).write(toFile: "\(directory)/index.html", atomically: true, encoding: .utf8)
 
         if report.status != .held {
             try writeHistory(outcome.history, to: "\(directory)/history.jsonl")

@@ -1,0 +1,79 @@
+/// Counts per time bucket, at most `capacity` buckets: when time runs past the last one, every
+/// pair of buckets merges and the width doubles. A ten-second run and a ten-hour soak both end
+/// with a chart-sized series, and memory never grows with time.
+public struct ThroughputSeries: Sendable, Codable, Equatable {
+    public private(set) var bucketWidthNanos: UInt64
+    public private(set) var counts: [UInt64]
+    public let capacity: Int
+
+    public init(initialBucketWidthNanos: UInt64, capacity: Int = 120) {
+        precondition(initialBucketWidthNanos > 0 && capacity >= 2 && capacity % 2 == 0, "a series needs a width and an even capacity")
+        self.bucketWidthNanos = initialBucketWidthNanos
+        self.capacity = capacity
+        self.counts = []
+    }
+
+    /// `count` things finished `elapsedNanos` after the series' origin.
+    public mutating func add(elapsedNanos: UInt64, count: UInt64 = 1) {
+        while elapsedNanos / bucketWidthNanos >= UInt64(capacity) { halveResolution() }
+        let bucket = Int(elapsedNanos / bucketWidthNanos)
+        if counts.count <= bucket { counts += Array(repeating: 0, count: bucket + 1 - counts.count) }
+        counts[bucket] += count
+    }
+
+    /// `count` things finished evenly between two times: a soak learns a run's deliveries only at
+    /// its end, and piling them all on that instant would draw gaps between runs that did not exist.
+    public mutating func add(fromNanos startNanos: UInt64, toNanos endNanos: UInt64, count: UInt64) {
+        precondition(startNanos <= endNanos, "an interval ends after it starts")
+        add(elapsedNanos: endNanos, count: 0)
+        let firstBucket = Int(startNanos / bucketWidthNanos), lastBucket = Int(endNanos / bucketWidthNanos)
+        guard firstBucket < lastBucket else {
+            add(elapsedNanos: endNanos, count: count)
+            return
+        }
+        var given: UInt64 = 0
+        let spanNanos = Double(endNanos - startNanos)
+        for bucket in firstBucket..<lastBucket {
+            let overlapEndNanos = UInt64(bucket + 1) * bucketWidthNanos
+            let overlapStartNanos = max(startNanos, UInt64(bucket) * bucketWidthNanos)
+            let share = UInt64((Double(count) * Double(overlapEndNanos - overlapStartNanos) / spanNanos).rounded(.down))
+            counts[bucket] += share
+            given += share
+        }
+        counts[lastBucket] += count - given
+    }
+
+    public var total: UInt64 { counts.reduce(0, +) }
+
+    /// Per second, bucket by bucket.
+    public var ratesPerSecond: [Double] {
+        counts.map { Double($0) * 1e9 / Double(bucketWidthNanos) }
+    }
+
+    private mutating func halveResolution() {
+        var merged: [UInt64] = []
+        merged.reserveCapacity(capacity)
+        var index = 0
+        while index < counts.count {
+            merged.append(counts[index] + (index + 1 < counts.count ? counts[index + 1] : 0))
+            index += 2
+        }
+        counts = merged
+        bucketWidthNanos *= 2
+    }
+}
+
+extension ThroughputSeries {
+    /// Deliveries finished over a run's time, read off its history: every `delivery` event that
+    /// ended one (ok or fail), relative to the first event.
+    public static func deliveries(in history: History) -> ThroughputSeries {
+        let endings = history.events.filter { $0.subject == HistoryEvent.Subject.delivery && $0.kind != .invoke }
+        let originNanos = history.events.first?.timeNanos ?? 0
+        let spanNanos = (history.events.last?.timeNanos ?? originNanos) &- originNanos
+        // Aim for about 100 buckets of whole milliseconds over the run.
+        let widthNanos = max(1_000_000, (spanNanos / 100 / 1_000_000) * 1_000_000)
+        var series = ThroughputSeries(initialBucketWidthNanos: widthNanos)
+        for event in endings { series.add(elapsedNanos: event.timeNanos &- originNanos) }
+        return series
+    }
+}

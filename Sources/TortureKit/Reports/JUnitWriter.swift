@@ -1,0 +1,66 @@
+import Foundation
+
+/// `JUnitReport` as XML text, written atomically.
+public enum JUnitWriter {
+    public static func write(_ report: JUnitReport, to path: String) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        try render(report).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    public static func render(_ report: JUnitReport) -> String {
+        var lines = ["<?xml version=\"1.0\" encoding=\"UTF-8\"?>"]
+        lines.append("<testsuites name=\"\(escape(report.name))\" tests=\"\(report.tests)\" failures=\"\(report.failures)\" "
+            + "errors=\"\(report.errors)\" time=\"\(seconds(report.seconds))\">")
+        for suite in report.suites {
+            var attributes = "name=\"\(escape(suite.name))\" tests=\"\(suite.tests)\" failures=\"\(suite.failures)\" "
+                + "errors=\"\(suite.errors)\" skipped=\"0\" time=\"\(seconds(suite.seconds))\""
+            if let timestamp = suite.timestamp { attributes += " timestamp=\"\(escape(timestamp))\"" }
+            lines.append("  <testsuite \(attributes)>")
+            for testCase in suite.cases {
+                let open = "    <testcase classname=\"\(escape(testCase.classname))\" name=\"\(escape(testCase.name))\" time=\"\(seconds(testCase.seconds))\""
+                let children = problem("failure", testCase.failure) + problem("error", testCase.error)
+                    + (testCase.systemOut.map { ["      <system-out>\(escape($0))</system-out>"] } ?? [])
+                if children.isEmpty {
+                    lines.append(open + "/>")
+                } else {
+                    lines.append(open + ">")
+                    lines += children
+                    lines.append("    </testcase>")
+                }
+            }
+            lines.append("  </testsuite>")
+        }
+        lines.append("</testsuites>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func problem(_ element: String, _ problem: JUnitReport.Problem?) -> [String] {
+        guard let problem else { return [] }
+        return ["      <\(element) message=\"\(escape(problem.message))\" type=\"\(escape(problem.type))\">\(escape(problem.text))</\(element)>"]
+    }
+
+    static func seconds(_ value: Double) -> String {
+        Formatting.decimal(max(0, value), places: 3)
+    }
+
+    /// Markup characters escaped; characters XML 1.0 forbids (most C0 controls) dropped, so a
+    /// store error message with a stray control byte cannot make the file unreadable.
+    static func escape(_ text: String) -> String {
+        var escaped = ""
+        escaped.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&apos;"
+            case "\t", "\n", "\r": escaped.unicodeScalars.append(scalar)
+            default:
+                if scalar.value >= 0x20, scalar.value != 0xFFFE, scalar.value != 0xFFFF { escaped.unicodeScalars.append(scalar) }
+            }
+        }
+        return escaped
+    }
+}

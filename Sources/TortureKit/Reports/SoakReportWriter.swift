@@ -1,0 +1,39 @@
+import Foundation
+
+/// Writes a soak's folder: `summary.json`, `summary.md`, `index.html`, each atomically (a temporary
+/// file renamed into place), so a soak stopped by a signal leaves either the old file or the new
+/// one, never half of one.
+public struct SoakReportWriter {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// `<root>/soak/<yyyymmdd-hhmmss>-<seed-start>-shard-<i>-of-<n>/`, made unique if it exists.
+    public func makeDirectory(stamp: String, seedStart: Seed, shard: SoakShard) throws -> String {
+        let base = "\(root)/soak/\(stamp)-\(seedStart)-shard-\(shard.index)-of-\(shard.count)"
+        var candidate = base
+        var suffix = 2
+        while FileManager.default.fileExists(atPath: candidate) {
+            candidate = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: true)
+        return candidate
+    }
+
+    public func write(_ summary: SoakSummary, to directory: String, generatedAt: String) throws {
+        try Data(Self.json(summary).utf8).write(to: URL(fileURLWithPath: "\(directory)/summary.json"), options: .atomic)
+        try SoakSummaryMarkdown.render(summary).write(toFile: "\(directory)/summary.md", atomically: true, encoding: .utf8)
+        let html = SoakHTMLReport.render(summary, reportRoot: root, directory: directory, generatedAt: generatedAt)
+        try html.write(toFile: "\(directory)/index.html", atomically: true, encoding: .utf8)
+    }
+
+    public static func json(_ summary: SoakSummary) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try encoder.encode(summary), as: UTF8.self)
+    }
+}

@@ -1,0 +1,90 @@
+/// A soak's `summary.md`, and the lines the CLI prints at its end.
+public enum SoakSummaryMarkdown {
+    public static func render(_ summary: SoakSummary) -> String {
+        var lines = [
+            "# soak — \(headline(summary))",
+            "",
+            "| | |",
+            "|---|---|",
+            "| seed start | `\(summary.seedStart)` (shard \(summary.shard)) |",
+            "| seeds covered | \(summary.seedsCovered)\(seedSpan(summary)) |",
+            "| runs | \(summary.runs): \(summary.runsHeld) held, \(summary.runsViolated) violated, \(summary.runsWithoutVerdict) without verdict |",
+            "| time | \(Formatting.decimal(summary.durationSeconds, places: 1)) s, \(Formatting.decimal(summary.runsPerSecond, places: 2)) runs/s |",
+            "| deliveries | \(summary.deliveries) |",
+            "| limit | \(summary.limit)\(summary.keepGoing ? ", keep going" : "") |",
+            "| workers, store | \(summary.workers), `\(summary.store)` |",
+            "| started | \(summary.startedAt) |",
+            "| stopped | \(summary.stopReason) |",
+            "",
+            "## Scenarios",
+            "",
+            "| scenario | runs | held | violated | no verdict | p50 | p99 | p99.9 | max |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
+        for tally in summary.scenarios {
+            let latency = [tally.latency.p50Micros, tally.latency.p99Micros, tally.latency.p999Micros, tally.latency.maxMicros]
+                .map { tally.latency.count == 0 ? "–" : Formatting.duration(micros: $0) }
+            lines.append("| \(tally.name) | \(tally.runs) | \(tally.held) | \(tally.violated) | \(tally.withoutVerdict) | "
+                + latency.joined(separator: " | ") + " |")
+        }
+        let faults = summary.scenarios.filter { !$0.faultsFired.isEmpty }
+        if !faults.isEmpty {
+            lines += ["", "## Faults fired", "", "| scenario | fault | fired |", "|---|---|---|"]
+            for tally in faults {
+                lines += tally.faultsFired.sorted { $0.key < $1.key }.map { "| \(tally.name) | \($0.key) | \($0.value) |" }
+            }
+        }
+        if !summary.violations.isEmpty {
+            lines += ["", "## Runs that did not hold", ""]
+            for failed in summary.violations {
+                lines.append("### \(failed.scenario) seed `\(failed.seed)` — \(failed.status.rawValue)")
+                lines.append("")
+                if let reason = failed.failureReason { lines += [reason, ""] }
+                for invariant in failed.invariants {
+                    lines.append("- **\(invariant.invariant)**: \(invariant.witnessCount) witnesses, e.g. "
+                        + (invariant.witnesses.first ?? "none"))
+                }
+                if let directory = failed.reportDirectory { lines.append("- report: `\(directory)`") }
+                lines += ["", "```", failed.repro, "```", ""]
+            }
+            if summary.violationsOmitted > 0 { lines.append("… and \(summary.violationsOmitted) more, not listed.") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `held`, `VIOLATED`, `interrupted` …: the one word a person looks for first.
+    public static func headline(_ summary: SoakSummary) -> String {
+        var words: [String] = []
+        if summary.runsViolated > 0 { words.append("VIOLATED") }
+        if summary.runsWithoutVerdict > 0 { words.append("NO VERDICT for \(summary.runsWithoutVerdict) runs") }
+        if words.isEmpty { words.append("held") }
+        if summary.ending == .interrupted { words.append("(interrupted)") }
+        return words.joined(separator: " ")
+    }
+
+    static func seedSpan(_ summary: SoakSummary) -> String {
+        guard let first = summary.firstSeed, let last = summary.lastSeed else { return "" }
+        return first == last ? " (`\(first)`)" : " (`\(first)` … `\(last)`)"
+    }
+
+    /// What `torture soak` prints at its end when not asked for JSON.
+    public static func terminalLines(_ summary: SoakSummary, directory: String?) -> String {
+        var lines = [
+            "soak \(headline(summary)): \(summary.runs) runs (\(summary.runsHeld) held, \(summary.runsViolated) violated, "
+                + "\(summary.runsWithoutVerdict) without verdict), \(summary.seedsCovered) seeds from \(summary.seedStart) "
+                + "shard \(summary.shard), \(Formatting.decimal(summary.durationSeconds, places: 1)) s, "
+                + "\(Formatting.decimal(summary.runsPerSecond, places: 2)) runs/s",
+            "stopped: \(summary.stopReason)",
+        ]
+        let width = max(12, summary.scenarios.map(\.name.count).max() ?? 0) + 2
+        for tally in summary.scenarios {
+            lines.append("  " + Formatting.padded(tally.name, to: width) + "runs \(tally.runs)  held \(tally.held)  "
+                + "violated \(tally.violated)  latency " + Formatting.latencyLine(tally.latency))
+        }
+        for failed in summary.violations {
+            lines.append("repro: \(failed.repro)")
+        }
+        if let directory { lines.append("soak report: \(directory)") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import TortureKit
+
+struct SoakCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "soak",
+        abstract: "Run scenario × seed after seed for a duration or a number of runs; stop at the first violation.",
+        discussion: """
+            Scenarios are named as arguments, separated by spaces or commas; none, or `all`, means \
+            every scenario in the --scenarios folder except the `-naive` twins, which are meant to \
+            fail — name a twin to include it. Seed k of shard i/n is a hash of --seed-start and \
+            k·n + i − 1: shards never share a seed, and the same --seed-start gives the same seeds. \
+            Each run gets a fresh SQLite file; a run that holds leaves nothing behind, one that does \
+            not gets a report folder like `torture run`'s, and its repro line is printed. The soak's \
+            summary (summary.md, summary.json, index.html) goes to <report-dir>/soak/…. \
+            Exits 0 when everything held, 1 when something was violated, 2 for a wrong command line \
+            or scenario, 3 when a store failed, 130 / 143 after SIGINT / SIGTERM (summary written).
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Scenario names, or `all` (the default): every scenario but the -naive twins.", valueName: "scenario"))
+    var scenarios: [String] = []
+
+    @Option(help: ArgumentHelp("How long to keep starting runs: 90s, 30m, 2h (default 5m unless --runs).", valueName: "duration"))
+    var duration: String?
+
+    @Option(help: ArgumentHelp("How many runs (scenario × seed) instead of a duration.", valueName: "n"))
+    var runs: Int?
+
+    @Option(name: .customLong("seed-start"),
+            help: ArgumentHelp("Where the seed sequence starts, decimal or 0x-hex (default: drawn from the OS and printed).", valueName: "seed"))
+    var seedStart: String?
+
+    @Option(help: ArgumentHelp("This machine's share of the seeds, i/n (e.g. 3/8 in a CI matrix).", valueName: "i/n"))
+    var shard = "1/1"
+
+    @Option(help: ArgumentHelp("Concurrent processors per run.", valueName: "n"))
+    var workers = 16
+
+    @Option(help: ArgumentHelp("Messages per run (default: each scenario's).", valueName: "n"))
+    var messages: Int?
+
+    @Option(help: ArgumentHelp("sqlite: a fresh temporary file for every run.", valueName: "store"))
+    var store = "sqlite"
+
+    @Option(help: ArgumentHelp("Also write JUnit XML here (one test case per scenario and seed range).", valueName: "file"))
+    var junit: String?
+
+    @Flag(name: .customLong("keep-going"), help: "Collect violations instead of stopping at the first.")
+    var keepGoing = false
+
+    @Flag(help: "Print the soak summary as JSON on stdout instead of the final lines.")
+    var json = false
+
+    @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where reports are written.", valueName: "dir"))
+    var reportDirectory = "reports"
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+
+    func validate() throws {
+        if duration != nil, runs != nil { throw ValidationError("give --duration or --runs, not both") }
+        if let duration, SoakLimit.parseDuration(duration) == nil {
+            throw ValidationError("--duration expects a positive whole number with a unit, e.g. 90s, 30m or 2h, got \"\(duration)\"")
+        }
+        if let runs, !(1...100_000_000).contains(runs) { throw ValidationError("--runs must be from 1 to 100000000, got \(runs)") }
+        if let seedStart, Seed(parsing: seedStart) == nil {
+            throw ValidationError("--seed-start expects a 64-bit number, decimal (12345) or hex (0x5eed), got \"\(seedStart)\"")
+        }
+        if SoakShard(parsing: shard) == nil {
+            throw ValidationError("--shard expects i/n with 1 ≤ i ≤ n ≤ \(SoakShard.countLimit), e.g. 3/8, got \"\(shard)\"")
+        }
+        guard (1...1_024).contains(workers) else { throw ValidationError("--workers must be from 1 to 1024, got \(workers)") }
+        if let messages, !(1...10_000_000).contains(messages) { throw ValidationError("--messages must be from 1 to 10000000, got \(messages)") }
+        if store != "sqlite" {
+            throw ValidationError("--store for a soak must be sqlite (a fresh temporary file per run), got \"\(store)\"")
+        }
+    }
+
+    func run() async throws {
+        let start = seedStart.flatMap(Seed.init(parsing:)) ?? Seed(UInt64.random(in: .min ... .max))
+        if seedStart == nil { Console.error("seed start \(start) (drawn; pass --seed-start \(start) to repeat)") }
+        let soakScenarios = try SoakScenarioSelection(names: scenarios, options: scenarioOptions).load(
+            workers: workers, messages: messages, store: store)
+        let shard = SoakShard(parsing: shard)!
+        let limit = runs.map(SoakLimit.runs) ?? .durationNanos(SoakLimit.parseDuration(duration ?? "5m")!)
+        let wallClock = SystemWallClock()
+        let stores = TemporarySQLiteStores(folder: NSTemporaryDirectory() + "torture-soak-\(getpid())")
+        let header = SoakSummary.Header(startedAt: wallClock.stamp().iso8601, seedStart: start, shard: shard, limit: limit,
+                                        keepGoing: keepGoing, workers: workers, store: stores.commandLineValue)
+        let outputs = SoakOutputs(reportRoot: reportDirectory, junitPath: junit, json: json, wallClock: wallClock, stores: stores)
+        let cancellation = SoakCancellation()
+        let checkpoint = SoakCheckpoint()
+        let progress = SoakProgress()
+        let live = Console.standardErrorIsTerminal && !json
+        let loop = SoakLoop(
+            scenarios: soakScenarios, seeds: SeedSequence(start: start, shard: shard), limit: limit, keepGoing: keepGoing,
+            header: header, reportRoot: reportDirectory, stores: stores, clock: RealClock(), wallClock: wallClock,
+            cancellation: cancellation, progress: progress, checkpoint: checkpoint,
+            onRunFinished: { event in
+                MemoryRelease.afterRun()
+                if live { SoakProgressLine.announce(event) }
+            }
+        )
+        let signals = SoakSignals(cancellation: cancellation) {
+            // The deadline passed with a run still going: write what the last finished run left.
+            guard var summary = checkpoint.close() else { return }
+            summary.markInterrupted(signal: cancellation.signalNumber ?? SIGINT, abandonedRun: true)
+            let code = outputs.finish(summary)
+            Foundation.exit(code)
+        }
+        signals.start()
+        let progressLine = live ? SoakProgressLine(progress: progress, limit: limit) : nil
+        progressLine?.start()
+        _ = await loop.run()
+        progressLine?.stop()
+        guard let summary = checkpoint.close() else {
+            // The signal deadline is writing the summary and will exit; do not race it.
+            try await Task.sleep(for: .seconds(10))
+            return
+        }
+        let code = outputs.finish(summary)
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+extension SoakSummary {
+    mutating func markInterrupted(signal: Int32, abandonedRun: Bool) {
+        ending = .interrupted
+        self.signal = signal
+        stopReason = "interrupted by signal \(signal)" + (abandonedRun ? "; the run in progress was abandoned and is not counted" : "")
+    }
+}
+
+/// Wall-clock stamps from the system clock: only the CLI reads the date.
+struct SystemWallClock: WallClock {
+    func stamp() -> WallClockStamp {
+        let now = Date()
+        return WallClockStamp(iso8601: Timestamp.iso8601(now), folder: Timestamp.folder(now))
+    }
+}

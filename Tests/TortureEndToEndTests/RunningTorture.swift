@@ -1,0 +1,33 @@
+import Foundation
+
+/// The built binary started in the background, for tests that signal it mid-way. Started through
+/// `ChildProcess` (posix_spawn + waitpid) like every other end-to-end run.
+final class RunningTorture {
+    private let child: ChildProcess
+    /// The exit code, once `signal` has seen the process end.
+    private(set) var exitCode: Int32?
+
+    init(_ arguments: [String], in workspace: Workspace) throws {
+        child = try ChildProcess(executable: TortureBinary.path, arguments: arguments)
+    }
+
+    var stdout: String { child.stdout }
+    var stderr: String { child.stderr }
+
+    /// Sends `signal` and waits for the exit; returns the seconds it took, or nil past `timeoutSeconds`.
+    func signal(_ number: Int32, timeoutSeconds: Double = 10) -> Double? {
+        let sent = ContinuousClock.now
+        kill(child.pid, number)
+        while exitCode == nil {
+            exitCode = child.exitCodeIfFinished()
+            if exitCode == nil, ContinuousClock.now - sent > .seconds(timeoutSeconds) {
+                kill(child.pid, SIGKILL)
+                _ = child.exitCodeBlocking()
+                return nil
+            }
+            usleep(5_000)
+        }
+        let elapsed = ContinuousClock.now - sent
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+import TortureKit
+
+@Suite(.serialized) struct SoakCommandTests {
+    @Test func correctScenariosHoldAndTheSummaryIsWrittenInEveryForm() throws {
+        let workspace = Workspace()
+        let junit = workspace.path + "/out/junit.xml"
+        let result = try workspace.soak(["all", "--runs", "4", "--messages", "200", "--seed-start", "0x5eed", "--junit", junit])
+        #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.hasPrefix("soak held: 4 runs (4 held, 0 violated"))
+        #expect(!result.stdout.contains("naive"), "`all` leaves the naive twins out")
+        #expect(!result.stdout.contains("repro:"))
+        #expect(!result.stderr.contains("\r"), "no progress line when not on a terminal")
+        let directory = try #require(result.stdout.line(startingWith: "soak report: ").map { String($0.dropFirst("soak report: ".count)) })
+        for file in ["summary.json", "summary.md", "index.html"] {
+            #expect(FileManager.default.fileExists(atPath: "\(directory)/\(file)"), "\(file) missing")
+        }
+        let summary = try workspace.json(at: directory + "/summary.json")
+        // `all` is every scenario but the twins, in name order; 4 runs cover the first four on seed position 0.
+        #expect(summary["runs"] as? Int == 4 && summary["seedsCovered"] as? Int == 1 && summary["ending"] as? String == "runs-done")
+        let scenarios = try #require(summary["scenarios"] as? [[String: Any]])
+        #expect(scenarios.filter { ($0["runs"] as? Int ?? 0) > 0 }.map { $0["name"] as? String } == ["burst", "circuit-breaker", "dlq-redrive", "dlq-reprocess"])
+        #expect(scenarios.count >= 12 && scenarios.allSatisfy { !(($0["name"] as? String) ?? "").hasSuffix("-naive") })
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("<testsuites ") && xml.contains("tests=\"4\" failures=\"0\" errors=\"0\""))
+        #expect(!FileManager.default.fileExists(atPath: workspace.reports + "/burst"), "passing runs leave no report folder")
+    }
+
+    @Test func aNaiveTwinStopsTheSoakWithExit1AndItsReproLineFailsAgain() throws {
+        let workspace = Workspace()
+        let result = try workspace.soak(["race-claim", "race-claim-naive", "--runs", "20", "--seed-start", "9"])
+        #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stdout.hasPrefix("soak VIOLATED"))
+        #expect(result.stdout.contains("stopped: race-claim-naive seed 0x"))
+        let repros = result.stdout.split(separator: "\n").filter { $0.hasPrefix("repro: ") }
+        #expect(repros.count == 1, "stops at the first violation")
+        let repro = try #require(repros.first)
+        let words = repro.dropFirst("repro: torture ".count).split(separator: " ").map(String.init)
+        #expect(words.first == "run" && words.contains("race-claim-naive"))
+        let again = try TortureProcess.run(words + ["--report-dir", workspace.reports])
+        #expect(again.status == 1, "the repro line did not fail again:\n\(again.stdout)")
+    }
+
+    @Test func keepGoingAndJsonPrintOnlyTheSummaryWithEveryRepro() throws {
+        let workspace = Workspace()
+        let result = try workspace.soak(["race-claim-naive", "--runs", "3", "--keep-going", "--json", "--seed-start", "1"])
+        #expect(result.status == 1)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let violations = try #require(summary["violations"] as? [[String: Any]])
+        #expect(summary["runs"] as? Int == 3 && violations.count == summary["runsViolated"] as? Int && violations.count >= 2)
+        #expect(violations.allSatisfy { ($0["repro"] as? String)?.hasPrefix("torture run race-claim-naive ") == true })
+    }
+
+    @Test func shardsOfOneSeedStartRunDisjointSeedsFromTheSharedSequence() throws {
+        let workspace = Workspace()
+        var firstSeeds: [String] = []
+        for shard in ["1/2", "2/2"] {
+            let result = try workspace.soak(["race-claim", "--runs", "2", "--messages", "50", "--seed-start", "0x5eed", "--shard", shard, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            let expected = SeedSequence(start: Seed(0x5EED), shard: SoakShard(parsing: shard)!)
+            #expect(summary["firstSeed"] as? String == expected.seed(at: 0).description)
+            #expect(summary["lastSeed"] as? String == expected.seed(at: 1).description)
+            firstSeeds.append(summary["firstSeed"] as? String ?? "")
+        }
+        #expect(firstSeeds[0] != firstSeeds[1])
+    }
+
+    @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
+    func aSignalEndsTheSoakWithinTwoSecondsWithAReadablePartialSummary(signal: Int32, exitCode: Int32) throws {
+        let workspace = Workspace()
+        let running = try RunningTorture(["soak", "all", "--duration", "10m", "--messages", "300", "--seed-start", "3",
+                                          "--junit", workspace.path + "/junit.xml",
+                                          "--report-dir", workspace.reports, "--scenarios", TortureProcess.scenarios], in: workspace)
+        usleep(2_000_000)
+        let seconds = try #require(running.signal(signal), "the soak did not end after the signal")
+        #expect(seconds < 2.0, "took \(seconds) s")
+        #expect(running.exitCode == exitCode, "\(running.stdout)\n\(running.stderr)")
+        let directory = try #require(running.stdout.line(startingWith: "soak report: ").map { String($0.dropFirst("soak report: ".count)) })
+        let summary = try workspace.json(at: directory + "/summary.json")
+        #expect(summary["ending"] as? String == "interrupted" && summary["signal"] as? Int == Int(signal))
+        #expect((summary["runs"] as? Int ?? 0) >= 1, "runs before the signal are counted")
+        let markdown = try String(contentsOfFile: directory + "/summary.md", encoding: .utf8)
+        #expect(markdown.contains("(interrupted)"))
+        #expect(try String(contentsOfFile: workspace.path + "/junit.xml", encoding: .utf8).hasSuffix("</testsuites>\n"))
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: workspace.reports).filter { $0.contains(".tmp") }
+        #expect(leftovers.isEmpty, "half-written files: \(leftovers)")
+    }
+
+    @Test func aRunTooLongToWaitForIsAbandonedAndTheSummaryStillWrittenWithinTwoSeconds() throws {
+        let workspace = Workspace()
+        // 100 000 messages × 4 deliveries: far longer than the two seconds a signal allows.
+        let running = try RunningTorture(["soak", "race-claim", "--runs", "1", "--messages", "100000", "--seed-start", "3",
+                                          "--report-dir", workspace.reports, "--scenarios", TortureProcess.scenarios], in: workspace)
+        usleep(1_000_000)
+        let seconds = try #require(running.signal(SIGINT), "the soak did not end after the signal")
+        #expect(seconds < 2.0, "took \(seconds) s")
+        #expect(running.exitCode == 130, "\(running.stdout)\n\(running.stderr)")
+        let directory = try #require(running.stdout.line(startingWith: "soak report: ").map { String($0.dropFirst("soak report: ".count)) })
+        let summary = try workspace.json(at: directory + "/summary.json")
+        #expect(summary["runs"] as? Int == 0 && summary["ending"] as? String == "interrupted")
+        #expect((summary["stopReason"] as? String)?.contains("abandoned") == true)
+    }
+
+    @Test func aWrongCommandLineExits2AndSaysWhatWasExpected() throws {
+        let workspace = Workspace()
+        let cases: [([String], String)] = [
+            (["--shard", "3/2"], "--shard expects i/n"),
+            (["--duration", "5x"], "--duration expects"),
+            (["--duration", "1m", "--runs", "3"], "not both"),
+            (["no-such-scenario"], "no scenario named `no-such-scenario`"),
+        ]
+        for (arguments, message) in cases {
+            let result = try workspace.soak(arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        }
+        let listAsFolder = try TortureProcess.run(["soak", "--scenarios", "race-claim,idempotent-submit", "--runs", "1"])
+        #expect(listAsFolder.status == 2 && listAsFolder.stderr.contains("name the scenarios to soak as arguments"))
+    }
+}
+
+extension Workspace {
+    /// `torture soak …` with reports kept in this workspace and the repository's scenarios.
+    func soak(_ arguments: [String]) throws -> TortureProcess.Result {
+        try TortureProcess.run(["soak"] + arguments + ["--report-dir", reports, "--scenarios", TortureProcess.scenarios])
+    }
+
+    func json(at path: String) throws -> [String: Any] {
+        try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any] ?? [:]
+    }
+}
