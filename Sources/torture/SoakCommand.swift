@@ -42,7 +42,9 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Messages per run (default: each scenario's).", valueName: "n"))
     var messages: Int?
 
-    @Option(help: ArgumentHelp("sqlite: a fresh temporary file for every run.", valueName: "store"))
+    @Option(help: ArgumentHelp(
+        "sqlite (a fresh temporary file for every run), or postgres://user@host:port/db or postgres (TORTURE_DATABASE_URL): a schema of its own for every run.",
+        valueName: "store"))
     var store = "sqlite"
 
     @Option(help: ArgumentHelp("Also write JUnit XML here (one test case per scenario and seed range).", valueName: "file"))
@@ -73,20 +75,28 @@ struct SoakCommand: AsyncParsableCommand {
         }
         guard (1...1_024).contains(workers) else { throw ValidationError("--workers must be from 1 to 1024, got \(workers)") }
         if let messages, !(1...10_000_000).contains(messages) { throw ValidationError("--messages must be from 1 to 10000000, got \(messages)") }
-        if store != "sqlite" {
-            throw ValidationError("--store for a soak must be sqlite (a fresh temporary file per run), got \"\(store)\"")
+        if store.hasPrefix("sqlite:") {
+            throw ValidationError("--store for a soak is sqlite (a fresh temporary file per run) or postgres://… (a schema per run); one file cannot serve many runs")
+        }
+        do {
+            _ = try StoreOption(parsing: store)
+        } catch {
+            throw ValidationError(error.description)
         }
     }
 
     func run() async throws {
         let start = seedStart.flatMap(Seed.init(parsing:)) ?? Seed(UInt64.random(in: .min ... .max))
         if seedStart == nil { Console.error("seed start \(start) (drawn; pass --seed-start \(start) to repeat)") }
+        let stores: any RunStoreProvider = switch try StoreOption(parsing: store) {
+        case .postgres(let url): PostgresRunStores(url: url, processID: getpid())
+        default: TemporarySQLiteStores(folder: NSTemporaryDirectory() + "torture-soak-\(getpid())")
+        }
         let soakScenarios = try SoakScenarioSelection(names: scenarios, options: scenarioOptions).load(
-            workers: workers, messages: messages, store: store)
+            workers: workers, messages: messages, store: stores.commandLineValue, dialect: stores.dialect)
         let shard = SoakShard(parsing: shard)!
         let limit = runs.map(SoakLimit.runs) ?? .durationNanos(SoakLimit.parseDuration(duration ?? "5m")!)
         let wallClock = SystemWallClock()
-        let stores = TemporarySQLiteStores(folder: NSTemporaryDirectory() + "torture-soak-\(getpid())")
         let header = SoakSummary.Header(startedAt: wallClock.stamp().iso8601, seedStart: start, shard: shard, limit: limit,
                                         keepGoing: keepGoing, workers: workers, store: stores.commandLineValue)
         let outputs = SoakOutputs(reportRoot: reportDirectory, junitPath: junit, json: json, wallClock: wallClock, stores: stores)

@@ -8,7 +8,7 @@ struct SoakOutputs: Sendable {
     let junitPath: String?
     let json: Bool
     let wallClock: SystemWallClock
-    let stores: TemporarySQLiteStores
+    let stores: any RunStoreProvider
 
     /// Writes and prints; returns the exit code.
     func finish(_ summary: SoakSummary) -> Int32 {
@@ -29,7 +29,7 @@ struct SoakOutputs: Sendable {
                 Console.error("warning: could not write the JUnit file \(junitPath): \(error.localizedDescription)")
             }
         }
-        stores.removeFolder()
+        stores.finish()
         if json {
             print((try? SoakReportWriter.json(summary)) ?? "{}")
         } else {

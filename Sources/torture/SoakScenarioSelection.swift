@@ -19,7 +19,7 @@ struct SoakScenarioSelection {
 
     var isAll: Bool { names.isEmpty || names == ["all"] }
 
-    func load(workers: Int, messages: Int?, store: String) throws -> [SoakScenario] {
+    func load(workers: Int, messages: Int?, store: String, dialect: Dialect) throws -> [SoakScenario] {
         let catalogue = options.catalogue
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -53,12 +53,12 @@ struct SoakScenarioSelection {
                 Console.error("error: \(error)")
                 throw ExitCode(ExitStatus.usage)
             }
-            guard scenario.dialects.contains(.sqlite) else {
+            guard scenario.dialects.contains(dialect) else {
                 if isAll {
-                    Console.error("note: \(scenario.name) has no sqlite SQL; left out of this soak")
+                    Console.error("note: \(scenario.name) has no \(dialect.rawValue) SQL; left out of this soak")
                     continue
                 }
-                Console.error("error: \(path): scenario \(scenario.name) has no sqlite SQL; a soak on --store \(store) cannot run it")
+                Console.error("error: \(path): scenario \(scenario.name) has no \(dialect.rawValue) SQL; a soak on --store \(store) cannot run it")
                 throw ExitCode(ExitStatus.usage)
             }
             let byName = !(nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml"))

@@ -45,3 +45,23 @@ extension PostgresEndToEndTests {
         return try await TortureBinary.run(arguments)
     }
 }
+
+extension PostgresEndToEndTests {
+    @Test("a soak on PostgreSQL gives every run a schema of its own and drops those that held")
+    func soakOnPostgres() async throws {
+        let before = try database.runSchemas()
+        let reports = TortureBinary.reportDirectory()
+        let common = ["--messages", "150", "--workers", "16", "--seed-start", "7", "--store", database.url,
+                      "--scenarios", TortureBinary.packageRoot + "/scenarios", "--report-dir", reports]
+        let held = try await TortureBinary.run(["soak", "race-claim", "fanout", "--runs", "4"] + common)
+        #expect(held.exitCode == 0, "stdout: \(held.stdout)\nstderr: \(held.stderr)")
+        #expect(try database.runSchemas() == before, "runs that held must drop their schemas")
+
+        let caught = try await TortureBinary.run(["soak", "race-claim-naive", "--runs", "5"] + common)
+        #expect(caught.exitCode == 1, "stdout: \(caught.stdout)\nstderr: \(caught.stderr)")
+        #expect(caught.stdout.contains("repro: torture run race-claim-naive"))
+        let kept = try database.runSchemas().subtracting(before)
+        #expect(kept.count == 1 && kept.first?.hasPrefix("torture_soak") == true, "the violated run keeps its schema: \(kept)")
+        for schema in kept { try database.query("DROP SCHEMA \"\(schema)\" CASCADE") }
+    }
+}

@@ -9,6 +9,9 @@ public protocol RunStoreProvider: Sendable {
     func discard(_ store: any Store)
     /// What the repro line passes as `--store`.
     var commandLineValue: String { get }
+    var dialect: Dialect { get }
+    /// Called once when the soak ends: removes whatever the provider kept for its runs.
+    func finish()
 }
 
 /// One new SQLite file per run in a private folder.
@@ -20,6 +23,11 @@ public struct TemporarySQLiteStores: RunStoreProvider {
     }
 
     public var commandLineValue: String { "sqlite" }
+    public var dialect: Dialect { .sqlite }
+
+    public func finish() {
+        removeFolder()
+    }
 
     public func makeStore(scenario: String, seed: Seed) throws(StoreError) -> any Store {
         do {

@@ -13,6 +13,11 @@ public struct RunSchemaName: Sendable, Hashable, CustomStringConvertible {
         text = "\(Self.prefix)\(digits)_\(String(seed.value, radix: 16))_\(processID)"
     }
 
+    /// The `run`-th run of a soak: one process runs many, two of them possibly on one seed.
+    public init(soakRun run: Int, seed: Seed, processID: Int32) {
+        text = "\(Self.prefix)soak\(run)_\(String(seed.value, radix: 16))_\(processID)"
+    }
+
     /// Accepts only names this type could have made.
     public init?(validating text: String) {
         guard text.hasPrefix(Self.prefix), text.utf8.count <= 63,
