@@ -24,11 +24,11 @@ enum SVGWitnessTimeline {
         for (index, row) in rows.enumerated() {
             let y = top + rowHeight * Double(index)
             let middle = y + rowHeight / 2
-            svg.text("\(Names.worker(row.worker)) #\(row.attempt)", x: left - 10, y: middle + 4, anchor: "end")
+            svg.text("\(Names.worker(row.worker)) \(row.delivery.copy)#\(row.delivery.attempt)", x: left - 10, y: middle + 4, anchor: "end")
             svg.line(x1: left, y1: middle, x2: left + plotWidth, y2: middle, stroke: "#f0f1f4")
             let end = row.endNanos ?? lastNanos
             svg.rect(x: x(row.startNanos), y: middle - 5, width: max(2, x(end) - x(row.startNanos)), height: 10,
-                     fill: row.outcome.color, tip: "\(Names.worker(row.worker)) delivery #\(row.attempt): \(row.outcome.words), "
+                     fill: row.outcome.color, tip: "\(Names.worker(row.worker)) delivery \(row.delivery.label): \(row.outcome.words), "
                         + "\(runTime(row.startNanos)) → \(row.endNanos.map(runTime) ?? "never acknowledged")", opacity: 0.35)
             // Claims last, so they sit on top of the step that follows them at nearly the same time.
             for (event, mark) in row.marks.compactMap({ event in Mark(event).map { (event, $0) } }).sorted(by: { $0.1.layer < $1.1.layer }) {
@@ -77,7 +77,8 @@ enum SVGWitnessTimeline {
         }
 
         var worker: Int
-        var attempt: Int
+        /// The delivery: copy, receive and subscriber tell the rows of one message apart.
+        var delivery: Delivery
         var startNanos: UInt64
         var endNanos: UInt64?
         var outcome = Outcome.unfinished
@@ -85,15 +86,15 @@ enum SVGWitnessTimeline {
 
         static func rows(from events: [HistoryEvent]) -> [DeliveryRow] {
             var rows: [DeliveryRow] = []
-            var rowOfAttempt: [Int: Int] = [:]
+            var rowOfDelivery: [Delivery: Int] = [:]
             for event in events.sorted(by: { $0.index < $1.index }) {
                 let index: Int
-                if let existing = rowOfAttempt[event.attempt] {
+                if let existing = rowOfDelivery[event.delivery] {
                     index = existing
                 } else {
                     index = rows.count
-                    rowOfAttempt[event.attempt] = index
-                    rows.append(DeliveryRow(worker: event.worker, attempt: event.attempt, startNanos: event.timeNanos))
+                    rowOfDelivery[event.delivery] = index
+                    rows.append(DeliveryRow(worker: event.worker, delivery: event.delivery, startNanos: event.timeNanos))
                 }
                 guard event.subject == HistoryEvent.Subject.delivery else {
                     rows[index].marks.append(event)
