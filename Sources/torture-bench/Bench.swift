@@ -7,7 +7,7 @@ import TortureKit
 @main
 enum Bench {
     static let workerCounts = [1, 8, 64]
-    static let rounds = 3
+    static let rounds = 5
     static let messages = 2_000
 
     /// `torture-bench [claims] [simulation]`: both sections when none is named.

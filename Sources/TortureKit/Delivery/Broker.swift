@@ -57,7 +57,7 @@ public final class Broker: Sendable {
 
     public let policy: DeliveryPolicy
     public let messages: Int
-    private let state: Mutex<State>
+    private let state: BrokerLock<State>
 
     /// `schedule` lists (message, copy) in arrival order; each goes to every subscriber.
     public init(schedule: [Delivery], messages: Int, policy: DeliveryPolicy) {
@@ -71,7 +71,7 @@ public final class Broker: Sendable {
             }
         }
         initial.open = initial.entries.count
-        state = Mutex(initial)
+        state = BrokerLock(initial)
     }
 
     public func receive(nowNanos: UInt64) -> Receive {

@@ -21,15 +21,19 @@ public final class RunProgress: Sendable {
 }
 
 /// Set by the first processor that finds the store gone; the others stop taking deliveries.
+/// Every processor asks `isSet` once per delivery, so that is one atomic load; the lock guards
+/// only the reason, written once.
 final class RunAbort: Sendable {
+    private let flag = Atomic<Bool>(false)
     private let reason = Mutex<String?>(nil)
 
-    var isSet: Bool { reason.withLock { $0 != nil } }
+    var isSet: Bool { flag.load(ordering: .acquiring) }
     var message: String? { reason.withLock { $0 } }
 
     func set(_ text: String) {
         reason.withLock { current in
             if current == nil { current = text }
         }
+        flag.store(true, ordering: .releasing)
     }
 }
