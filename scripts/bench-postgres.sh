@@ -29,9 +29,9 @@ harness_rate() {   # scenario workers → "deliveries_per_second seconds"
         | python3 -c 'import json,sys; t=json.load(sys.stdin)["timing"]; print("%.0f %d" % (t["deliveriesPerSecond"], max(1, round(t["processingMillis"] / 1000))))'
 }
 
-# pgbench: one transaction = one delivery of a random message, the same statements. Its claim and
-# the insert that follows a won claim are one statement (a CTE): pgbench cannot branch on rows
-# affected, so the harness makes one more round trip than pgbench for each won claim.
+# pgbench: one transaction = one delivery of a random message, the harness's statements and
+# branches: the claim, then the insert only when the claim was won (`\gset` + `\if`); the check,
+# then the insert only when no submission was found.
 prepare_pgbench() {   # scenario
     psql "$url" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
     case "$1" in
@@ -43,8 +43,11 @@ prepare_pgbench() {   # scenario
 \\set m random(0, $messages - 1)
 WITH claimed AS (
   UPDATE messages SET claimed_by = 'w-' || :client_id, claimed_attempt = 1
-  WHERE id = 'm-' || lpad(:m::text, 5, '0') AND claimed_by IS NULL RETURNING id
-) INSERT INTO processed (message_id, worker) SELECT id, 'w-' || :client_id FROM claimed;
+  WHERE id = 'm-' || lpad(:m::text, 5, '0') AND claimed_by IS NULL RETURNING 1
+) SELECT count(*) AS won FROM claimed \\gset
+\\if :won
+INSERT INTO processed (message_id, worker) VALUES ('m-' || lpad(:m::text, 5, '0'), 'w-' || :client_id);
+\\endif
 SQL
         ;;
     idempotent-submit)
@@ -53,8 +56,10 @@ SQL
                        INSERT INTO inbox (message_id) SELECT 'm-' || lpad(g::text, 5, '0') FROM generate_series(0, $messages - 1) g;"
         cat > "$work/script.sql" <<SQL
 \\set m random(0, $messages - 1)
-SELECT id FROM submissions WHERE message_id = 'm-' || lpad(:m::text, 5, '0');
+SELECT count(*) AS seen FROM submissions WHERE message_id = 'm-' || lpad(:m::text, 5, '0') \\gset
+\\if :seen = 0
 INSERT INTO submissions (message_id, worker, attempt) VALUES ('m-' || lpad(:m::text, 5, '0'), 'w-' || :client_id, 1) ON CONFLICT (message_id) DO NOTHING;
+\\endif
 SQL
         ;;
     esac
