@@ -128,7 +128,7 @@ struct RunCommand: AsyncParsableCommand {
         )
         let progress = RunProgress()
         let engine = RunEngine(scenario: loaded, configuration: configuration, store: chosenStore, progress: progress)
-        let progressLine = Console.standardErrorIsTerminal && !json ? ProgressLine(scenario: loaded.name, progress: progress) : nil
+        let progressLine = Console.standardErrorIsTerminal && !json ? ProgressLine.make(scenario: loaded.name, progress: progress) : nil
         progressLine?.start()
         var outcome = await engine.run(startedAt: Timestamp.iso8601(started))
         progressLine?.stop()

@@ -121,7 +121,7 @@ struct SoakCommand: AsyncParsableCommand {
             Foundation.exit(code)
         }
         signals.start()
-        let progressLine = live ? SoakProgressLine(progress: progress, limit: limit) : nil
+        let progressLine = live ? SoakProgressLine.make(progress: progress, limit: limit) : nil
         progressLine?.start()
         _ = await loop.run()
         progressLine?.stop()

@@ -3,45 +3,21 @@ import TortureKit
 
 /// The live line on stderr while a soak goes — runs done, seeds per second, violations so far,
 /// time or runs left — only when stderr is a terminal.
-final class SoakProgressLine: @unchecked Sendable {
-    private let progress: SoakProgress
-    private let limit: SoakLimit
-    private var task: Task<Void, Never>?
-
-    init(progress: SoakProgress, limit: SoakLimit) {
-        self.progress = progress
-        self.limit = limit
-    }
-
-    func start() {
-        let progress = progress
-        let limit = limit
-        task = Task {
-            let started = ContinuousClock.now
-            while !Task.isCancelled {
-                let elapsed = ContinuousClock.now - started
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-                let seedsPerSecond = seconds > 0 ? Double(progress.seedsDone) / seconds : 0
-                let left: String
-                switch limit {
-                case .durationNanos(let nanos):
-                    left = Formatting.duration(micros: max(0, Double(nanos) / 1e3 - seconds * 1e6)) + " left"
-                case .runs(let count):
-                    let runsLeft = max(0, count - progress.runsDone)
-                    left = "\(runsLeft) run\(runsLeft == 1 ? "" : "s") left"
-                }
-                let line = "\r\u{1B}[2Ksoak  runs \(progress.runsDone)  seeds \(progress.seedsDone) "
-                    + "(\(Formatting.decimal(seedsPerSecond, places: 2))/s)  violations \(progress.violationsFound)  \(left)"
-                FileHandle.standardError.write(Data(line.utf8))
-                try? await Task.sleep(for: .milliseconds(250))
+enum SoakProgressLine {
+    static func make(progress: SoakProgress, limit: SoakLimit) -> LiveLine {
+        LiveLine(every: .milliseconds(250)) { seconds in
+            let seedsPerSecond = seconds > 0 ? Double(progress.seedsDone) / seconds : 0
+            let left: String
+            switch limit {
+            case .durationNanos(let nanos):
+                left = Formatting.duration(micros: max(0, Double(nanos) / 1e3 - seconds * 1e6)) + " left"
+            case .runs(let count):
+                let runsLeft = max(0, count - progress.runsDone)
+                left = "\(runsLeft) run\(runsLeft == 1 ? "" : "s") left"
             }
+            return "soak  runs \(progress.runsDone)  seeds \(progress.seedsDone) "
+                + "(\(Formatting.decimal(seedsPerSecond, places: 2))/s)  violations \(progress.violationsFound)  \(left)"
         }
-    }
-
-    func stop() {
-        task?.cancel()
-        task = nil
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
     }
 
     /// A failed run, said the moment it is found, above the live line.

@@ -11,15 +11,7 @@ public struct ReportWriter {
 
     /// `<root>/<scenario>/<yyyymmdd-hhmmss>-<seed>/`, made unique if a run already wrote there.
     public func makeDirectory(scenario: String, stamp: String, seed: Seed) throws -> String {
-        let base = "\(root)/\(scenario)/\(stamp)-\(seed)"
-        var candidate = base
-        var suffix = 2
-        while FileManager.default.fileExists(atPath: candidate) {
-            candidate = "\(base)-\(suffix)"
-            suffix += 1
-        }
-        try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: true)
-        return candidate
+        return try ReportFolder.makeUnique("\(root)/\(scenario)/\(stamp)-\(seed)")
     }
 
     public func write(_ outcome: RunEngine.Outcome, to directory: String) throws {

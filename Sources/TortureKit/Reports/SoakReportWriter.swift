@@ -12,15 +12,7 @@ public struct SoakReportWriter {
 
     /// `<root>/soak/<yyyymmdd-hhmmss>-<seed-start>-shard-<i>-of-<n>/`, made unique if it exists.
     public func makeDirectory(stamp: String, seedStart: Seed, shard: SoakShard) throws -> String {
-        let base = "\(root)/soak/\(stamp)-\(seedStart)-shard-\(shard.index)-of-\(shard.count)"
-        var candidate = base
-        var suffix = 2
-        while FileManager.default.fileExists(atPath: candidate) {
-            candidate = "\(base)-\(suffix)"
-            suffix += 1
-        }
-        try FileManager.default.createDirectory(atPath: candidate, withIntermediateDirectories: true)
-        return candidate
+        return try ReportFolder.makeUnique("\(root)/soak/\(stamp)-\(seedStart)-shard-\(shard.index)-of-\(shard.count)")
     }
 
     public func write(_ summary: SoakSummary, to directory: String, generatedAt: String) throws {
