@@ -10,9 +10,9 @@ struct SoakCommand: AsyncParsableCommand {
         discussion: """
             Scenarios are named as arguments, separated by spaces or commas; none, or `all`, means \
             every scenario in the --scenarios folder except the `-naive` twins, which are meant to \
-            fail — name a twin to include it. Seed k of shard i/n is a hash of --seed-start and \
+            fail — name a twin to include it (`--scenarios all` or `--scenarios a,b` also names them             when no folder has that name). Seed k of shard i/n is a hash of --seed-start and \
             k·n + i − 1: shards never share a seed, and the same --seed-start gives the same seeds. \
-            Each run gets a fresh SQLite file; a run that holds leaves nothing behind, one that does \
+            Each run gets a fresh SQLite file (or a PostgreSQL schema of its own); a run that holds leaves nothing behind, one that does \
             not gets a report folder like `torture run`'s, and its repro line is printed. The soak's \
             summary (summary.md, summary.json, index.html) goes to <report-dir>/soak/…. \
             Exits 0 when everything held, 1 when something was violated, 2 for a wrong command line \

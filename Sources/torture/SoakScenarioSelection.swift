@@ -11,7 +11,18 @@ struct SoakScenarioSelection {
 
     static let naiveSuffix = "-naive"
 
+    /// `--scenarios` is the folder of scenario files, as on `run` and `list`. The form
+    /// `torture soak --scenarios all` (or `--scenarios a,b`) is honoured too: with no names given
+    /// and no such folder, the value is the list and the folder is the default.
     init(names: [String], options: ScenarioOptions) {
+        var names = names
+        var options = options
+        var isDirectory: ObjCBool = false
+        let folderExists = FileManager.default.fileExists(atPath: options.directory, isDirectory: &isDirectory) && isDirectory.boolValue
+        if names.isEmpty, !folderExists {
+            names = [options.directory]
+            options.directory = ScenarioOptions.defaultDirectory
+        }
         self.names = names.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             .filter { !$0.isEmpty }
         self.options = options
