@@ -3,6 +3,8 @@
 /// processors' instead of queueing behind them on the cooperative pool.
 actor Processor {
     let worker: Int
+    /// `w-12`: bound into every statement, so made once.
+    private let workerName: String
     private let context: ProcessorContext
     private let executor: any SerialExecutor
 
@@ -16,6 +18,7 @@ actor Processor {
 
     init(worker: Int, context: ProcessorContext, executor: any SerialExecutor) {
         self.worker = worker
+        self.workerName = Names.worker(worker)
         self.context = context
         self.executor = executor
         self.latency = LatencyRecorder(stepCount: context.steps.count)
@@ -81,7 +84,7 @@ actor Processor {
         counts.deliveries += 1
         record(.invoke, delivery, subject: HistoryEvent.Subject.delivery, lease: lease.token)
         let parameters = StatementParameters(
-            message: Names.message(delivery.message), worker: Names.worker(worker), attempt: delivery.attempt,
+            message: Names.message(delivery.message), worker: workerName, attempt: delivery.attempt,
             copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token, seed: context.seed
         )
         var ending = try await runSteps(delivery, parameters)
@@ -325,7 +328,7 @@ actor Processor {
         record(.ok, delivery, subject: HistoryEvent.Subject.deadLetter, detail: "after \(delivery.attempt) receives")
         guard let statement = context.deadLetter else { return }
         let parameters = StatementParameters(
-            message: Names.message(delivery.message), worker: Names.worker(worker), attempt: delivery.attempt,
+            message: Names.message(delivery.message), worker: workerName, attempt: delivery.attempt,
             copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), seed: context.seed
         )
         do {
