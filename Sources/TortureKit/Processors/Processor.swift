@@ -30,7 +30,7 @@ actor Processor {
         do {
             connection = try context.store.connect()
         } catch {
-            context.abort.set("\(Names.worker(worker)) could not connect: \(error.message)")
+            context.abort.set("\(workerName) could not connect: \(error.message)")
         }
     }
 
@@ -50,14 +50,14 @@ actor Processor {
                 do {
                     try await deadLetter(delivery)
                 } catch {
-                    context.abort.set("\(Names.worker(worker)) lost the store: \(error.message)")
+                    context.abort.set("\(workerName) lost the store: \(error.message)")
                 }
             case .delivery(let lease):
                 do {
                     let failed = try await handle(lease)
                     context.progress.deliveryFinished(failed: failed)
                 } catch {
-                    context.abort.set("\(Names.worker(worker)) lost the store: \(error.message)")
+                    context.abort.set("\(workerName) lost the store: \(error.message)")
                 }
             }
         }
