@@ -123,12 +123,36 @@ struct PostgresEndToEndTests {
         }
     }
 
+    /// Each delivery holds its backend in `pg_sleep` for 300 ms, so a sample of pg_stat_activity
+    /// sees every processor that really runs at once: 64 with a thread each, 2 if they shared the
+    /// cooperative pool. Timing noise on a loaded machine cannot bring 64 down to 2.
+    static let sleepingScenario = """
+        name: sleep-in-flight
+        description: every delivery holds its backend in pg_sleep, to count statements in flight
+        workload: { messages: 192, deliveries-per-message: 1, concurrent-deliveries: 1 }
+        protocol:
+          schema:
+            postgres: CREATE TABLE unused (id TEXT);
+          steps:
+            - name: sleep
+              role: read
+              sql:
+                postgres: SELECT pg_sleep(0.3), CAST(:message AS TEXT)
+              success: row-returned
+              on-success: done
+              on-failure: fail
+        invariants:
+          - sql: { name: nothing, query: { postgres: "SELECT 1 WHERE false" } }
+        """
+
     @Test("64 workers have 64 statements in flight at once")
     func statementsInFlight() async throws {
         let reports = TortureBinary.reportDirectory()
+        try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+        let scenario = reports + "/sleep-in-flight.yaml"
+        try Self.sleepingScenario.write(toFile: scenario, atomically: true, encoding: .utf8)
         let running = try TortureBinary.Running([
-            "run", "race-claim", "--workers", "64", "--messages", "20000", "--seed", "0x64", "--store", database.url,
-            "--scenarios", TortureBinary.packageRoot + "/scenarios", "--report-dir", reports,
+            "run", scenario, "--workers", "64", "--seed", "0x64", "--store", database.url, "--report-dir", reports,
         ])
         var mostConnected = 0
         var mostActive = 0
@@ -142,13 +166,13 @@ struct PostgresEndToEndTests {
                 mostConnected = max(mostConnected, sample[0])
                 mostActive = max(mostActive, sample[1])
             }
-            try await Task.sleep(for: .milliseconds(5))
+            try await Task.sleep(for: .milliseconds(20))
             exitCode = running.exitCodeIfFinished()
         }
         let outcome = await running.finish(exitCode: exitCode)
         #expect(outcome.exitCode == 0, "\(outcome.stdout)\n\(outcome.stderr)")
         #expect(mostConnected == 64, "one connection per worker")
-        #expect(mostActive >= 48, "at least 48 of 64 backends executing a statement at one moment, saw \(mostActive)")
+        #expect(mostActive >= 60, "at least 60 of 64 backends executing a statement at one moment, saw \(mostActive)")
     }
 
     @Test("a server that does not have the connections is refused before the run, with the numbers and the remedy")
