@@ -71,7 +71,7 @@ public enum SoakSummaryMarkdown {
     public static func terminalLines(_ summary: SoakSummary, directory: String?) -> String {
         var lines = [
             "soak \(headline(summary)): \(summary.runs) runs (\(summary.runsHeld) held, \(summary.runsViolated) violated, "
-                + "\(summary.runsWithoutVerdict) without verdict), \(summary.seedsCovered) seeds from \(summary.seedStart) "
+                + "\(summary.runsWithoutVerdict) without verdict), \(summary.seedsCovered) seed\(summary.seedsCovered == 1 ? "" : "s") from \(summary.seedStart) "
                 + "shard \(summary.shard), \(Formatting.decimal(summary.durationSeconds, places: 1)) s, "
                 + "\(Formatting.decimal(summary.runsPerSecond, places: 2)) runs/s",
             "stopped: \(summary.stopReason)",

@@ -12,7 +12,7 @@ public struct SQLiteStore: Store {
     }
 
     public var dialect: Dialect { .sqlite }
-    public var displayName: String { "sqlite:\(path)" }
+    public var displayName: String { isUserPath ? "sqlite:\(path)" : "sqlite (temporary file \(path))" }
     public var commandLineValue: String { isUserPath ? "sqlite:\(path)" : "sqlite" }
 
     /// The same file with no busy timeout: a simulation yields instead of blocking its one thread.
