@@ -19,22 +19,7 @@ enum HTMLPage {
         """
     }
 
-    /// Text and attribute values: everything a report shows came from files and SQL a user wrote.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": escaped += "&amp;"
-            case "<": escaped += "&lt;"
-            case ">": escaped += "&gt;"
-            case "\"": escaped += "&quot;"
-            case "'": escaped += "&#39;"
-            default: escaped.append(character)
-            }
-        }
-        return escaped
-    }
+    static func escape(_ text: String) -> String { Markup.escape(text) }
 
     static func table(header: [String], rows: [[String]], numericFrom firstNumericColumn: Int = 1) -> String {
         var html = "<table>"
