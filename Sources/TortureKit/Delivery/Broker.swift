@@ -21,6 +21,9 @@ public final class Broker: Sendable {
         /// Unique and increasing over the run: the receipt handle, usable as a fencing token.
         public var token: Int
         public var expiresAtNanos: UInt64
+        /// When any copy of this message first reached a processor: set once, so it is final by
+        /// the time a lease exists, and end-to-end latency needs no second trip to the lock.
+        public var firstDeliveredNanos: UInt64
         fileprivate var entry: Int
     }
 
@@ -105,7 +108,8 @@ public final class Broker: Sendable {
                 state.entries[top.entry] = entry
                 state.enqueue(top.entry, visibleAtNanos: expires)
                 let delivery = Delivery(message: entry.message, copy: entry.copy, attempt: entry.receives, subscriber: entry.subscriber)
-                return .delivery(Lease(delivery: delivery, token: entry.token, expiresAtNanos: expires, entry: top.entry))
+                return .delivery(Lease(delivery: delivery, token: entry.token, expiresAtNanos: expires,
+                                       firstDeliveredNanos: state.firstDeliveredNanos[firstIndex], entry: top.entry))
             }
             return .drained
         }
@@ -156,9 +160,6 @@ public final class Broker: Sendable {
         }
     }
 
-    public func firstDeliveredNanos(message: Int, subscriber: Int) -> UInt64 {
-        state.withLock { $0.firstDeliveredNanos[message * policy.subscribers + subscriber] }
-    }
 
     public var handedOut: Int { state.withLock { $0.handedOut } }
     public var publishedEntries: Int { state.withLock { $0.entries.count } }

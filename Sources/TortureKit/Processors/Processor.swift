@@ -87,7 +87,7 @@ actor Processor {
             message: Names.message(delivery.message), worker: workerName, attempt: delivery.attempt,
             copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token, seed: context.seed
         )
-        var ending = try await runSteps(delivery, parameters)
+        var ending = try await runSteps(delivery, parameters, firstDeliveredNanos: lease.firstDeliveredNanos)
         if case .acknowledge = ending {
             if let interruption = await inject(.beforeAck, delivery) {
                 ending = try await interrupt(delivery, with: interruption)
@@ -97,7 +97,9 @@ actor Processor {
     }
 
     /// Begin, steps, commit; the transaction is settled (committed or rolled back) when it returns.
-    private func runSteps(_ delivery: Delivery, _ parameters: StatementParameters) async throws(StoreError) -> Ending {
+    private func runSteps(
+        _ delivery: Delivery, _ parameters: StatementParameters, firstDeliveredNanos: UInt64
+    ) async throws(StoreError) -> Ending {
         if let isolation = context.transaction {
             do {
                 try await yieldingWhileBusy { () throws(StoreError) in try connection!.begin(isolation) }
@@ -165,8 +167,7 @@ actor Processor {
         // The work has landed: whatever happens to the ack, the message was processed.
         if outcome == .done {
             record(.ok, delivery, subject: HistoryEvent.Subject.processed)
-            let firstNanos = context.broker.firstDeliveredNanos(message: delivery.message, subscriber: delivery.subscriber)
-            latency.recordEndToEnd(nanos: context.clock.nowNanos() &- firstNanos)
+            latency.recordEndToEnd(nanos: context.clock.nowNanos() &- firstDeliveredNanos)
         }
         if let interruption = await inject(.afterCommit, delivery) {
             return try await interrupt(delivery, with: interruption)
