@@ -50,6 +50,15 @@ struct PostgresEndToEndTests {
         #expect(try database.runSchemas() == before)
     }
 
+    @Test("a URL naming several hosts reaches libpq whole: the first refuses, the second serves")
+    func severalHosts() async throws {
+        let url = try #require(database.url.firstMatch(of: /^(postgres(?:ql)?:\/\/[^@\/]*@)([^\/?]+)(.*)$/))
+        let twoHosts = "\(url.1)127.0.0.1:1,\(url.2)\(url.3)"
+        let (outcome, _) = try await run("race-claim", seed: "0x7", workers: 4, store: twoHosts, extra: ["--messages", "50"])
+        #expect(outcome.exitCode == 0, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("127.0.0.1:1,"), "the store is shown as typed")
+    }
+
     @Test("a run works only inside its schema: a same-named table in public is not touched")
     func touchesNothingOutsideItsSchema() async throws {
         try database.query("""

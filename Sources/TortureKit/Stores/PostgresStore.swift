@@ -75,7 +75,7 @@ public struct PostgresStore: Store {
             ("tcp_user_timeout", "10000"),
         ]
         keywords += url.connectionKeywords.filter { $0.0 != "options" && $0.0 != "application_name" }
-        let userOptions = url.query.first { $0.name == "options" }.map { $0.value + " " } ?? ""
+        let userOptions = url.value(of: "options").map { $0 + " " } ?? ""
         keywords.append(("options", userOptions + "-c search_path=\(schema.text) -c client_min_messages=warning"))
         keywords.append(("application_name", schema.text))
         return keywords
