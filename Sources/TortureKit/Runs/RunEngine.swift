@@ -27,6 +27,8 @@ public struct RunEngine: Sendable {
         public var report: RunReport
         public var history: History
         public var endToEnd: Histogram<UInt64>
+        /// One per protocol step, in step order: the HTML report's percentile plot.
+        public var steps: [Histogram<UInt64>] = []
     }
 
     /// `startedAt` is the wall-clock stamp to print; the engine itself only reads the injected clock.
@@ -242,7 +244,7 @@ public struct RunEngine: Sendable {
             simulation: partial.simulation.map(RunReport.Simulation.init),
             keptRunSpace: partial.keptRunSpace
         )
-        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd)
+        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, steps: partial.latency.steps)
     }
 }
 

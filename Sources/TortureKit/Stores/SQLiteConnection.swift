@@ -44,7 +44,10 @@ final class SQLiteConnection: StoreConnection {
                 rows.append(readRow(prepared))
             } else if status == SQLITE_DONE {
                 let changed = sqlite3_stmt_readonly(prepared) != 0 ? 0 : Int(sqlite3_changes(handle))
-                return StatementResult(rowsAffected: changed, rows: rows)
+                let columns = (0..<sqlite3_column_count(prepared)).map { column in
+                    sqlite3_column_name(prepared, column).map { String(cString: $0) } ?? "column \(column + 1)"
+                }
+                return StatementResult(rowsAffected: changed, rows: rows, columns: columns)
             } else {
                 throw error(status, while: "running `\(statement.source)`")
             }

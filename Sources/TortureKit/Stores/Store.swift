@@ -46,10 +46,13 @@ public enum IsolationLevel: String, Sendable, Codable, CaseIterable {
 public struct StatementResult: Sendable, Equatable {
     public var rowsAffected: Int
     public var rows: [[SQLValue]]
+    /// The result's column names, as the store names them (`count`, `COUNT(*)`, an alias).
+    public var columns: [String]
 
-    public init(rowsAffected: Int, rows: [[SQLValue]]) {
+    public init(rowsAffected: Int, rows: [[SQLValue]], columns: [String] = []) {
         self.rowsAffected = rowsAffected
         self.rows = rows
+        self.columns = columns
     }
 }
 
