@@ -133,7 +133,8 @@ public struct RunEngine: Sendable {
             partial.verdicts = try check(partial.history, ledger: ledger, store: store)
             partial.status = partial.verdicts.allSatisfy(\.held) ? .held : .violated
         } catch {
-            partial.fail(.storeFailed, "checking the final store: \(error)")
+            // A store that answers but refuses a check's query: the scenario's SQL, not the machine.
+            partial.fail(error.isUnavailable ? .storeFailed : .scenarioInvalid, "checking the final store: \(error)")
         }
     }
 
@@ -201,6 +202,8 @@ public struct RunEngine: Sendable {
     private func check(_ history: History, ledger: QueueLedger, store: any Store) throws(StoreError) -> [Verdict] {
         let connection = try store.connect()
         defer { connection.close() }
+        try connection.beginReadOnly()
+        defer { try? connection.endReadOnly() }
         let input = CheckInput(history: history, messages: configuration.messages, policy: scenario.delivery, dialect: store.dialect,
                                store: connection, ledger: ledger)
         var verdicts: [Verdict] = []

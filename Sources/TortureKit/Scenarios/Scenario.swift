@@ -10,14 +10,51 @@ public struct Scenario: Sendable {
     public var processing: ProcessingProtocol
     public var invariants: [InvariantSpec]
     public var source: ScenarioSource
+    /// What `validate` says about a file that loads: SQL that reaches past the run's schema.
+    public var warnings: [ScenarioError] = []
+
+    /// Reports are filed in a folder named after the scenario.
+    public static let nameLengthLimit = 64
 
     /// The dialects every piece of SQL in the scenario is written for.
     public var dialects: Set<Dialect> { processing.dialects }
 }
 
-public struct ScenarioSource: Sendable, Codable, Equatable {
+public struct ScenarioSource: Sendable, Equatable {
     public var path: String
     public var contentHash: UInt64
+    /// The line of each piece of SQL, so a store's refusal of it names file and line.
+    public var sqlLines: [SQLSite.Key: Int] = [:]
+
+    /// `file:line` of a piece of SQL, or the file alone when the line is not known.
+    public func location(of site: SQLSite, _ dialect: Dialect) -> String {
+        sqlLines[SQLSite.Key(site: site, dialect: dialect)].map { "\(path):\($0)" } ?? path
+    }
+}
+
+/// Where a piece of a scenario's SQL sits, in the file's own words.
+public enum SQLSite: Sendable, Hashable {
+    case schema
+    case publish
+    case deadLetter
+    case step(String)
+    /// By the invariant's name: `sql:every-message-claimed`, `no-duplicate-submissions`.
+    case invariant(String)
+
+    public var words: String {
+        switch self {
+        case .schema: "protocol.schema"
+        case .publish: "protocol.publish"
+        case .deadLetter: "protocol.dead-letter"
+        case .step(let name): "step `\(name)`"
+        case .invariant(let name): "invariant `\(name)`"
+        }
+    }
+
+    public struct Key: Sendable, Hashable {
+        public var site: SQLSite
+        public var dialect: Dialect
+    }
 }
 
 public struct Workload: Sendable, Codable, Equatable {

@@ -86,6 +86,15 @@ final class PostgresConnection: StoreConnection {
         }
     }
 
+    /// One read-only snapshot for all the checks: a write is refused with SQLSTATE 25006.
+    func beginReadOnly() throws(StoreError) {
+        try executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    }
+
+    func endReadOnly() throws(StoreError) {
+        try rollback()
+    }
+
     func close() {
         PQfinish(handle)
         handle = nil

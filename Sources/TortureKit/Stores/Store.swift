@@ -29,6 +29,10 @@ public protocol StoreConnection: AnyObject {
     func begin(_ isolation: IsolationLevel) throws(StoreError)
     func commit() throws(StoreError)
     func rollback() throws(StoreError)
+    /// From here until `endReadOnly`, every statement may only read: a write is refused as
+    /// `other`. What invariant queries run under, so a check can never change what it checks.
+    func beginReadOnly() throws(StoreError)
+    func endReadOnly() throws(StoreError)
     func close()
 }
 
