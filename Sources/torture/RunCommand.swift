@@ -132,6 +132,7 @@ struct RunCommand: AsyncParsableCommand {
         progressLine?.start()
         var outcome = await engine.run(startedAt: Timestamp.iso8601(started))
         progressLine?.stop()
+        if let note = (chosenStore as? PostgresStore)?.confinementNote { Console.error("note: \(note)") }
         if checkDeterminism, outcome.report.status == .held || outcome.report.status == .violated {
             outcome = await DeterminismCheck(scenario: loaded, configuration: configuration, first: outcome).rerun(startedAt: Timestamp.iso8601(started))
         }
