@@ -22,6 +22,10 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where the replay's report is written.", valueName: "dir"))
     var reportDirectory = "reports"
 
+    func validate() throws {
+        try OutputLocation.requireParent(of: reportDirectory, for: "--report-dir")
+    }
+
     func run() async throws {
         let recorded = try RecordedRun.load(report, force: force)
         let configuration = recorded.configuration

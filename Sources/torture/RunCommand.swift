@@ -68,6 +68,8 @@ struct RunCommand: AsyncParsableCommand {
     var junit: String?
 
     func validate() throws {
+        try OutputLocation.requireParent(of: reportDirectory, for: "--report-dir")
+        if let junit { try OutputLocation.requireParent(of: junit, for: "--junit") }
         guard (1...1_024).contains(workers) else { throw ValidationError("--workers must be from 1 to 1024, got \(workers)") }
         if let messages, !(1...10_000_000).contains(messages) { throw ValidationError("--messages must be from 1 to 10000000, got \(messages)") }
         if let deliveries, !(1...100).contains(deliveries) { throw ValidationError("--deliveries must be from 1 to 100, got \(deliveries)") }
