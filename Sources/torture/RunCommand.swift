@@ -91,9 +91,11 @@ struct RunCommand: AsyncParsableCommand {
         if seed == nil { Console.error("seed \(runSeed) (drawn; pass --seed \(runSeed) to repeat)") }
 
         let loaded: Scenario
+        let scenarioPath: String
         let byName = !(scenario.contains("/") || scenario.hasSuffix(".yaml") || scenario.hasSuffix(".yml"))
         do {
-            loaded = try ScenarioLoader.load(path: scenarioOptions.catalogue.path(for: scenario))
+            scenarioPath = try scenarioOptions.catalogue.path(for: scenario)
+            loaded = try ScenarioLoader.load(path: scenarioPath)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
@@ -125,7 +127,7 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = RunConfiguration(
             scenario: byName ? scenario : loaded.source.path, workers: workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
-            seed: runSeed, store: chosenStore.commandLineValue, scenariosDirectory: byName ? scenarioOptions.directory : nil,
+            seed: runSeed, store: chosenStore.commandLineValue, scenariosDirectory: byName ? scenarioOptions.catalogue.directory(ofPath: scenarioPath) : nil,
             scheduler: schedulerChoice, disabledFaults: disabledFaults
         )
         let progress = RunProgress()

@@ -5,6 +5,7 @@ internal import Yams
 /// nothing is defaulted silently.
 public enum ScenarioLoader {
     public static func load(path: String) throws(ScenarioError) -> Scenario {
+        if let builtIn = BuiltInScenarios.text(atPath: path) { return try parse(builtIn, file: path) }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
