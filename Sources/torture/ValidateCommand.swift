@@ -55,23 +55,22 @@ struct ValidateCommand: ParsableCommand {
     /// Every statement prepared, and every check's query run read-only, in a space made for it and
     /// dropped after. A store that cannot be reached is exit 3, not a verdict on the file.
     private func prepare(_ scenario: Scenario, on storeText: String) throws {
-        let option = try StoreOption(parsing: storeText)
-        let store = try option.makeStore(seed: Seed(scenario.source.contentHash), stamp: Timestamp.folder(Date()))
-        guard scenario.dialects.contains(store.dialect) else {
-            throw ScenarioError(file: scenario.source.path, message: "no \(store.dialect.rawValue) SQL to check on --store \(storeText)")
+        let stores = try StoreOption(parsing: storeText).makeProvider(stamp: Timestamp.folder(Date()))
+        defer { stores.finish() }
+        guard scenario.dialects.contains(stores.dialect) else {
+            throw ScenarioError(file: scenario.source.path, message: "no \(stores.dialect.rawValue) SQL to check on --store \(storeText)")
+        }
+        let store: any Store
+        do {
+            store = try stores.makeStore(scenario: scenario.name, seed: Seed(scenario.source.contentHash))
+            try store.createRunSpace(workers: 1)
+        } catch {
+            Console.error("error: cannot check against \(stores.commandLineValue): \(error.message)")
+            throw ExitCode(ExitStatus.storeFailed)
         }
         defer {
             try? store.dropRunSpace()
-            if let sqlite = store as? SQLiteStore {
-                sqlite.removeFiles()
-                try? FileManager.default.removeItem(atPath: (sqlite.path as NSString).deletingLastPathComponent)
-            }
-        }
-        do {
-            try store.createRunSpace(workers: 1)
-        } catch {
-            Console.error("error: cannot check against \(store.displayName): \(error.message)")
-            throw ExitCode(ExitStatus.storeFailed)
+            stores.discard(store)
         }
         do {
             try StoreSetup(scenario: scenario, dialect: store.dialect, messages: 1).prepare(store)

@@ -2,10 +2,8 @@ import Foundation
 import Testing
 import TortureKit
 
-/// A scenario whose SQL is wrong gets exit 2 and file:line on both stores — never a verdict, never
-/// "store failed", and never a check that changes what it checks.
-@Suite("bad scenarios", .serialized)
-struct BadScenarioTests {
+/// Scenario files whose SQL is wrong, for the tests below.
+enum BadScenarios {
     /// Line 15 holds the step's SQLite statement, 16 its PostgreSQL one, 21 the invariant.
     static func scenario(step: String = "UPDATE m SET n = n + 1 WHERE id = :message", invariant: String = "- no-loss") -> String {
         """
@@ -40,36 +38,40 @@ struct BadScenarioTests {
     static func stores() throws -> [String] {
         ["sqlite", try TestDatabase().url]
     }
+}
 
-    @Test func twoStatementsInAStepAreRefusedOnBothStores() throws {
+/// A scenario whose SQL is wrong gets exit 2 and file:line on both stores — never a verdict, never
+/// "store failed", and never a check that changes what it checks. Part of the serialized
+/// PostgreSQL suite: its neighbours count schemas before and after.
+extension PostgresEndToEndTests {
+    @Test func twoStatementsInAStepAreRefusedOnBothStores() async throws {
         let workspace = Workspace()
-        let file = try workspace.write("two.yaml", Self.twoStatements)
-        for store in try Self.stores() {
-            let result = try TortureProcess.run(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
+        let file = try workspace.write("two.yaml", BadScenarios.twoStatements)
+        for store in ["sqlite", database.url] {
+            let result = try await TortureProcess.runAwaiting(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
             #expect(result.stderr.contains("\(file):15:") && result.stderr.contains("holds 2 statements"), "\(result.stderr)")
         }
     }
 
-    @Test func aCheckOnAMissingTableIsTheScenariosMistakeWithItsLine() throws {
+    @Test func aCheckOnAMissingTableIsTheScenariosMistakeWithItsLine() async throws {
         let workspace = Workspace()
-        let file = try workspace.write("missing.yaml", Self.missingTable)
-        for store in try Self.stores() {
-            let result = try TortureProcess.run(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
+        let file = try workspace.write("missing.yaml", BadScenarios.missingTable)
+        for store in ["sqlite", database.url] {
+            let result = try await TortureProcess.runAwaiting(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
             #expect(result.stdout.contains("SCENARIO INVALID: \(file):21: invariant `no-duplicate-submissions`"), "\(result.stdout)")
             #expect(!result.stdout.contains("STORE FAILED"))
         }
     }
 
-    @Test func aCheckThatWritesIsRefusedAndDeletesNothing() throws {
+    @Test func aCheckThatWritesIsRefusedAndDeletesNothing() async throws {
         let workspace = Workspace()
-        let file = try workspace.write("deleting.yaml", Self.deletingCheck)
-        let database = try TestDatabase()
+        let file = try workspace.write("deleting.yaml", BadScenarios.deletingCheck)
         let before = try database.runSchemas()
         let kept = workspace.path + "/kept.sqlite"
         for store in ["sqlite:" + kept, database.url] {
-            let result = try TortureProcess.run(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
+            let result = try await TortureProcess.runAwaiting(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
             #expect(result.stdout.contains("\(file):21: invariant `sql:deletes`"), "\(result.stdout)")
         }
@@ -81,24 +83,23 @@ struct BadScenarioTests {
         #expect(try database.runSchemas() == before)
     }
 
-    @Test func validateWithAStorePreparesEveryStatementAndLeavesNothing() throws {
+    @Test func validateWithAStorePreparesEveryStatementAndLeavesNothing() async throws {
         let workspace = Workspace()
-        let missing = try workspace.write("missing.yaml", Self.missingTable)
-        let deleting = try workspace.write("deleting.yaml", Self.deletingCheck)
-        let escaping = try workspace.write("escaping.yaml", Self.scenario().replacingOccurrences(
+        let missing = try workspace.write("missing.yaml", BadScenarios.missingTable)
+        let deleting = try workspace.write("deleting.yaml", BadScenarios.deletingCheck)
+        let escaping = try workspace.write("escaping.yaml", BadScenarios.scenario().replacingOccurrences(
             of: "postgres: UPDATE m SET", with: "postgres: UPDATE public.m SET"))
-        let database = try TestDatabase()
         let before = try database.runSchemas()
-        let plain = try TortureProcess.run(["validate", missing, deleting])
+        let plain = try await TortureProcess.runAwaiting(["validate", missing, deleting])
         #expect(plain.status == 0, "without a store only the text is checked")
         #expect(plain.stderr.contains("no statement was prepared"), "it says which checks it could not make")
-        for store in try Self.stores() {
-            let result = try TortureProcess.run(["validate", "--store", store, missing, deleting])
+        for store in ["sqlite", database.url] {
+            let result = try await TortureProcess.runAwaiting(["validate", "--store", store, missing, deleting])
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
             #expect(result.stderr.contains("\(missing):21: invariant `no-duplicate-submissions`"), "\(result.stderr)")
             #expect(result.stderr.contains("\(deleting):21: invariant `sql:deletes`"), "\(result.stderr)")
         }
-        let warned = try TortureProcess.run(["validate", escaping])
+        let warned = try await TortureProcess.runAwaiting(["validate", escaping])
         #expect(warned.stderr.contains("warning: \(escaping):16:") && warned.stderr.contains("`public.m` names a schema"), "\(warned.stderr)")
         #expect(try database.runSchemas() == before, "validate drops the schema it made")
     }

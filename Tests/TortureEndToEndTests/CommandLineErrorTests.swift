@@ -71,8 +71,8 @@ import Testing
         ["run", "race-claim", "--report-dir", "/nonexistent-torture/dir/reports"],
         ["soak", "race-claim", "--runs", "1", "--report-dir", "/nonexistent-torture/dir/reports"],
     ])
-    func anOutputInAFolderThatDoesNotExistIsRefusedAndNothingIsCreated(arguments: [String]) throws {
-        let result = try TortureProcess.run(arguments + ["--scenarios", TortureProcess.scenarios])
+    func anOutputInAFolderThatDoesNotExistIsRefusedAndNothingIsCreated(arguments: [String]) async throws {
+        let result = try await TortureProcess.runAwaiting(arguments + ["--scenarios", TortureProcess.scenarios])
         #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
         #expect(result.stderr.contains("the folder /nonexistent-torture/dir does not exist"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent-torture"), "no folder was made")

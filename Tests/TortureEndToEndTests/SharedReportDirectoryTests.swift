@@ -37,3 +37,17 @@ import Testing
         #expect(missing.load(ordering: .relaxed) == 0, "reports/latest went missing \(missing.load(ordering: .relaxed)) times")
     }
 }
+
+/// A report that cannot be written is not a pass: the run's evidence is gone, so the exit is 3.
+@Suite struct LostReportTests {
+    @Test(arguments: [["run", "race-claim", "--messages", "30", "--workers", "2", "--seed", "1"],
+                      ["soak", "race-claim", "--runs", "1", "--messages", "30", "--workers", "2", "--seed-start", "1"]])
+    func aReportThatCannotBeWrittenExits3WithTheReason(arguments: [String]) async throws {
+        let workspace = Workspace()
+        // A file where the report folder should be: its parent exists, but nothing can go inside.
+        let blocked = try workspace.write("not-a-folder", "x")
+        let result = try await TortureProcess.runAwaiting(arguments + ["--report-dir", blocked, "--scenarios", TortureProcess.scenarios])
+        #expect(result.status == 3, "\(result.stdout)\n\(result.stderr)")
+        #expect(result.stderr.contains("could not be written under \(blocked)"), "\(result.stderr)")
+    }
+}

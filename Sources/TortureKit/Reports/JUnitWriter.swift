@@ -13,12 +13,13 @@ public enum JUnitWriter {
             + "errors=\"\(report.errors)\" time=\"\(seconds(report.seconds))\">")
         for suite in report.suites {
             var attributes = "name=\"\(escape(suite.name))\" tests=\"\(suite.tests)\" failures=\"\(suite.failures)\" "
-                + "errors=\"\(suite.errors)\" skipped=\"0\" time=\"\(seconds(suite.seconds))\""
+                + "errors=\"\(suite.errors)\" skipped=\"\(suite.skipped)\" time=\"\(seconds(suite.seconds))\""
             if let timestamp = suite.timestamp { attributes += " timestamp=\"\(escape(timestamp))\"" }
             lines.append("  <testsuite \(attributes)>")
             for testCase in suite.cases {
                 let open = "    <testcase classname=\"\(escape(testCase.classname))\" name=\"\(escape(testCase.name))\" time=\"\(seconds(testCase.seconds))\""
                 let children = problem("failure", testCase.failure) + problem("error", testCase.error)
+                    + (testCase.skipped.map { ["      <skipped message=\"\(escape($0))\"/>"] } ?? [])
                     + (testCase.systemOut.map { ["      <system-out>\(escape($0))</system-out>"] } ?? [])
                 if children.isEmpty {
                     lines.append(open + "/>")

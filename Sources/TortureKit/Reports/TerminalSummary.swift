@@ -19,8 +19,12 @@ public enum TerminalSummary {
             + faultBreakdown(report.faults.firedByKindAndPoint))
         lines.append("")
 
-        if report.status == .storeFailed || report.status == .scenarioInvalid {
-            let label = report.status == .storeFailed ? "STORE FAILED" : "SCENARIO INVALID"
+        if [.storeFailed, .scenarioInvalid, .interrupted].contains(report.status) {
+            let label = switch report.status {
+            case .storeFailed: "STORE FAILED"
+            case .interrupted: "INTERRUPTED"
+            default: "SCENARIO INVALID"
+            }
             lines.append("\(label): \(report.failureReason ?? "unknown reason")")
             lines.append("no verdict: the run did not finish (\(report.counts.deliveries) deliveries recorded)")
         } else {

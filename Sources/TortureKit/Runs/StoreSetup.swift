@@ -27,9 +27,9 @@ public struct StoreSetup {
         }
         defer { connection.close() }
         try attempt(.schema) { () throws(StoreError) in
-            try connection.executeScript(scenario.processing.schema[dialect]!)
+            try connection.executeScript(scenario.tables.schema[dialect]!)
         }
-        if let publish = scenario.processing.publish[dialect] {
+        if let publish = scenario.tables.publish[dialect] {
             try attempt(.publish) { () throws(StoreError) in
                 try connection.begin(.serializable)
                 for message in 0..<messages {
@@ -39,10 +39,10 @@ public struct StoreSetup {
                 try connection.commit()
             }
         }
-        for step in scenario.processing.steps {
+        for step in scenario.stepMachine?.protocolSteps ?? [] {
             try attempt(.step(step.name)) { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
         }
-        if let deadLetter = scenario.processing.deadLetter[dialect] {
+        if let deadLetter = scenario.tables.deadLetter[dialect] {
             try attempt(.deadLetter) { () throws(StoreError) in try connection.prepare(deadLetter) }
         }
         // Each check's query runs once, read-only, on the freshly published store: one naming a

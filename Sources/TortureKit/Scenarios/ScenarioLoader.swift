@@ -50,11 +50,15 @@ public enum ScenarioLoader {
 
         var hash = ContentHash()
         hash.add(bytes: text.utf8)
-        return Scenario(
+        var source = ScenarioSource(path: file, contentHash: hash.value)
+        source.sqlLines = notes.lines
+        var scenario = Scenario(
             name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
-            processing: processing, invariants: invariants,
-            source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines), warnings: notes.warnings
+            tables: processing.tables, handler: processing.machine, onError: processing.onError, invariants: invariants,
+            source: source
         )
+        scenario.warnings = notes.warnings
+        return scenario
     }
 
     private static func readWorkload(_ reader: YAMLReader) throws(ScenarioError) -> Workload {
@@ -121,6 +125,14 @@ public enum ScenarioLoader {
         return policy
     }
 
+    /// A file's `protocol:` section: the tables, the step machine and what to do after a failure.
+    private struct ProcessingProtocol {
+        var tables: ScenarioTables
+        var machine: StepMachine
+        var onError: ErrorHandling
+        var dialects: Set<Dialect> { Set(tables.schema.keys) }
+    }
+
     private static func readProtocol(_ reader: YAMLReader, notes: SourceNotes) throws(ScenarioError) -> ProcessingProtocol {
         let map = try reader.mapping(allowed: ["schema", "publish", "transaction", "steps", "dead-letter", "on-error"])
         let schemaReader = try map.required("schema")
@@ -147,7 +159,8 @@ public enum ScenarioLoader {
         let steps = try resolveJumps(pending)
         let onError = try map.optional("on-error")?.choice(ErrorHandling.self) ?? .nack
         return ProcessingProtocol(
-            schema: schema, publish: publish, transaction: transaction, steps: steps, deadLetter: deadLetter, onError: onError
+            tables: ScenarioTables(schema: schema, publish: publish, deadLetter: deadLetter),
+            machine: StepMachine(steps: steps, isolation: transaction), onError: onError
         )
     }
 
@@ -198,7 +211,7 @@ public enum ScenarioLoader {
                     let form = name == "no-duplicate-submissions" || name == "sql" ? " (`\(name)` needs settings: see scenarios/README.md)" : ""
                     throw entry.error("unknown invariant `\(name)`\(hint)\(form); expected \(plainNames.joined(separator: ", ")), no-duplicate-submissions: {table, key} or sql: {name, query}")
                 }
-                if plain == .exactlyOneClaim, !processing.steps.contains(where: { $0.role == .claim }) {
+                if plain == .exactlyOneClaim, !processing.machine.protocolSteps.contains(where: { $0.role == .claim }) {
                     throw entry.error("`exactly-one-claim` needs a step with `role: claim`")
                 }
                 invariant = plain
@@ -239,10 +252,10 @@ public enum ScenarioLoader {
     }
 
     private static func readDialectText(_ reader: YAMLReader, notes: SourceNotes) throws(ScenarioError) -> [Dialect: String] {
-        let map = try reader.mapping(allowed: Dialect.allCases.map(\.rawValue))
+        let map = try reader.mapping(allowed: Dialect.builtIn.map(\.rawValue))
         var texts: [Dialect: String] = [:]
         for (key, _, value) in map.values {
-            let dialect = Dialect(rawValue: key)!  // the mapping only admits dialect names
+            let dialect = Dialect(rawValue: key)  // the mapping only admits dialect names
             let text = try value.string()
             texts[dialect] = text
             notes.record(.schema, dialect, at: value)
@@ -256,10 +269,10 @@ public enum ScenarioLoader {
     private static func readTemplates(
         _ reader: YAMLReader, dialects: Set<Dialect>, allowed: Set<ParameterName>, site: SQLSite, notes: SourceNotes
     ) throws(ScenarioError) -> [Dialect: SQLTemplate] {
-        let map = try reader.mapping(allowed: Dialect.allCases.map(\.rawValue))
+        let map = try reader.mapping(allowed: Dialect.builtIn.map(\.rawValue))
         var templates: [Dialect: SQLTemplate] = [:]
         for (key, _, value) in map.values {
-            let dialect = Dialect(rawValue: key)!  // the mapping only admits dialect names
+            let dialect = Dialect(rawValue: key)  // the mapping only admits dialect names
             guard dialects.contains(dialect) else {
                 throw value.error("SQL for `\(key)` but the schema has none for it; add `protocol.schema.\(key)` or remove this")
             }

@@ -1,3 +1,5 @@
+public import Histogram
+
 /// What a soak found, as a value: the soak's writers turn it into `summary.json`, `summary.md`,
 /// `index.html` and JUnit XML, and the CLI into its last lines.
 public struct SoakSummary: Sendable, Codable {
@@ -81,6 +83,22 @@ public struct SoakSummary: Sendable, Codable {
         public var faultsFired: [String: Int]
         /// Runs that held, as ranges of seed positions; a failure ends a range.
         public var heldRanges: [SeedRange]
+        /// The merged end-to-end histogram (a copy-on-write value, so publishing the summary after
+        /// every run costs nothing): written as `latency-<scenario>.hgrm`, not into summary.json.
+        public var endToEnd: Histogram<UInt64>?
+
+        /// `endToEnd` in HdrHistogram's percentile format, in microseconds as a run's latency.hgrm.
+        public var latencyHgrm: String {
+            guard let endToEnd, endToEnd.totalCount > 0 else { return "" }
+            var text = ""
+            endToEnd.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1_000)
+            return text
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, runs, held, violated, withoutVerdict, deliveries, processingSeconds, latency, percentiles, distribution
+            case percentileCurve, faultsFired, heldRanges
+        }
     }
 
     /// Consecutive seed positions whose runs of one scenario all held.

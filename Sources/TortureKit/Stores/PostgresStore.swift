@@ -19,6 +19,8 @@ public struct PostgresStore: Store {
     /// Why the scenario's SQL runs with the connecting user's rights, when it does.
     public var confinementNote: String? { role.cannotNote }
 
+    static let spaceLockTimeoutMillis = 500
+
     public var dialect: Dialect { .postgres }
     public var displayName: String { "\(url.redacted) schema \(schema)" + (role.current.map { " as role \($0)" } ?? "") }
     public var commandLineValue: String { url.withoutPassword }
@@ -26,6 +28,10 @@ public struct PostgresStore: Store {
     /// A connection for the scenario's SQL: as the run's role, when there is one.
     public func connect() throws(StoreError) -> any StoreConnection {
         try open(asRunRole: true)
+    }
+
+    public var simulation: StoreSimulation {
+        .unsupported("one thread cannot wait out a server's row locks")
     }
 
     public var runSpace: RunSpace? {
@@ -62,9 +68,13 @@ public struct PostgresStore: Store {
         }
     }
 
+    /// Sessions of this run still open (a run abandoned after a signal) are ended first: their
+    /// locks would hold the DROP. None are left after a run that finished.
     public func dropRunSpace() throws(StoreError) {
         let connection = try open()
         defer { connection.close() }
+        _ = try connection.rows("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            + "WHERE application_name = '\(schema.text)' AND pid <> pg_backend_pid()")
         try connection.executeScript("DROP SCHEMA IF EXISTS \(schema.quoted) CASCADE"
             + (role.current.map { "; DROP ROLE IF EXISTS \"\($0)\"" } ?? ""))
     }
@@ -101,7 +111,10 @@ public struct PostgresStore: Store {
         keywords += url.connectionKeywords.filter { $0.0 != "options" && $0.0 != "application_name" }
         let userOptions = url.value(of: "options").map { $0 + " " } ?? ""
         let asRole = asRunRole ? role.current.map { " -c role=\($0)" } ?? "" : ""
-        keywords.append(("options", userOptions + "-c search_path=\(schema.text) -c client_min_messages=warning" + asRole))
+        // The run's own work may wait on locks as long as it likes; making and dropping its space
+        // may not, or a drop held by a stuck session would outlast the two seconds a signal allows.
+        let ownRights = asRunRole ? "" : " -c lock_timeout=\(Self.spaceLockTimeoutMillis)"
+        keywords.append(("options", userOptions + "-c search_path=\(schema.text) -c client_min_messages=warning" + asRole + ownRights))
         keywords.append(("application_name", schema.text))
         return keywords
     }

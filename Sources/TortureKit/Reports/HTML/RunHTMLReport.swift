@@ -41,6 +41,7 @@ public enum RunHTMLReport {
         case .storeFailed: "STORE FAILED"
         case .scenarioInvalid: "SCENARIO INVALID"
         case .simulationBroken: "SIMULATION BROKEN"
+        case .interrupted: "INTERRUPTED"
         }
     }
 

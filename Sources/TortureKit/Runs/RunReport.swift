@@ -11,6 +11,9 @@ public struct RunReport: Sendable, Codable {
         case storeFailed = "store-failed"
         /// The simulation could not vouch for its own determinism (foreign work, deadlock): exit 3.
         case simulationBroken = "simulation-broken"
+        /// SIGINT or SIGTERM ended the run: what ran is reported, with no verdict (exit 128 + the
+        /// signal, which the CLI knows; 130 here).
+        case interrupted
 
         public var exitCode: Int32 {
             switch self {
@@ -18,6 +21,7 @@ public struct RunReport: Sendable, Codable {
             case .violated: 1
             case .scenarioInvalid: 2
             case .storeFailed, .simulationBroken: 3
+            case .interrupted: 130
             }
         }
     }
@@ -80,6 +84,8 @@ public struct RunReport: Sendable, Codable {
     public var historyEvents: Int
     public var faults: Faults
     public var timing: Timing
+    /// The line that repeats the run, in the words of the command that started it: filled in by
+    /// the caller (the CLI), empty from the engine, which does not know the command line.
     public var repro: String
     /// Hash of the whole history: equal for two runs exactly when they did the same things in the
     /// same order (the simulation's promise for one seed).
