@@ -4,14 +4,16 @@ import Foundation
 /// the tail stays visible beside the bulk, with the p50 / p99 / p99.9 marked.
 enum SVGLatencyChart {
     static let width = 520.0
-    static let height = 230.0
+    static let height = 244.0
 
     static func render(_ distribution: LatencyDistribution, summary: LatencySummary, title: String) -> String {
         let buckets = distribution.buckets
         guard !buckets.isEmpty, let maxCount = buckets.map(\.count).max(), maxCount > 0 else {
             return "<p class=\"muted\">\(HTMLPage.escape(title)): no samples.</p>"
         }
-        let left = 52.0, right = 12.0, top = 24.0, bottom = 46.0
+        // The title on the first line, the percentile marks' labels on the second: side by side
+        // they overlap at this width.
+        let left = 52.0, right = 12.0, top = 38.0, bottom = 46.0
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let barWidth = plotWidth / Double(buckets.count)
         let logMax = log10(Double(maxCount) + 1)
@@ -41,7 +43,7 @@ enum SVGLatencyChart {
             let x = left + barWidth * position(ofMicros: micros, in: buckets)
             svg.line(x1: x, y1: top, x2: x, y2: top + plotHeight, stroke: color, dashed: true, widthPx: 1.5)
             let text = "\(label) \(Formatting.duration(micros: micros))"
-            svg.text("┆ " + text, x: legendX, y: 15, anchor: "end", fill: color, weight: "600")
+            svg.text("┆ " + text, x: legendX, y: 30, anchor: "end", fill: color, weight: "600")
             legendX -= 12 + 6.5 * Double(text.count + 2)
         }
         svg.text("end-to-end latency (buckets double in width; counts, log scale)", x: left + plotWidth / 2, y: height - 8, anchor: "middle")

@@ -70,14 +70,14 @@ enum SVGWitnessTimeline {
     }
 
     static let legend = """
-        <p class="legend"><span><span class="swatch" style="background:#2e8b57"></span>◆ claimed / submitted</span>\
-        <span><span class="swatch" style="background:#7b4fa8"></span>○ recognised a duplicate: skipped</span>\
-        <span><span class="swatch" style="background:#3465a4"></span>● committed / work landed</span>\
-        <span><span class="swatch" style="background:#8a92a3"></span>● other step ok</span>\
-        <span><span class="swatch" style="background:#c62828"></span>✕ step failed</span>\
-        <span><span class="swatch" style="background:#8b1a1a"></span>│ rolled back</span>\
-        <span><span class="swatch" style="background:#e08a00"></span>▲ fault fired / duplicate published</span>\
-        <span><span class="swatch" style="background:#6d4c1f"></span>■ crashed, timed out or dead-lettered</span></p>
+        <p class="legend"><span><b style="color:#2e8b57">◆</b> claimed / submitted</span>\
+        <span><b style="color:#7b4fa8">○</b> recognised a duplicate: skipped</span>\
+        <span><b style="color:#3465a4">●</b> committed / work landed</span>\
+        <span><b style="color:#8a92a3">●</b> other step ok</span>\
+        <span><b style="color:#c62828">✕</b> step failed</span>\
+        <span><b style="color:#8b1a1a">│</b> rolled back</span>\
+        <span><b style="color:#e08a00">▲</b> fault fired / duplicate published</span>\
+        <span><b style="color:#6d4c1f">■</b> crashed, timed out or dead-lettered</span></p>
         <p class="legend">Each row is one delivery of the message: the worker that received it, then <b>c</b> — which copy \
         of the message (published copies are c1, c2, …; a copy a duplicate fault injected is c10000 and up) — and <b>r</b> — that \
         copy's receive number (r2 is its second hand-over, after a nack or an expired lease); <b>s1</b>, <b>s2</b>, … name the \
