@@ -12,6 +12,7 @@ public enum TerminalSummary {
             + "messages \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries  store \(report.store)")
         if let simulation = report.simulation {
             lines.append("scheduler \(parameters.scheduler)  history \(report.historyHash)  jobs \(simulation.jobsRun)  "
+                + (simulation.lockWaits.map { "lock waits \($0)  " } ?? "")
                 + "virtual time \(Formatting.duration(micros: simulation.virtualMillis * 1_000))"
                 + (simulation.foreignEnqueues > 0 ? "  FOREIGN ENQUEUES \(simulation.foreignEnqueues)" : ""))
         }
