@@ -8,6 +8,8 @@ public enum CheckerCatalogue {
             EveryFailureInDLQChecker()
         case .noLoss:
             NoLossChecker()
+        case .everySkipBacked:
+            EverySkipBackedChecker()
         case .fencing:
             FencingChecker()
         case .noDuplicateSubmissions(let table, let key):
