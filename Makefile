@@ -22,6 +22,8 @@ test: deps
 	@set -e; url="$$(scripts/pg-cluster.sh start)"; trap 'scripts/pg-cluster.sh stop' EXIT INT TERM; \
 	echo "PostgreSQL for the tests: $$url"; \
 	TORTURE_TEST_DATABASE_URL="$$url" $(SWIFT) test --skip-build
+	@echo "Examples/: TortureKit's public API from outside the module"
+	$(SWIFT) test --package-path Examples
 
 bench: deps
 	$(SWIFT) build -c release --product torture-bench

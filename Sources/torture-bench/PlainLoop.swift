@@ -12,8 +12,8 @@ struct PlainLoop {
     /// Attempts per second over the whole schedule.
     func run(store: SQLiteStore) throws -> Double {
         let setup = try store.connect()
-        try setup.executeScript(scenario.processing.schema[.sqlite]!)
-        if let publish = scenario.processing.publish[.sqlite] {
+        try setup.executeScript(scenario.tables.schema[.sqlite]!)
+        if let publish = scenario.tables.publish[.sqlite] {
             try setup.begin(.serializable)
             for message in 0..<(schedule.map(\.message).max()! + 1) {
                 _ = try setup.execute(publish, StatementParameters(message: Names.message(message), worker: "", attempt: 0, seed: Seed(0)))
@@ -22,7 +22,7 @@ struct PlainLoop {
         }
         setup.close()
 
-        let steps = scenario.processing.steps
+        let steps = scenario.stepMachine?.protocolSteps ?? []
         let next = Atomic<Int>(0)
         let ready = DispatchGroup(), finished = DispatchGroup()
         let start = DispatchSemaphore(value: 0)

@@ -40,17 +40,54 @@ struct RecordedRun {
         return RecordedRun(report: report, scenario: scenario, path: file)
     }
 
-    /// A fresh temporary SQLite store: a replay never reuses the file a run left behind.
-    static func freshStore(seed: Seed) -> SQLiteStore {
-        let folder = NSTemporaryDirectory() + "torture-\(getpid())-\(seed)-\(UInt32.random(in: .min ... .max))"
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return SQLiteStore(path: folder + "/store.sqlite", isUserPath: false)
+    /// Where a replay or shrink runs: `--store` when given; otherwise the recorded kind of store —
+    /// a fresh temporary SQLite file for a SQLite run, and for a PostgreSQL run the server in
+    /// TORTURE_DATABASE_URL, else the recorded URL (recorded without its password: PGPASSWORD
+    /// or ~/.pgpass supply it). Either way in a store of its own, never the recorded one.
+    func storeProvider(override: String?, stamp: String) throws -> any StoreProvider {
+        let recorded = report.parameters.store
+        let text: String
+        if let override {
+            text = override
+        } else if PostgresURL.isPostgresURL(recorded) || recorded == "postgres" {
+            let fromEnvironment = ProcessInfo.processInfo.environment[StoreOption.databaseURLVariable] ?? ""
+            text = fromEnvironment.isEmpty ? recorded : "postgres"
+        } else {
+            text = "sqlite"
+        }
+        do {
+            return try StoreOption(parsing: text).makeProvider(stamp: stamp)
+        } catch {
+            Console.error("error: \(error)")
+            throw ExitCode(ExitStatus.usage)
+        }
     }
 
-    /// The configuration to run again: as recorded, on a fresh temporary store.
-    var configuration: RunConfiguration {
+    /// The configuration to run again: as recorded, on the store it runs on now.
+    func configuration(on stores: any StoreProvider) -> RunConfiguration {
         var configuration = report.parameters
-        configuration.store = "sqlite"
+        configuration.store = stores.commandLineValue
         return configuration
+    }
+}
+
+/// One run of a recorded scenario on a fresh store from `stores`: what replay and shrink end with.
+enum RecordedRunExecution {
+    static func run(
+        _ scenario: Scenario, _ configuration: RunConfiguration, stores: any StoreProvider, reportDirectory: String
+    ) async throws -> (outcome: RunEngine.Outcome, directory: String?) {
+        let store: any Store
+        do {
+            store = try stores.makeStore(scenario: scenario.name, seed: configuration.seed)
+        } catch {
+            Console.error("error: cannot make a store on \(stores.commandLineValue): \(error.message)")
+            throw ExitCode(ExitStatus.storeFailed)
+        }
+        let started = Date()
+        let outcome = ReproLine.stamped(await RunEngine(scenario: scenario, configuration: configuration, store: store)
+            .run(startedAt: Timestamp.iso8601(started)))
+        let directory = RunReportFiles.write(outcome, store: store, started: started, root: reportDirectory)
+        stores.discard(store)
+        return (outcome, directory)
     }
 }

@@ -8,8 +8,9 @@ struct ReplayCommand: AsyncParsableCommand {
         abstract: "Run again exactly what a report recorded and say whether the same invariant failed with the same witnesses.",
         discussion: """
             Uses the recorded scenario (refused if its content changed, unless --force), parameters, seed and scheduler, \
-            on a fresh SQLite store. A simulated run replays its interleaving exactly; a run on threads replays its fault plan. \
-            Exits as `run` does for the replayed run.
+            on a fresh store of the recorded kind: a temporary SQLite file, or a new schema on PostgreSQL (TORTURE_DATABASE_URL, \
+            else the recorded URL; --store overrides). A simulated run replays its interleaving exactly; a run on threads \
+            replays its fault plan. Exits as `run` does for the replayed run.
             """
     )
 
@@ -22,16 +23,17 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where the replay's report is written.", valueName: "dir"))
     var reportDirectory = "reports"
 
+    @Option(help: ArgumentHelp("Replay on this store instead of the recorded kind (as `run --store`).", valueName: "store"))
+    var store: String?
+
     func run() async throws {
         let recorded = try RecordedRun.load(report, force: force)
-        let configuration = recorded.configuration
-        let store = RecordedRun.freshStore(seed: configuration.seed)
-        let started = Date()
-        let outcome = await RunEngine(scenario: recorded.scenario, configuration: configuration, store: store)
-            .run(startedAt: Timestamp.iso8601(started))
-        let directory = RunReportFiles.write(outcome, store: store, started: started, root: reportDirectory)
-        store.removeFiles()
+        let stores = try recorded.storeProvider(override: store, stamp: Timestamp.folder(Date()))
+        defer { stores.finish() }
+        let (outcome, directory) = try await RecordedRunExecution.run(
+            recorded.scenario, recorded.configuration(on: stores), stores: stores, reportDirectory: reportDirectory)
         print(TerminalSummary.render(outcome.report, reportDirectory: directory))
+        print("replayed on \(outcome.report.store) (recorded on \(recorded.report.store))")
         print("\n" + ReplayComparison(recorded: recorded.report, replayed: outcome.report).summary)
         let code = outcome.report.status.exitCode
         if code != 0 { throw ExitCode(code) }

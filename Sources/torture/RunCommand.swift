@@ -16,11 +16,7 @@ struct RunCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("Scenario name (see `torture list`) or path to a scenario file.", valueName: "scenario"))
     var scenario: String
 
-    @Option(help: ArgumentHelp("Concurrent processors, each with its own connection and thread.", valueName: "n"))
-    var workers = 16
-
-    @Option(help: ArgumentHelp("Messages to publish (default: the scenario's).", valueName: "n"))
-    var messages: Int?
+    @OptionGroup var options: RunOptions
 
     @Option(help: ArgumentHelp("Deliveries per message (default: the scenario's).", valueName: "n"))
     var deliveries: Int?
@@ -30,20 +26,6 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("64-bit seed, decimal or 0x-hex (default: drawn from the OS and printed).", valueName: "seed"))
     var seed: String?
-
-    @Option(help: ArgumentHelp(
-        "sqlite (a temporary file), sqlite:PATH (a new file kept afterwards), postgres://user@host:port/db, "
-            + "or postgres (TORTURE_DATABASE_URL, else the PG* variables). Prefer PGPASSWORD to a password in the URL.",
-        valueName: "store"))
-    var store = "sqlite"
-
-    @Option(help: ArgumentHelp(
-        "threads (real threads, one per processor), sim (one thread, interleaving chosen by the seed, virtual time), or pct (sim with priority-based scheduling).",
-        valueName: "scheduler"))
-    var scheduler = "threads"
-
-    @Option(help: ArgumentHelp("PCT's bug depth d: d-1 priority change points (with --scheduler pct).", valueName: "d"))
-    var depth = 3
 
     @Flag(name: .customLong("check-determinism"), help: "Run the seed twice in simulation and fail if the histories differ, naming the first event where they do.")
     var checkDeterminism = false
@@ -56,32 +38,28 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-faults"), help: "Switch off every fault rule of the scenario: the protocol alone, as benchmarks want it.")
     var noFaults = false
 
-    @OptionGroup var scenarioOptions: ScenarioOptions
-
-    @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where reports are written.", valueName: "dir"))
-    var reportDirectory = "reports"
-
-    @Flag(help: "Print the report as JSON on stdout instead of the summary.")
-    var json = false
-
-    @Option(help: ArgumentHelp("Also write JUnit XML here (one test case: this scenario and seed).", valueName: "file"))
-    var junit: String?
+    @Option(help: ArgumentHelp(
+        "How long processors may work before the run is called stuck and ends with a `liveness` verdict: 500ms, 90s, 30m "
+            + "(on the run's clock: virtual in simulation). Default: derived from the workload, far above what a run that makes progress needs.",
+        valueName: "duration"))
+    var deadline: String?
 
     func validate() throws {
-        guard (1...1_024).contains(workers) else { throw ValidationError("--workers must be from 1 to 1024, got \(workers)") }
-        if let messages, !(1...10_000_000).contains(messages) { throw ValidationError("--messages must be from 1 to 10000000, got \(messages)") }
         if let deliveries, !(1...100).contains(deliveries) { throw ValidationError("--deliveries must be from 1 to 100, got \(deliveries)") }
         if let concurrent, !(1...100).contains(concurrent) { throw ValidationError("--concurrent must be from 1 to 100, got \(concurrent)") }
-        guard ["threads", "sim", "pct"].contains(scheduler) else {
-            throw ValidationError("--scheduler expects threads, sim or pct, got \"\(scheduler)\"")
-        }
-        guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100, got \(depth)") }
-        if checkDeterminism, scheduler == "threads" {
+        if checkDeterminism, options.scheduler == .threads {
             throw ValidationError("--check-determinism needs --scheduler sim or pct: real threads promise no interleaving")
         }
         if let seed, Seed(parsing: seed) == nil {
             throw ValidationError("--seed expects a 64-bit number, decimal (12345) or hex (0x5eed), got \"\(seed)\"")
         }
+        if let deadline, deadlineMillis(deadline) == nil {
+            throw ValidationError("--deadline expects a positive duration with a unit, e.g. 500ms, 90s or 30m, got \"\(deadline)\"")
+        }
+    }
+
+    private func deadlineMillis(_ text: String) -> Int? {
+        SoakLimit.parseDuration(text).map { Int(clamping: max(1, $0 / 1_000_000)) }
     }
 
     func run() async throws {
@@ -91,7 +69,7 @@ struct RunCommand: AsyncParsableCommand {
         let loaded: Scenario
         let byName = !(scenario.contains("/") || scenario.hasSuffix(".yaml") || scenario.hasSuffix(".yml"))
         do {
-            loaded = try ScenarioLoader.load(path: scenarioOptions.catalogue.path(for: scenario))
+            loaded = try ScenarioLoader.load(path: options.scenarioOptions.catalogue.path(for: scenario))
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
@@ -103,7 +81,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let workload = Workload(
-            messages: messages ?? loaded.workload.messages,
+            messages: options.messages ?? loaded.workload.messages,
             deliveriesPerMessage: deliveries ?? loaded.workload.deliveriesPerMessage,
             concurrentDeliveries: concurrent ?? min(loaded.workload.concurrentDeliveries, deliveries ?? .max)
         )
@@ -112,40 +90,50 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let started = Date()
-        let chosenStore: any Store
+        let stores: any StoreProvider
         do {
-            chosenStore = try StoreOption(parsing: store).makeStore(seed: runSeed, stamp: Timestamp.folder(started))
+            stores = try StoreOption(parsing: options.store).makeProvider(stamp: Timestamp.folder(started))
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
+        defer { stores.finish() }
+        let store: any Store
+        do {
+            store = try stores.makeStore(scenario: loaded.name, seed: runSeed)
+        } catch {
+            Console.error("error: cannot make a store on \(stores.commandLineValue): \(error.message)")
+            throw ExitCode(ExitStatus.storeFailed)
+        }
 
         let configuration = RunConfiguration(
-            scenario: byName ? scenario : loaded.source.path, workers: workers, messages: workload.messages,
+            scenario: byName ? scenario : loaded.source.path, workers: options.workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
-            seed: runSeed, store: chosenStore.commandLineValue, scenariosDirectory: byName ? scenarioOptions.directory : nil,
-            scheduler: schedulerChoice, disabledFaults: disabledFaults
+            seed: runSeed, store: stores.commandLineValue, scenariosDirectory: byName ? options.scenarioOptions.directory : nil,
+            scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis)
         )
         let progress = RunProgress()
-        let engine = RunEngine(scenario: loaded, configuration: configuration, store: chosenStore, progress: progress)
-        let progressLine = Console.standardErrorIsTerminal && !json ? ProgressLine.make(scenario: loaded.name, progress: progress) : nil
+        let engine = RunEngine(scenario: loaded, configuration: configuration, store: store, progress: progress)
+        let progressLine = Console.standardErrorIsTerminal && !options.json ? ProgressLine.make(scenario: loaded.name, progress: progress) : nil
         progressLine?.start()
         var outcome = await engine.run(startedAt: Timestamp.iso8601(started))
         progressLine?.stop()
         if checkDeterminism, outcome.report.status == .held || outcome.report.status == .violated {
-            outcome = await DeterminismCheck(scenario: loaded, configuration: configuration, first: outcome).rerun(startedAt: Timestamp.iso8601(started))
+            outcome = await DeterminismCheck(scenario: loaded, configuration: configuration, first: outcome, stores: stores)
+                .rerun(startedAt: Timestamp.iso8601(started))
         }
+        outcome = ReproLine.stamped(outcome)
 
-        let directory = writeReport(outcome, store: chosenStore, started: started)
-        if let sqlite = chosenStore as? SQLiteStore, !sqlite.isUserPath { sqlite.removeFiles() }
-        if let junit {
+        let directory = RunReportFiles.write(outcome, store: store, started: started, root: options.reportDirectory)
+        stores.discard(store)
+        if let junit = options.junit {
             do {
                 try JUnitWriter.write(JUnitReport.run(outcome.report), to: junit)
             } catch {
                 Console.error("warning: could not write the JUnit file \(junit): \(error.localizedDescription)")
             }
         }
-        if json {
+        if options.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
             print(String(decoding: try encoder.encode(outcome.report), as: UTF8.self))
@@ -154,18 +142,6 @@ struct RunCommand: AsyncParsableCommand {
         }
         let code = outcome.report.status.exitCode
         if code != 0 { throw ExitCode(code) }
-    }
-
-    private var schedulerChoice: SchedulerChoice {
-        switch scheduler {
-        case "sim": .simulation
-        case "pct": .pct(depth: depth)
-        default: .threads
-        }
-    }
-
-    private func writeReport(_ outcome: RunEngine.Outcome, store: any Store, started: Date) -> String? {
-        RunReportFiles.write(outcome, store: store, started: started, root: reportDirectory)
     }
 }
 
@@ -178,9 +154,9 @@ enum RunReportFiles {
             let directory = try writer.makeDirectory(scenario: outcome.report.scenario.name, stamp: Timestamp.folder(started),
                                                      seed: outcome.report.parameters.seed)
             try writer.write(outcome, to: directory)
-            if outcome.report.status != .held, let store = store as? SQLiteStore, FileManager.default.fileExists(atPath: store.path) {
+            if outcome.report.status != .held {
                 do {
-                    try store.snapshot(to: "\(directory)/store.sqlite")
+                    try store.snapshot(into: directory)
                 } catch {
                     Console.error("warning: could not copy the store into the report: \(error)")
                 }

@@ -29,6 +29,9 @@ struct ShrinkCommand: AsyncParsableCommand {
     @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where the shrunk run's report is written.", valueName: "dir"))
     var reportDirectory = "reports"
 
+    @Option(help: ArgumentHelp("Shrink on this store instead of the recorded kind (as `run --store`).", valueName: "store"))
+    var store: String?
+
     func validate() throws {
         guard (1...50).contains(attempts) else { throw ValidationError("--attempts must be from 1 to 50, got \(attempts)") }
         guard (1...10_000).contains(maxRuns) else { throw ValidationError("--max-runs must be from 1 to 10000, got \(maxRuns)") }
@@ -40,9 +43,11 @@ struct ShrinkCommand: AsyncParsableCommand {
             Console.error("error: \(recorded.path) records no violation; there is nothing to shrink")
             throw ExitCode(ExitStatus.usage)
         }
-        let original = recorded.configuration
+        let stores = try recorded.storeProvider(override: store, stamp: Timestamp.folder(Date()))
+        defer { stores.finish() }
+        let original = recorded.configuration(on: stores)
         Console.error("shrinking \(recorded.report.scenario.name) on \(invariant): \(original.messages) messages, \(original.workers) workers")
-        let shrinker = Shrinker(scenario: recorded.scenario, invariant: invariant, attempts: attempts, runBudget: maxRuns)
+        let shrinker = Shrinker(scenario: recorded.scenario, invariant: invariant, attempts: attempts, runBudget: maxRuns, stores: stores)
         let result = await shrinker.shrink(original) { step in
             Console.error("  \(step.accepted ? "still fails" : "passes    ")  \(step.what)")
         }
@@ -51,12 +56,8 @@ struct ShrinkCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.held)
         }
 
-        let store = RecordedRun.freshStore(seed: result.configuration.seed)
-        let started = Date()
-        let outcome = await RunEngine(scenario: recorded.scenario, configuration: result.configuration, store: store)
-            .run(startedAt: Timestamp.iso8601(started))
-        let directory = RunReportFiles.write(outcome, store: store, started: started, root: reportDirectory)
-        store.removeFiles()
+        let (outcome, directory) = try await RecordedRunExecution.run(
+            recorded.scenario, result.configuration, stores: stores, reportDirectory: reportDirectory)
         print(TerminalSummary.render(outcome.report, reportDirectory: directory))
         let before = recorded.report, after = outcome.report
         print("""

@@ -36,30 +36,11 @@ struct SoakCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("This machine's share of the seeds, i/n (e.g. 3/8 in a CI matrix).", valueName: "i/n"))
     var shard = "1/1"
 
-    @Option(help: ArgumentHelp("Concurrent processors per run.", valueName: "n"))
-    var workers = 16
-
-    @Option(help: ArgumentHelp("Messages per run (default: each scenario's).", valueName: "n"))
-    var messages: Int?
-
-    @Option(help: ArgumentHelp(
-        "sqlite (a fresh temporary file for every run), or postgres://user@host:port/db or postgres (TORTURE_DATABASE_URL): a schema of its own for every run.",
-        valueName: "store"))
-    var store = "sqlite"
-
-    @Option(help: ArgumentHelp("Also write JUnit XML here (one test case per scenario and seed range).", valueName: "file"))
-    var junit: String?
+    @OptionGroup var options: RunOptions
 
     @Flag(name: .customLong("keep-going"), help: "Collect violations instead of stopping at the first.")
     var keepGoing = false
 
-    @Flag(help: "Print the soak summary as JSON on stdout instead of the final lines.")
-    var json = false
-
-    @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where reports are written.", valueName: "dir"))
-    var reportDirectory = "reports"
-
-    @OptionGroup var scenarioOptions: ScenarioOptions
 
     func validate() throws {
         if duration != nil, runs != nil { throw ValidationError("give --duration or --runs, not both") }
@@ -73,40 +54,32 @@ struct SoakCommand: AsyncParsableCommand {
         if SoakShard(parsing: shard) == nil {
             throw ValidationError("--shard expects i/n with 1 ≤ i ≤ n ≤ \(SoakShard.countLimit), e.g. 3/8, got \"\(shard)\"")
         }
-        guard (1...1_024).contains(workers) else { throw ValidationError("--workers must be from 1 to 1024, got \(workers)") }
-        if let messages, !(1...10_000_000).contains(messages) { throw ValidationError("--messages must be from 1 to 10000000, got \(messages)") }
-        if store.hasPrefix("sqlite:") {
+        if options.store.hasPrefix("sqlite:") {
             throw ValidationError("--store for a soak is sqlite (a fresh temporary file per run) or postgres://… (a schema per run); one file cannot serve many runs")
-        }
-        do {
-            _ = try StoreOption(parsing: store)
-        } catch {
-            throw ValidationError(error.description)
         }
     }
 
     func run() async throws {
         let start = seedStart.flatMap(Seed.init(parsing:)) ?? Seed(UInt64.random(in: .min ... .max))
         if seedStart == nil { Console.error("seed start \(start) (drawn; pass --seed-start \(start) to repeat)") }
-        let stores: any RunStoreProvider = switch try StoreOption(parsing: store) {
-        case .postgres(let url): PostgresRunStores(url: url, processID: getpid())
-        default: TemporarySQLiteStores(folder: NSTemporaryDirectory() + "torture-soak-\(getpid())")
-        }
-        let soakScenarios = try SoakScenarioSelection(names: scenarios, options: scenarioOptions).load(
-            workers: workers, messages: messages, store: stores.commandLineValue, dialect: stores.dialect)
+        let stores = try StoreOption(parsing: options.store).makeProvider(stamp: nil)
+        let soakScenarios = try SoakScenarioSelection(names: scenarios, options: options.scenarioOptions).load(
+            workers: options.workers, messages: options.messages, store: stores.commandLineValue, dialect: stores.dialect,
+            scheduler: options.schedulerChoice)
         let shard = SoakShard(parsing: shard)!
         let limit = runs.map(SoakLimit.runs) ?? .durationNanos(SoakLimit.parseDuration(duration ?? "5m")!)
         let wallClock = SystemWallClock()
         let header = SoakSummary.Header(startedAt: wallClock.stamp().iso8601, seedStart: start, shard: shard, limit: limit,
-                                        keepGoing: keepGoing, workers: workers, store: stores.commandLineValue)
-        let outputs = SoakOutputs(reportRoot: reportDirectory, junitPath: junit, json: json, wallClock: wallClock, stores: stores)
+                                        keepGoing: keepGoing, workers: options.workers, store: stores.commandLineValue)
+        let outputs = SoakOutputs(reportRoot: options.reportDirectory, junitPath: options.junit, json: options.json, wallClock: wallClock, stores: stores)
         let cancellation = SoakCancellation()
         let checkpoint = SoakCheckpoint()
         let progress = SoakProgress()
-        let live = Console.standardErrorIsTerminal && !json
+        let live = Console.standardErrorIsTerminal && !options.json
         let loop = SoakLoop(
             scenarios: soakScenarios, seeds: SeedSequence(start: start, shard: shard), limit: limit, keepGoing: keepGoing,
-            header: header, reportRoot: reportDirectory, stores: stores, clock: RealClock(), wallClock: wallClock,
+            header: header, reportFailedRun: ReportWriter(root: options.reportDirectory).failedRunReporter(wallClock: wallClock), stores: stores, clock: RealClock(), wallClock: wallClock,
+            reproLine: ReproLine.command,
             cancellation: cancellation, progress: progress, checkpoint: checkpoint,
             onRunFinished: { event in
                 MemoryRelease.afterRun()

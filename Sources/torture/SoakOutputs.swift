@@ -8,7 +8,7 @@ struct SoakOutputs: Sendable {
     let junitPath: String?
     let json: Bool
     let wallClock: SystemWallClock
-    let stores: any RunStoreProvider
+    let stores: any StoreProvider
 
     /// Writes and prints; returns the exit code.
     func finish(_ summary: SoakSummary) -> Int32 {

@@ -30,7 +30,7 @@ struct SoakScenarioSelection {
 
     var isAll: Bool { names.isEmpty || names == ["all"] }
 
-    func load(workers: Int, messages: Int?, store: String, dialect: Dialect) throws -> [SoakScenario] {
+    func load(workers: Int, messages: Int?, store: String, dialect: Dialect, scheduler: SchedulerChoice) throws -> [SoakScenario] {
         let catalogue = options.catalogue
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -76,7 +76,7 @@ struct SoakScenarioSelection {
             selected.append(SoakScenario(scenario: scenario, configuration: RunConfiguration(
                 scenario: byName ? nameOrPath : path, workers: workers, messages: messages ?? scenario.workload.messages,
                 deliveriesPerMessage: scenario.workload.deliveriesPerMessage, concurrentDeliveries: scenario.workload.concurrentDeliveries,
-                seed: Seed(0), store: store, scenariosDirectory: byName ? options.directory : nil
+                seed: Seed(0), store: store, scenariosDirectory: byName ? options.directory : nil, scheduler: scheduler
             )))
         }
         guard !selected.isEmpty else {

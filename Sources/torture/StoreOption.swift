@@ -41,21 +41,20 @@ enum StoreOption: Equatable {
         }
     }
 
-    /// The harness only touches what it made: a named SQLite file must not exist yet, and a
-    /// PostgreSQL run gets a schema of its own (`stamp` and the process id keep it unique).
-    func makeStore(seed: Seed, stamp: String) throws(ValidationFailure) -> any Store {
+    /// The harness only touches what it made: a named SQLite file must not exist yet (checked
+    /// here, so it is a command-line error), and a PostgreSQL run gets a schema of its own
+    /// (`stamp` and the process id keep it unique).
+    func makeProvider(stamp: String?) throws(ValidationFailure) -> any StoreProvider {
         switch self {
         case .temporarySQLite:
-            let folder = NSTemporaryDirectory() + "torture-\(getpid())-\(seed)"
-            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            return SQLiteStore(path: folder + "/store.sqlite", isUserPath: false)
+            return TemporarySQLiteStores()
         case .sqliteFile(let path):
             guard !FileManager.default.fileExists(atPath: path) else {
                 throw ValidationFailure("--store sqlite:\(path): the file exists; torture only writes to a store it creates. Remove it or pick a new path")
             }
-            return SQLiteStore(path: path, isUserPath: true)
+            return SQLiteFileStores(path: path)
         case .postgres(let url):
-            return PostgresStore(url: url, schema: RunSchemaName(stamp: stamp, seed: seed, processID: getpid()))
+            return PostgresRunStores(url: url, processID: getpid(), stamp: stamp)
         }
     }
 }

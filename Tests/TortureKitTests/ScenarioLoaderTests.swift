@@ -48,8 +48,8 @@ import Testing
         #expect(scenario.name == "tiny")
         #expect(scenario.workload == Workload(messages: 10, deliveriesPerMessage: 3, concurrentDeliveries: 2))
         #expect(scenario.faults[.delay, .afterRead] == FaultRule(probability: 0.5, minMillis: 1, maxMillis: 3))
-        #expect(scenario.processing.steps.map(\.name) == ["claim"])
-        #expect(scenario.processing.steps[0].onFailure == .skip)
+        #expect(scenario.handler.steps.map(\.name) == ["claim"])
+        #expect(try #require(scenario.stepMachine).protocolSteps[0].onFailure == .skip)
         #expect(scenario.invariants.map(\.name) == ["exactly-one-claim", "sql:all-claimed"])
         #expect(scenario.dialects == [.sqlite])
     }
@@ -208,7 +208,7 @@ import Testing
 
             """)
         let scenario = try ScenarioLoader.parse(text, file: "tiny.yaml")
-        #expect(scenario.processing.steps[0].onFailure == .jump(to: 1))
+        #expect(try #require(scenario.stepMachine).protocolSteps[0].onFailure == .jump(to: 1))
     }
 
     @Test func gotoToAnUnknownOrEarlierStepIsRefused() throws {

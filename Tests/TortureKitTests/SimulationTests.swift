@@ -88,7 +88,7 @@ import Testing
         )
         let report = await RunEngine(scenario: scenario, configuration: configuration, store: ServerStore()).run(startedAt: "t").report
         #expect(report.status == .scenarioInvalid)
-        #expect(report.failureReason?.contains("SQLite only") == true)
+        #expect(report.failureReason?.contains("cannot run on") == true)
     }
 }
 

@@ -8,7 +8,7 @@ extension SoakLoop {
     /// A small in-process soak of built-in scenarios, on SQLite files in `directory`.
     static func small(
         _ names: [String], runs: Int, keepGoing: Bool = false, messages: Int = 200, workers: Int = 16, in directory: TemporaryDirectory,
-        cancellation: SoakCancellation = SoakCancellation()
+        cancellation: SoakCancellation = SoakCancellation(), stores: (any StoreProvider)? = nil
     ) throws -> SoakLoop {
         let scenarios = try names.map { name in
             let scenario = try Repository.scenario(name)
@@ -22,9 +22,16 @@ extension SoakLoop {
             scenarios: scenarios, seeds: seeds, limit: .runs(runs), keepGoing: keepGoing,
             header: .init(startedAt: "2026-01-02T03:04:05.000Z", seedStart: seeds.start, shard: seeds.shard, limit: .runs(runs),
                           keepGoing: keepGoing, workers: workers, store: "sqlite"),
-            reportRoot: directory.path + "/reports", stores: TemporarySQLiteStores(folder: directory.path + "/stores"),
-            clock: RealClock(), wallClock: FixedWallClock(), cancellation: cancellation
+            reportFailedRun: ReportWriter(root: directory.path + "/reports").failedRunReporter(wallClock: FixedWallClock()), stores: stores ?? TemporarySQLiteStores(parent: directory.path),
+            clock: RealClock(), wallClock: FixedWallClock(), reproLine: Self.testReproLine, cancellation: cancellation
         )
+    }
+}
+
+extension SoakLoop {
+    /// A repro line for tests: the CLI's own spelling lives in the CLI.
+    @Sendable static func testReproLine(_ configuration: RunConfiguration) -> String {
+        "torture run \(configuration.scenario) --seed \(configuration.seed)"
     }
 }
 
@@ -38,7 +45,9 @@ enum Outcomes {
             concurrentDeliveries: scenario.workload.concurrentDeliveries, seed: Seed(seed), store: "sqlite", scenariosDirectory: nil)
         let store = directory.sqliteStore("\(name)-\(seed).sqlite")
         defer { store.removeFiles() }
-        return await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "2026-01-02T03:04:05.000Z")
+        var outcome = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "2026-01-02T03:04:05.000Z")
+        outcome.report.repro = SoakLoop.testReproLine(configuration)
+        return outcome
     }
 
     /// The first seed from 1 on that the naive twin is caught with.

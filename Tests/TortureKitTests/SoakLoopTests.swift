@@ -13,8 +13,9 @@ import Testing
         #expect(summary.scenarios[0].heldRanges.count == 1 && summary.scenarios[0].heldRanges[0].lastPosition == 2)
         #expect(summary.scenarios[0].latency.count == 600, "200 messages × 3 runs, merged")
         #expect(!FileManager.default.fileExists(atPath: directory.path + "/reports"), "a passing run writes no report")
-        let left = (try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/stores")) ?? []
-        #expect(left.isEmpty, "stores left behind: \(left)")
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasPrefix("torture-") }
+        let left = folders.flatMap { (try? FileManager.default.contentsOfDirectory(atPath: directory.path + "/" + $0)) ?? [] }
+        #expect(folders.count == 1 && left.isEmpty, "stores left behind: \(folders) \(left)")
     }
 
     @Test func aViolationStopsTheSoakAndItsReportIsWritten() async throws {

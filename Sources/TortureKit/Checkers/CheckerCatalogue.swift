@@ -1,5 +1,9 @@
 /// The checker for each invariant a scenario names.
 public enum CheckerCatalogue {
+    public static func checkers(for invariants: [InvariantSpec], dialect: Dialect) -> [any Checker] {
+        invariants.map { checker(for: $0, dialect: dialect) }
+    }
+
     public static func checker(for invariant: InvariantSpec, dialect: Dialect) -> any Checker {
         switch invariant {
         case .exactlyOneClaim:

@@ -33,5 +33,5 @@ public struct NoDuplicateSubmissionsChecker: Checker {
 
 extension StatementParameters {
     /// Checker queries take no parameters; these values are never bound.
-    static let forChecks = StatementParameters(message: "", worker: "", attempt: 0, seed: Seed(0))
+    public static let forChecks = StatementParameters(message: "", worker: "", attempt: 0, seed: Seed(0))
 }

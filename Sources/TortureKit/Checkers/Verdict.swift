@@ -57,13 +57,15 @@ public struct CheckInput {
     }
 
     /// "m-00417", or "m-00417 (subscriber s1)" when messages fan out.
-    func describe(_ key: QueueLedger.MessageKey) -> String {
+    public func describe(_ key: QueueLedger.MessageKey) -> String {
         policy.subscribers > 1 ? "\(Names.message(key.message)) (subscriber \(Names.subscriber(key.subscriber)))" : Names.message(key.message)
     }
 }
 
-/// A function of (history, final store) → verdict. Throws only when the store cannot be read.
-public protocol Checker {
+/// A function of (history, final store) → verdict: one invariant. Throws only when the store
+/// cannot be read. The built-in ones come from `CheckerCatalogue`; a scenario may carry its own
+/// (`Scenario.checkers`), and `RunEngine` runs whichever it is given.
+public protocol Checker: Sendable {
     var invariant: String { get }
     func check(_ input: CheckInput) throws(StoreError) -> Verdict
 }

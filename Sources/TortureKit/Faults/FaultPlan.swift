@@ -31,16 +31,26 @@ public struct FaultPlan: Sendable {
         return fired
     }
 
-    /// Hash of every decision the plan makes for the published copies and their possible
+    /// Hash of the decisions the plan makes for the published copies and their possible
     /// receives: two runs print the same value exactly when they would inject the same faults.
+    /// Past `planHashDeliveryLimit` deliveries the rest of the plan is the same function of the
+    /// seed and the rules already hashed, so the workload's size stands in for it: the cost stays
+    /// bounded at any workload the loader admits.
     public func planHash(workload: Workload, policy: DeliveryPolicy) -> UInt64 {
         var hash = ContentHash()
         hash.add(seed.value)
         guard !profile.isEmpty else { return hash.value }
+        var budget = Self.planHashDeliveryLimit
         for message in 0..<workload.messages {
             for copy in 1...workload.deliveriesPerMessage {
                 for attempt in 1...policy.maxReceiveCount {
                     for subscriber in 0..<policy.subscribers {
+                        guard budget > 0 else {
+                            hash.add(UInt64(workload.messages))
+                            hash.add(UInt64(workload.deliveriesPerMessage) << 32 | UInt64(policy.maxReceiveCount) << 16 | UInt64(policy.subscribers))
+                            return hash.value
+                        }
+                        budget -= 1
                         let delivery = Delivery(message: message, copy: copy, attempt: attempt, subscriber: subscriber)
                         for point in InjectionPoint.allCases {
                             for fault in faults(for: delivery, at: point) {
@@ -56,6 +66,9 @@ public struct FaultPlan: Sendable {
         }
         return hash.value
     }
+
+    /// Deliveries whose decisions `planHash` enumerates: every catalogue workload fits.
+    public static let planHashDeliveryLimit = 250_000
 
     private func decide(_ kind: FaultKind, delivery: Delivery, point: InjectionPoint) -> Fault? {
         guard let rule = profile[kind, point], rule.probability > 0 else { return nil }

@@ -1,16 +1,6 @@
 /// Everything a processor reads and nothing it writes: shared by all processors of a run.
 struct ProcessorContext: Sendable {
-    struct Step: Sendable {
-        var name: String
-        var role: StepRole
-        var statement: SQLTemplate
-        var success: SuccessCondition
-        var onSuccess: StepAction
-        var onFailure: StepAction
-    }
-
-    var steps: [Step]
-    var transaction: IsolationLevel?
+    var handler: any DeliveryHandler
     var deadLetter: SQLTemplate?
     var onError: ErrorHandling
     var seed: Seed
@@ -20,9 +10,16 @@ struct ProcessorContext: Sendable {
     var store: any Store
     var progress: RunProgress
     var abort: RunAbort
-    /// Simulation: every store call is a scheduling point, and a busy store is waited out by
-    /// yielding, not by blocking the one thread.
+    /// Simulation: every store call is a scheduling point.
     var simulated: Bool
+    /// The store's word for simulation: a lock held by a suspended processor cannot be waited
+    /// out on the one thread, so busy means yield and try again.
+    var busyMeansYield: Bool
+    /// How long processors may work, on the injected clock from the moment they all start: a
+    /// processor that reaches it stops taking deliveries, and the run ends with a `liveness`
+    /// verdict instead of hanging.
+    var deadlineNanos: UInt64
+    var stop: RunStop
 
     static let busyYieldNanos: UInt64 = 1_000
     /// A lock never released in this many yields (over 100 s of virtual time at the longest
@@ -40,6 +37,8 @@ struct ProcessorResult: Sendable {
     var latency: LatencyRecorder
     var fired: [FiredFault]
     var counts: DeliveryCounts
+    /// It stopped at the deadline with work left.
+    var gaveUp: Bool
 }
 
 public struct DeliveryCounts: Sendable, Codable, Equatable {

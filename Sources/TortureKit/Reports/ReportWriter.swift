@@ -14,6 +14,20 @@ public struct ReportWriter {
         return try ReportFolder.makeUnique("\(root)/\(scenario)/\(stamp)-\(seed)")
     }
 
+    /// A soak's `FailedRunReporter`: a unique folder stamped by `wallClock`, the report, and a
+    /// snapshot of the store.
+    public func failedRunReporter(wallClock: any WallClock) -> SoakLoop.FailedRunReporter {
+        let root = root
+        return { outcome, store in
+            let writer = ReportWriter(root: root)
+            let directory = try writer.makeDirectory(scenario: outcome.report.scenario.name, stamp: wallClock.stamp().folder,
+                                                     seed: outcome.report.parameters.seed)
+            try writer.write(outcome, to: directory)
+            try store.snapshot(into: directory)
+            return directory
+        }
+    }
+
     public func write(_ outcome: RunEngine.Outcome, to directory: String) throws {
         let report = outcome.report
         let encoder = JSONEncoder()

@@ -1,13 +1,14 @@
-import Foundation
-
 /// `--check-determinism`: the same seed, simulated again on a fresh store, must produce the same
 /// history event for event. A difference fails the run and names where it starts.
 public struct DeterminismCheck: Sendable {
     public let scenario: Scenario
     public let configuration: RunConfiguration
     public let first: RunEngine.Outcome
+    /// Where the second run goes: a fresh store from the command's provider.
+    public let stores: any StoreProvider
 
-    public init(scenario: Scenario, configuration: RunConfiguration, first: RunEngine.Outcome) {
+    public init(scenario: Scenario, configuration: RunConfiguration, first: RunEngine.Outcome, stores: any StoreProvider) {
+        self.stores = stores
         self.scenario = scenario
         self.configuration = configuration
         self.first = first
@@ -16,11 +17,17 @@ public struct DeterminismCheck: Sendable {
     /// The first outcome, with a `determinism` verdict added: held when the second run's history
     /// is identical.
     public func rerun(startedAt: String) async -> RunEngine.Outcome {
-        let folder = NSTemporaryDirectory() + "torture-determinism-\(getpid())-\(configuration.seed)"
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = SQLiteStore(path: folder + "/store.sqlite", isUserPath: false)
-        let second = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: startedAt)
+        let second: RunEngine.Outcome
+        do {
+            let store = try stores.makeStore(scenario: scenario.name, seed: configuration.seed)
+            defer { stores.discard(store) }
+            second = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: startedAt)
+        } catch {
+            var outcome = first
+            outcome.report.status = .storeFailed
+            outcome.report.failureReason = "the determinism check could not make a second store: \(error.message)"
+            return outcome
+        }
         var outcome = first
         var witnesses: [Witness] = []
         if let index = first.history.firstDivergence(from: second.history) {

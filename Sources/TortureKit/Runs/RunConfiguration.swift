@@ -14,11 +14,16 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var scheduler: SchedulerChoice
     /// Fault rules switched off (`kind@point`), as `torture shrink` leaves them.
     public var disabledFaults: [String]
+    /// On the injected clock, how long processors may work before the run is called stuck
+    /// (`liveness`); nil: derived from the workload (`deadlineMillis(policy:)`).
+    public var deadlineMillisOverride: Int?
 
     public init(
         scenario: String, workers: Int, messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int,
-        seed: Seed, store: String, scenariosDirectory: String?, scheduler: SchedulerChoice = .threads, disabledFaults: [String] = []
+        seed: Seed, store: String, scenariosDirectory: String?, scheduler: SchedulerChoice = .threads, disabledFaults: [String] = [],
+        deadlineMillisOverride: Int? = nil
     ) {
+        self.deadlineMillisOverride = deadlineMillisOverride
         self.scenario = scenario
         self.workers = workers
         self.messages = messages
@@ -44,34 +49,21 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         // Reports written before these existed ran on threads with every fault on.
         scheduler = try container.decodeIfPresent(SchedulerChoice.self, forKey: .scheduler) ?? .threads
         disabledFaults = try container.decodeIfPresent([String].self, forKey: .disabledFaults) ?? []
+        deadlineMillisOverride = try container.decodeIfPresent(Int.self, forKey: .deadlineMillisOverride)
+    }
+
+    /// The run's deadline: ten minutes, plus ten milliseconds for every receive the workload can
+    /// take, plus every visibility timeout a message can wait out — far above what a run that
+    /// makes progress needs even on a loaded machine (real threads read real time), so only one
+    /// that stops making progress reaches it.
+    public func deadlineMillis(policy: DeliveryPolicy) -> Int {
+        if let deadlineMillisOverride { return deadlineMillisOverride }
+        let receives = messages * deliveriesPerMessage * policy.subscribers * policy.maxReceiveCount
+        return 600_000 + 10 * receives + policy.visibilityTimeoutMillis * policy.maxReceiveCount
     }
 
     public var workload: Workload {
         Workload(messages: messages, deliveriesPerMessage: deliveriesPerMessage, concurrentDeliveries: concurrentDeliveries)
-    }
-
-    /// The full `torture run …` command that repeats this run.
-    public var reproCommand: String {
-        var words = ["torture", "run", scenario]
-        words += ["--workers", String(workers), "--messages", String(messages)]
-        words += ["--deliveries", String(deliveriesPerMessage), "--concurrent", String(concurrentDeliveries)]
-        words += ["--seed", seed.description, "--store", store]
-        switch scheduler {
-        case .threads: break
-        case .simulation: words += ["--scheduler", "sim"]
-        case .pct(let depth): words += ["--scheduler", "pct", "--depth", String(depth)]
-        }
-        for fault in disabledFaults { words += ["--disable-fault", fault] }
-        if let scenariosDirectory { words += ["--scenarios", scenariosDirectory] }
-        return words.map(ShellWord.quoted).joined(separator: " ")
-    }
-}
-
-enum ShellWord {
-    /// Single-quotes a word unless it is plainly safe, so the repro line pastes into any shell.
-    static func quoted(_ word: String) -> String {
-        let safe = !word.isEmpty && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./:=@%+,".contains($0)) }
-        return safe ? word : "'" + word.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
     }
 }
 

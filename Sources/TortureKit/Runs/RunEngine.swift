@@ -5,11 +5,14 @@ public struct RunEngine: Sendable {
     public let scenario: Scenario
     public let configuration: RunConfiguration
     public let store: any Store
+    /// What the run checks: by default the scenario's invariants from `CheckerCatalogue`, then
+    /// the scenario's own checkers.
+    public let checkers: [any Checker]
     public let clock: any TortureClock
     public let progress: RunProgress
 
     public init(
-        scenario: Scenario, configuration: RunConfiguration, store: any Store,
+        scenario: Scenario, configuration: RunConfiguration, store: any Store, checkers: [any Checker]? = nil,
         clock: any TortureClock = RealClock(), progress: RunProgress = RunProgress()
     ) {
         precondition(configuration.workers >= 1 && configuration.messages >= 1, "a run needs workers and messages")
@@ -18,6 +21,7 @@ public struct RunEngine: Sendable {
         self.scenario = scenario
         self.configuration = configuration
         self.store = store
+        self.checkers = checkers ?? CheckerCatalogue.checkers(for: scenario.invariants, dialect: store.dialect) + scenario.checkers
         self.clock = clock
         self.progress = progress
     }
@@ -31,15 +35,18 @@ public struct RunEngine: Sendable {
 
     /// `startedAt` is the wall-clock stamp to print; the engine itself only reads the injected clock.
     public func run(startedAt: String) async -> Outcome {
-        guard configuration.scheduler.isSimulated else { return await run(startedAt: startedAt, simulation: nil) }
+        let stop = RunStop()
+        guard configuration.scheduler.isSimulated else { return await run(startedAt: startedAt, simulation: nil, stop: stop) }
         let strategy: SimulationScheduler.Strategy = switch configuration.scheduler {
         case .pct(let depth): .pct(depth: depth, horizon: Self.pctHorizon(configuration))
         default: .random
         }
-        let scheduler = SimulationScheduler(seed: configuration.seed, strategy: strategy)
+        let scheduler = SimulationScheduler(
+            seed: configuration.seed, strategy: strategy, jobBudget: Self.jobBudget(configuration, scenario.delivery),
+            onBudgetExhausted: { stop.set() })
         var simulated = self
         simulated.clockOverride = SimulatedClock(scheduler: scheduler)
-        return await simulated.run(startedAt: startedAt, simulation: scheduler)
+        return await simulated.run(startedAt: startedAt, simulation: scheduler, stop: stop)
     }
 
     /// PCT spreads its change points over the steps a run is expected to take: about a few dozen
@@ -48,24 +55,34 @@ public struct RunEngine: Sendable {
         max(1_000, configuration.messages * configuration.deliveriesPerMessage * 40)
     }
 
+    /// Scheduler jobs a simulated run may take before it is called stuck: far above the few
+    /// dozen a delivery needs, so only a run that spins without finishing reaches it.
+    static func jobBudget(_ configuration: RunConfiguration, _ policy: DeliveryPolicy) -> Int {
+        10_000_000 + 2_000 * configuration.messages * configuration.deliveriesPerMessage * policy.subscribers * policy.maxReceiveCount
+    }
+
     private var clockOverride: (any TortureClock)?
     private var activeClock: any TortureClock { clockOverride ?? clock }
 
-    private func run(startedAt: String, simulation: SimulationScheduler?) async -> Outcome {
+    private func run(startedAt: String, simulation: SimulationScheduler?, stop: RunStop) async -> Outcome {
         let clock = activeClock
         var store = self.store
+        var busyMeansYield = false
         if simulation != nil {
-            guard let sqlite = store as? SQLiteStore else {
-                var partial = PartialRun(planHash: 0, stepNames: scenario.processing.steps.map(\.name))
-                partial.fail(.scenarioInvalid, "--scheduler \(configuration.scheduler) runs on SQLite only: one thread cannot wait out a server's row locks")
+            switch store.simulation {
+            case .supported(let simulated, let yields):
+                store = simulated
+                busyMeansYield = yields
+            case .unsupported(let reason):
+                var partial = PartialRun(planHash: 0, stepNames: stepNames)
+                partial.fail(.scenarioInvalid, "--scheduler \(configuration.scheduler) cannot run on \(store.dialect): \(reason)")
                 return finish(partial, startNanos: 0, startedAt: startedAt)
             }
-            store = sqlite.withoutBusyTimeout()
         }
         let startNanos = clock.nowNanos()
         let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
         let planHash = plan.planHash(workload: configuration.workload, policy: scenario.delivery)
-        var partial = PartialRun(planHash: planHash, stepNames: scenario.processing.steps.map(\.name))
+        var partial = PartialRun(planHash: planHash, stepNames: stepNames)
 
         guard scenario.dialects.contains(store.dialect) else {
             partial.fail(.scenarioInvalid, "scenario \(scenario.name) has no \(store.dialect.rawValue) SQL; add `\(store.dialect.rawValue):` to its schema and every statement")
@@ -77,14 +94,17 @@ public struct RunEngine: Sendable {
             partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
-        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation)
+        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation, busyMeansYield: busyMeansYield, stop: stop)
         partial.keptRunSpace = settleRunSpace(status: partial.status)
         return finish(partial, startNanos: startNanos, startedAt: startedAt)
     }
 
+    private var stepNames: [String] { scenario.handler.steps.map(\.name) }
+
     /// Set-up, processors and checks, once the run's space exists in the store.
     private func runInSpace(
-        _ partial: inout PartialRun, plan: FaultPlan, store: any Store, clock: any TortureClock, simulation: SimulationScheduler?
+        _ partial: inout PartialRun, plan: FaultPlan, store: any Store, clock: any TortureClock, simulation: SimulationScheduler?,
+        busyMeansYield: Bool, stop: RunStop
     ) async {
         do {
             try StoreSetup(scenario: scenario, dialect: store.dialect, messages: configuration.messages).prepare(store)
@@ -98,15 +118,11 @@ public struct RunEngine: Sendable {
         progress.start(total: schedule.count * scenario.delivery.subscribers)
         let abort = RunAbort()
         let context = ProcessorContext(
-            steps: scenario.processing.steps.map { step in
-                ProcessorContext.Step(
-                    name: step.name, role: step.role, statement: step.sql[store.dialect]!,
-                    success: step.success, onSuccess: step.onSuccess, onFailure: step.onFailure
-                )
-            },
-            transaction: scenario.processing.transaction, deadLetter: scenario.processing.deadLetter[store.dialect],
-            onError: scenario.processing.onError, seed: configuration.seed, plan: plan, broker: broker,
-            clock: clock, store: store, progress: progress, abort: abort, simulated: simulation != nil
+            handler: scenario.handler, deadLetter: scenario.tables.deadLetter[store.dialect],
+            onError: scenario.onError, seed: configuration.seed, plan: plan, broker: broker,
+            clock: clock, store: store, progress: progress, abort: abort, simulated: simulation != nil,
+            busyMeansYield: busyMeansYield, deadlineNanos: UInt64(configuration.deadlineMillis(policy: scenario.delivery)) * 1_000_000,
+            stop: stop
         )
 
         let (results, processingNanos, statistics) = await runProcessors(context, simulation: simulation)
@@ -117,7 +133,7 @@ public struct RunEngine: Sendable {
         let ledger = QueueLedger(partial.history, messages: configuration.messages, subscribers: scenario.delivery.subscribers)
         partial.queue = QueueCounts(ledger)
 
-        if let statistics, statistics.foreignEnqueues > 0 || statistics.deadlocked {
+        if let statistics, statistics.foreignEnqueues > 0 || (statistics.deadlocked && !statistics.budgetExhausted) {
             partial.fail(.simulationBroken, statistics.deadlocked
                 ? "the simulation deadlocked: nothing runnable, no timer due, processors unfinished"
                 : "\(statistics.foreignEnqueues) jobs were enqueued from outside the simulation's thread: this run would not replay")
@@ -125,6 +141,15 @@ public struct RunEngine: Sendable {
         }
         if let reason = abort.message {
             partial.fail(.storeFailed, reason)
+            return
+        }
+        let stuck = results.filter(\.gaveUp).count
+        if stuck > 0 || statistics?.budgetExhausted == true {
+            partial.verdicts = [LivenessVerdict.make(
+                history: partial.history, ledger: ledger, processorsAtDeadline: stuck,
+                deadlineMillis: configuration.deadlineMillis(policy: scenario.delivery), jobBudgetExhausted: statistics?.budgetExhausted == true,
+                policy: scenario.delivery)]
+            partial.status = .violated
             return
         }
         do {
@@ -182,7 +207,7 @@ public struct RunEngine: Sendable {
         let startNanos = clock.nowNanos()
         let results = await withTaskGroup(of: (Int, ProcessorResult).self) { group in
             for processor in processors {
-                group.addTask(executorPreference: taskExecutor) { (processor.worker, await processor.run()) }
+                group.addTask(executorPreference: taskExecutor) { (processor.worker, await processor.run(startNanos: startNanos)) }
             }
             var results: [(Int, ProcessorResult)] = []
             for await result in group { results.append(result) }
@@ -202,8 +227,8 @@ public struct RunEngine: Sendable {
         let input = CheckInput(history: history, messages: configuration.messages, policy: scenario.delivery, dialect: store.dialect,
                                store: connection, ledger: ledger)
         var verdicts: [Verdict] = []
-        for invariant in scenario.invariants {
-            verdicts.append(try CheckerCatalogue.checker(for: invariant, dialect: store.dialect).check(input))
+        for checker in checkers {
+            verdicts.append(try checker.check(input))
         }
         return verdicts
     }
@@ -237,7 +262,7 @@ public struct RunEngine: Sendable {
             timing: .init(startedAt: startedAt, durationMillis: Double(durationNanos) / 1e6,
                           processingMillis: processingSeconds * 1_000,
                           deliveriesPerSecond: processingSeconds > 0 ? Double(partial.counts.deliveries) / processingSeconds : 0),
-            repro: configuration.reproCommand,
+            repro: "",
             historyHash: partial.history.contentHash.fixedHex,
             simulation: partial.simulation.map(RunReport.Simulation.init),
             keptRunSpace: partial.keptRunSpace

@@ -19,9 +19,9 @@ struct StoreSetup {
         }
         defer { connection.close() }
         try attempt("protocol.schema.\(dialect.rawValue)") { () throws(StoreError) in
-            try connection.executeScript(scenario.processing.schema[dialect]!)
+            try connection.executeScript(scenario.tables.schema[dialect]!)
         }
-        if let publish = scenario.processing.publish[dialect] {
+        if let publish = scenario.tables.publish[dialect] {
             try attempt("protocol.publish.\(dialect.rawValue)") { () throws(StoreError) in
                 try connection.begin(.serializable)
                 for message in 0..<messages {
@@ -31,10 +31,10 @@ struct StoreSetup {
                 try connection.commit()
             }
         }
-        for step in scenario.processing.steps {
+        for step in scenario.stepMachine?.protocolSteps ?? [] {
             try attempt("step `\(step.name)`") { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
         }
-        if let deadLetter = scenario.processing.deadLetter[dialect] {
+        if let deadLetter = scenario.tables.deadLetter[dialect] {
             try attempt("protocol.dead-letter") { () throws(StoreError) in try connection.prepare(deadLetter) }
         }
         for case .sql(let name, let query) in scenario.invariants {

@@ -1,4 +1,5 @@
-/// A scenario file, validated: what to run, which faults to inject, what must hold.
+/// A scenario: what to run, which faults to inject, what must hold. Read from a file by
+/// `ScenarioLoader`, or built in code around a handler of your own.
 public struct Scenario: Sendable {
     public var name: String
     public var summary: String
@@ -7,56 +8,73 @@ public struct Scenario: Sendable {
     public var workload: Workload
     public var faults: FaultProfile
     public var delivery: DeliveryPolicy
-    public var processing: ProcessingProtocol
+    /// What the store holds before the run: tables, published messages, and the DLQ table.
+    public var tables: ScenarioTables
+    /// What one delivery does.
+    public var handler: any DeliveryHandler
+    /// What the processor tells the broker after a failure.
+    public var onError: ErrorHandling
+    /// The built-in invariants that must hold.
     public var invariants: [InvariantSpec]
+    /// Checkers of your own, run after the built-in ones.
+    public var checkers: [any Checker]
     public var source: ScenarioSource
 
-    /// The dialects every piece of SQL in the scenario is written for.
-    public var dialects: Set<Dialect> { processing.dialects }
+    public init(
+        name: String, summary: String, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
+        delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
+        onError: ErrorHandling = .nack, invariants: [InvariantSpec], checkers: [any Checker] = [],
+        source: ScenarioSource? = nil
+    ) {
+        self.name = name
+        self.summary = summary
+        self.seedSystem = seedSystem
+        self.workload = workload
+        self.faults = faults
+        self.delivery = delivery
+        self.tables = tables
+        self.handler = handler
+        self.onError = onError
+        self.invariants = invariants
+        self.checkers = checkers
+        self.source = source ?? ScenarioSource(path: "(built in code: \(name))", contentHash: 0)
+    }
+
+    /// The dialects the scenario's tables are written for.
+    public var dialects: Set<Dialect> { Set(tables.schema.keys) }
+
+    /// The YAML step machine, when the scenario came from a file.
+    public var stepMachine: StepMachine? { handler as? StepMachine }
 }
 
 public struct ScenarioSource: Sendable, Codable, Equatable {
     public var path: String
     public var contentHash: UInt64
-}
 
-public struct Workload: Sendable, Codable, Equatable {
-    public var messages: Int
-    /// How many times the broker hands each message over (at-least-once).
-    public var deliveriesPerMessage: Int
-    /// How many of those deliveries arrive at the same moment; the rest arrive late.
-    public var concurrentDeliveries: Int
-    /// At most this many processors run, whatever `--workers` asks (Lambda's reserved concurrency).
-    public var concurrencyCap: Int?
-    /// The end-to-end p99 the system promises; the report says whether the run kept it.
-    public var latencyBudgetMillis: Int?
-
-    public init(messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int, concurrencyCap: Int? = nil, latencyBudgetMillis: Int? = nil) {
-        self.messages = messages
-        self.deliveriesPerMessage = deliveriesPerMessage
-        self.concurrentDeliveries = concurrentDeliveries
-        self.concurrencyCap = concurrencyCap
-        self.latencyBudgetMillis = latencyBudgetMillis
+    public init(path: String, contentHash: UInt64) {
+        self.path = path
+        self.contentHash = contentHash
     }
 }
 
-/// What one processor does with one delivery.
-public struct ProcessingProtocol: Sendable {
+/// What the store holds before a run, per dialect: the schema, how a message is published, and
+/// (when the DLQ is a table, as in seed 004's `webhook_dlq`) how a message is dead-lettered.
+public struct ScenarioTables: Sendable {
     public var schema: [Dialect: String]
     /// Run once per message before processors start: how a message becomes visible to the store.
     public var publish: [Dialect: SQLTemplate]
-    /// Wrap the steps in one transaction at this level; nil runs each step in autocommit.
-    public var transaction: IsolationLevel?
-    public var steps: [ProtocolStep]
-    /// Run by the processor that finds a message past its receives, when the DLQ is a table in
-    /// the store (seed 004's `webhook_dlq`); without it the DLQ is the broker's.
+    /// Run by the processor that finds a message past its receives; without it the DLQ is the
+    /// broker's.
     public var deadLetter: [Dialect: SQLTemplate]
-    /// What the processor tells the broker after a failure.
-    public var onError: ErrorHandling
 
-    public var dialects: Set<Dialect> { Set(schema.keys) }
+    public init(schema: [Dialect: String], publish: [Dialect: SQLTemplate] = [:], deadLetter: [Dialect: SQLTemplate] = [:]) {
+        self.schema = schema
+        self.publish = publish
+        self.deadLetter = deadLetter
+    }
 }
 
+/// One step of the YAML step machine.
 public struct ProtocolStep: Sendable {
     public var name: String
     public var role: StepRole
@@ -64,41 +82,18 @@ public struct ProtocolStep: Sendable {
     public var success: SuccessCondition
     public var onSuccess: StepAction
     public var onFailure: StepAction
-}
 
-/// What a step means to the checkers and where its injection points are.
-public enum StepRole: String, Sendable, Codable, CaseIterable {
-    /// Reads state; `after-read` fires after it.
-    case read
-    /// Takes ownership of the message; `before-claim` and `after-claim` surround it.
-    case claim
-    /// Writes the message's one submission; surrounded by the claim points too.
-    case submit
-    /// Any other write.
-    case write
-}
-
-public enum SuccessCondition: String, Sendable, Codable, CaseIterable {
-    case rowsAffected = "rows-affected"
-    case rowReturned = "row-returned"
-    case noRow = "no-row"
-
-    public func holds(for result: StatementResult) -> Bool {
-        switch self {
-        case .rowsAffected: result.rowsAffected > 0
-        case .rowReturned: !result.rows.isEmpty
-        case .noRow: result.rows.isEmpty
-        }
+    public init(
+        name: String, role: StepRole, sql: [Dialect: SQLTemplate], success: SuccessCondition,
+        onSuccess: StepAction = .next, onFailure: StepAction = .fail
+    ) {
+        self.name = name
+        self.role = role
+        self.sql = sql
+        self.success = success
+        self.onSuccess = onSuccess
+        self.onFailure = onFailure
     }
-}
-
-/// What a processor does with a delivery that failed (a step said fail, a store error, an
-/// injected error or timeout).
-public enum ErrorHandling: String, Sendable, Codable, CaseIterable {
-    /// Raise: the broker redelivers it and, past its receives, dead-letters it.
-    case nack
-    /// Swallow: acknowledge as if it had worked. The message is gone.
-    case ack
 }
 
 /// What the processor does after a step.
@@ -125,31 +120,6 @@ public enum StepAction: Sendable, Codable, Equatable {
         case "skip": self = .skip
         case "fail": self = .fail
         default: return nil
-        }
-    }
-}
-
-public enum InvariantSpec: Sendable, Equatable {
-    case exactlyOneClaim
-    case everyFailureInDLQ
-    case noLoss
-    case everySkipBacked
-    case fencing
-    case noDuplicateSubmissions(table: String, key: String)
-    case sql(name: String, query: [Dialect: SQLTemplate])
-
-    /// The invariants named by a bare word in a scenario file.
-    public static let plain: [InvariantSpec] = [.exactlyOneClaim, .everyFailureInDLQ, .noLoss, .everySkipBacked, .fencing]
-
-    public var name: String {
-        switch self {
-        case .exactlyOneClaim: "exactly-one-claim"
-        case .everyFailureInDLQ: "every-failure-in-dlq"
-        case .noLoss: "no-loss"
-        case .everySkipBacked: "every-skip-backed"
-        case .fencing: "fencing"
-        case .noDuplicateSubmissions: "no-duplicate-submissions"
-        case .sql(let name, _): "sql:\(name)"
         }
     }
 }

@@ -46,7 +46,7 @@ public enum ScenarioLoader {
         hash.add(bytes: text.utf8)
         return Scenario(
             name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
-            processing: processing, invariants: invariants,
+            tables: processing.tables, handler: processing.machine, onError: processing.onError, invariants: invariants,
             source: ScenarioSource(path: file, contentHash: hash.value)
         )
     }
@@ -115,6 +115,14 @@ public enum ScenarioLoader {
         return policy
     }
 
+    /// A file's `protocol:` section: the tables, the step machine and what to do after a failure.
+    private struct ProcessingProtocol {
+        var tables: ScenarioTables
+        var machine: StepMachine
+        var onError: ErrorHandling
+        var dialects: Set<Dialect> { Set(tables.schema.keys) }
+    }
+
     private static func readProtocol(_ reader: YAMLReader) throws(ScenarioError) -> ProcessingProtocol {
         let map = try reader.mapping(allowed: ["schema", "publish", "transaction", "steps", "dead-letter", "on-error"])
         let schemaReader = try map.required("schema")
@@ -140,7 +148,8 @@ public enum ScenarioLoader {
         let steps = try resolveJumps(pending)
         let onError = try map.optional("on-error")?.choice(ErrorHandling.self) ?? .nack
         return ProcessingProtocol(
-            schema: schema, publish: publish, transaction: transaction, steps: steps, deadLetter: deadLetter, onError: onError
+            tables: ScenarioTables(schema: schema, publish: publish, deadLetter: deadLetter),
+            machine: StepMachine(steps: steps, isolation: transaction), onError: onError
         )
     }
 
@@ -189,10 +198,10 @@ public enum ScenarioLoader {
                     let form = name == "no-duplicate-submissions" || name == "sql" ? " (`\(name)` needs settings: see scenarios/README.md)" : ""
                     throw entry.error("unknown invariant `\(name)`\(hint)\(form); expected \(plainNames.joined(separator: ", ")), no-duplicate-submissions: {table, key} or sql: {name, query}")
                 }
-                if plain == .exactlyOneClaim, !processing.steps.contains(where: { $0.role == .claim }) {
+                if plain == .exactlyOneClaim, !processing.machine.protocolSteps.contains(where: { $0.role == .claim }) {
                     throw entry.error("`exactly-one-claim` needs a step with `role: claim`")
                 }
-                if plain == .everySkipBacked, !processing.steps.contains(where: { $0.onSuccess == .skip || $0.onFailure == .skip }) {
+                if plain == .everySkipBacked, !processing.machine.protocolSteps.contains(where: { $0.onSuccess == .skip || $0.onFailure == .skip }) {
                     throw entry.error("`every-skip-backed` needs a step that can `skip`")
                 }
                 invariant = plain
@@ -231,10 +240,10 @@ public enum ScenarioLoader {
     }
 
     private static func readDialectText(_ reader: YAMLReader) throws(ScenarioError) -> [Dialect: String] {
-        let map = try reader.mapping(allowed: Dialect.allCases.map(\.rawValue))
+        let map = try reader.mapping(allowed: Dialect.builtIn.map(\.rawValue))
         var texts: [Dialect: String] = [:]
         for (key, _, value) in map.values {
-            texts[Dialect(rawValue: key)!] = try value.string()  // the mapping only admits dialect names
+            texts[Dialect(rawValue: key)] = try value.string()  // the mapping only admits dialect names
         }
         guard !texts.isEmpty else { throw reader.error("expected SQL for at least one dialect (sqlite, postgres)") }
         return texts
@@ -244,10 +253,10 @@ public enum ScenarioLoader {
     private static func readTemplates(
         _ reader: YAMLReader, dialects: Set<Dialect>, allowed: Set<ParameterName>
     ) throws(ScenarioError) -> [Dialect: SQLTemplate] {
-        let map = try reader.mapping(allowed: Dialect.allCases.map(\.rawValue))
+        let map = try reader.mapping(allowed: Dialect.builtIn.map(\.rawValue))
         var templates: [Dialect: SQLTemplate] = [:]
         for (key, _, value) in map.values {
-            let dialect = Dialect(rawValue: key)!  // the mapping only admits dialect names
+            let dialect = Dialect(rawValue: key)  // the mapping only admits dialect names
             guard dialects.contains(dialect) else {
                 throw value.error("SQL for `\(key)` but the schema has none for it; add `protocol.schema.\(key)` or remove this")
             }

@@ -20,6 +20,8 @@ public final class SimulationScheduler: @unchecked Sendable {
         public var timersFired = 0
         public var foreignEnqueues = 0
         public var deadlocked = false
+        /// The run took more jobs than its budget and was stopped unfinished.
+        public var budgetExhausted = false
         public var virtualNanos: UInt64 = 0
     }
 
@@ -45,7 +47,15 @@ public final class SimulationScheduler: @unchecked Sendable {
     /// The lane tasks prefer: task-group children run here between actor hops.
     public private(set) var taskExecutor: SimulationTaskLane!
 
-    public init(seed: Seed, strategy: Strategy) {
+    /// Jobs the driver runs at most; past them the run is stopped as unfinished, never a hang.
+    private let jobBudget: Int
+
+    private let onBudgetExhausted: @Sendable () -> Void
+
+    public init(seed: Seed, strategy: Strategy, jobBudget: Int = 1 << 40, onBudgetExhausted: @escaping @Sendable () -> Void = {}) {
+        precondition(jobBudget > 0, "a simulation needs a positive job budget")
+        self.jobBudget = jobBudget
+        self.onBudgetExhausted = onBudgetExhausted
         // A different stream from the fault plan's and the schedule's, derived from the same seed.
         generator = SeededGenerator(seed: Mix.combine(seed.value, 0x5C4E_D01E))
         self.strategy = PriorityStrategy(strategy)
@@ -149,6 +159,17 @@ public final class SimulationScheduler: @unchecked Sendable {
                     }
                     statistics.deadlocked = true
                 }
+                statistics.virtualNanos = nowNanos
+                let result = statistics
+                lock.unlock()
+                return result
+            }
+            if statistics.jobsRun == jobBudget {
+                // Ask the run to wind down, and give it a tenth more to hand back what it has.
+                statistics.budgetExhausted = true
+                onBudgetExhausted()
+            }
+            guard statistics.jobsRun < jobBudget + jobBudget / 10 + 100_000 else {
                 statistics.virtualNanos = nowNanos
                 let result = statistics
                 lock.unlock()

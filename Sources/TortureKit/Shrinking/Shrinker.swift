@@ -1,5 +1,3 @@
-import Foundation
-
 /// Minimises a failing run while the same invariant keeps failing: fewer messages, fewer workers,
 /// fewer deliveries, fewer fault rules. In simulation one run decides a candidate; on real threads
 /// a candidate counts as failing if any of `attempts` runs fails, so a lucky pass is never taken
@@ -9,8 +7,11 @@ public struct Shrinker: Sendable {
     public let invariant: String
     public let attempts: Int
     public let runBudget: Int
+    /// Where each candidate runs: a fresh store from the command's provider.
+    public let stores: any StoreProvider
 
-    public init(scenario: Scenario, invariant: String, attempts: Int, runBudget: Int) {
+    public init(scenario: Scenario, invariant: String, attempts: Int, runBudget: Int, stores: any StoreProvider) {
+        self.stores = stores
         precondition(attempts >= 1 && runBudget >= 1, "a shrink needs attempts and runs")
         self.scenario = scenario
         self.invariant = invariant
@@ -91,13 +92,13 @@ public struct Shrinker: Sendable {
     }
 
     private func violates(_ configuration: RunConfiguration) async -> Bool {
-        let folder = NSTemporaryDirectory() + "torture-shrink-\(getpid())-" + String(UInt64(configuration.messages) &* 31 &+ UInt64(configuration.workers), radix: 16)
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let store = SQLiteStore(path: folder + "/store.sqlite", isUserPath: false)
-        defer {
-            store.removeFiles()
-            try? FileManager.default.removeItem(atPath: folder)
+        let store: any Store
+        do {
+            store = try stores.makeStore(scenario: scenario.name, seed: configuration.seed)
+        } catch {
+            return false
         }
+        defer { stores.discard(store) }
         let report = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "shrink").report
         return report.verdicts.contains { $0.invariant == invariant && !$0.held }
     }

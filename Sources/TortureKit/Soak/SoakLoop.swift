@@ -3,20 +3,26 @@
 /// store or a cancellation. A run's history is checked by the engine, written out only when the
 /// run did not hold, and dropped before the next run starts.
 public struct SoakLoop: Sendable {
+    /// Writes a failed run's report folder (the run, its history, a snapshot of its store) and
+    /// returns the folder: given by whoever starts the soak, so the loop itself writes no files.
+    public typealias FailedRunReporter = @Sendable (_ outcome: RunEngine.Outcome, _ store: any Store) throws -> String
+
     public var scenarios: [SoakScenario]
     public var seeds: SeedSequence
     public var limit: SoakLimit
     public var keepGoing: Bool
     public var header: SoakSummary.Header
-    /// Where failed runs' report folders go (`ReportWriter`'s root).
-    public var reportRoot: String
-    public var stores: any RunStoreProvider
+    /// Writes the report folder of a run that did not hold and returns its path.
+    public var reportFailedRun: FailedRunReporter
+    public var stores: any StoreProvider
     public var clock: any TortureClock
     public var wallClock: any WallClock
     public var cancellation: SoakCancellation
     public var progress: SoakProgress
     public var checkpoint: SoakCheckpoint
     public var onRunFinished: @Sendable (SoakRunEvent) -> Void
+    /// The line that repeats a run, in the words of whoever started the soak (the CLI's flags).
+    public var reproLine: @Sendable (RunConfiguration) -> String
 
     /// Report folders written at most: each holds a history and a store, and a keep-going soak of
     /// a scenario that always fails must not fill the disk. Later failures keep their repro lines.
@@ -24,8 +30,8 @@ public struct SoakLoop: Sendable {
 
     public init(
         scenarios: [SoakScenario], seeds: SeedSequence, limit: SoakLimit, keepGoing: Bool, header: SoakSummary.Header,
-        reportRoot: String, stores: any RunStoreProvider, clock: any TortureClock, wallClock: any WallClock,
-        cancellation: SoakCancellation = SoakCancellation(), progress: SoakProgress = SoakProgress(),
+        reportFailedRun: @escaping FailedRunReporter, stores: any StoreProvider, clock: any TortureClock, wallClock: any WallClock,
+        reproLine: @escaping @Sendable (RunConfiguration) -> String, cancellation: SoakCancellation = SoakCancellation(), progress: SoakProgress = SoakProgress(),
         checkpoint: SoakCheckpoint = SoakCheckpoint(), onRunFinished: @escaping @Sendable (SoakRunEvent) -> Void = { _ in }
     ) {
         precondition(!scenarios.isEmpty, "a soak needs at least one scenario")
@@ -34,7 +40,7 @@ public struct SoakLoop: Sendable {
         self.limit = limit
         self.keepGoing = keepGoing
         self.header = header
-        self.reportRoot = reportRoot
+        self.reportFailedRun = reportFailedRun
         self.stores = stores
         self.clock = clock
         self.wallClock = wallClock
@@ -42,6 +48,7 @@ public struct SoakLoop: Sendable {
         self.progress = progress
         self.checkpoint = checkpoint
         self.onRunFinished = onRunFinished
+        self.reproLine = reproLine
     }
 
     /// Returns the final summary; it is also published on the checkpoint.
@@ -119,7 +126,8 @@ public struct SoakLoop: Sendable {
         }
         defer { stores.discard(store) }
         let engine = RunEngine(scenario: soakScenario.scenario, configuration: configuration, store: store, clock: clock)
-        let outcome = await engine.run(startedAt: wallClock.stamp().iso8601)
+        var outcome = await engine.run(startedAt: wallClock.stamp().iso8601)
+        outcome.report.repro = reproLine(configuration)
         let report = outcome.report
 
         var event = SoakRunEvent(report: report, position: position, reportDirectory: nil, reportError: nil)
@@ -128,7 +136,7 @@ public struct SoakLoop: Sendable {
                 event.reportError = "not written: \(Self.reportFolderLimit) report folders already written by this soak"
             } else if report.status != .held {
                 do {
-                    event.reportDirectory = try writeReport(outcome, store: store)
+                    event.reportDirectory = try reportFailedRun(outcome, store)
                 } catch {
                     event.reportError = "\(error)"
                 }
@@ -144,15 +152,6 @@ public struct SoakLoop: Sendable {
         onRunFinished(event)
         return report
     }
-
-    private func writeReport(_ outcome: RunEngine.Outcome, store: any Store) throws -> String {
-        let writer = ReportWriter(root: reportRoot)
-        let directory = try writer.makeDirectory(scenario: outcome.report.scenario.name, stamp: wallClock.stamp().folder,
-                                                 seed: outcome.report.parameters.seed)
-        try writer.write(outcome, to: directory)
-        try stores.snapshot(store, into: directory)
-        return directory
-    }
 }
 
 /// Stands in for a store the provider could not make, so that run ends as `store-failed`
@@ -163,11 +162,6 @@ private struct UnavailableStore: Store {
 
     var displayName: String { "unavailable" }
     var commandLineValue: String { "unavailable" }
-    var runSpace: RunSpace? { nil }
-
-    func createRunSpace(workers: Int) throws(StoreError) {}
-    func dropRunSpace() throws(StoreError) {}
-
     func connect() throws(StoreError) -> any StoreConnection {
         throw .unavailable(reason)
     }

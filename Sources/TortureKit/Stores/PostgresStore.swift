@@ -21,6 +21,10 @@ public struct PostgresStore: Store {
         try open()
     }
 
+    public var simulation: StoreSimulation {
+        .unsupported("one thread cannot wait out a server's row locks")
+    }
+
     public var runSpace: RunSpace? {
         RunSpace(description: "schema \(schema) in \(url.redacted)", dropCommand: "DROP SCHEMA \(schema.quoted) CASCADE;")
     }

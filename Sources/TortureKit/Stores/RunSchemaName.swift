@@ -8,9 +8,11 @@ public struct RunSchemaName: Sendable, Hashable, CustomStringConvertible {
 
     /// `stamp` is the run's start as `yyyymmdd-hhmmss`; the process id keeps two runs started in
     /// the same second with the same seed apart.
-    public init(stamp: String, seed: Seed, processID: Int32) {
+    /// A command that runs more than once (a replay's attempts, a shrink) numbers its runs after
+    /// the first: `…_<pid>_r2`.
+    public init(stamp: String, seed: Seed, processID: Int32, run: Int = 1) {
         let digits = stamp.filter { $0.isASCII && $0.isNumber }
-        text = "\(Self.prefix)\(digits)_\(String(seed.value, radix: 16))_\(processID)"
+        text = "\(Self.prefix)\(digits)_\(String(seed.value, radix: 16))_\(processID)" + (run > 1 ? "_r\(run)" : "")
     }
 
     /// The `run`-th run of a soak: one process runs many, two of them possibly on one seed.

@@ -52,15 +52,22 @@ public struct SQLTemplate: Sendable, Hashable {
     public let sqliteText: String
     public let postgresText: String
     public let parameters: [ParameterName]
+    /// The text between placeholders, and each placeholder's slot.
+    public let segments: [Segment]
+
+    public enum Segment: Sendable, Hashable {
+        case text(String)
+        case slot(Int)
+    }
 
     public enum ParseError: Error, Equatable {
         case unknownParameter(String)
     }
 
     public init(_ source: String) throws(ParseError) {
-        var sqlite = ""
-        var postgres = ""
         var parameters: [ParameterName] = []
+        var segments: [Segment] = []
+        var literal = ""
         let characters = Array(source)
         var index = 0
         var quote: Character?
@@ -68,8 +75,7 @@ public struct SQLTemplate: Sendable, Hashable {
             let character = characters[index]
             if let open = quote {
                 if character == open { quote = nil }
-                sqlite.append(character)
-                postgres.append(character)
+                literal.append(character)
                 index += 1
                 continue
             }
@@ -77,8 +83,7 @@ public struct SQLTemplate: Sendable, Hashable {
                 quote = character
             } else if character == ":", index + 1 < characters.count, characters[index + 1] == ":" {
                 // PostgreSQL's `::type` cast, not a parameter.
-                sqlite += "::"
-                postgres += "::"
+                literal += "::"
                 index += 2
                 continue
             } else if character == ":", index + 1 < characters.count, characters[index + 1].isIdentifierStart {
@@ -93,26 +98,38 @@ public struct SQLTemplate: Sendable, Hashable {
                     parameters.append(parameter)
                     slot = parameters.count
                 }
-                sqlite += "?\(slot)"
-                postgres += "$\(slot)"
+                if !literal.isEmpty { segments.append(.text(literal)) }
+                literal = ""
+                segments.append(.slot(slot))
                 index = end
                 continue
             }
-            sqlite.append(character)
-            postgres.append(character)
+            literal.append(character)
             index += 1
         }
+        if !literal.isEmpty { segments.append(.text(literal)) }
+        self.segments = segments
         self.source = source
-        self.sqliteText = sqlite
-        self.postgresText = postgres
+        self.sqliteText = Self.render(segments) { "?\($0)" }
+        self.postgresText = Self.render(segments) { "$\($0)" }
         self.parameters = parameters
     }
 
-    public func text(for dialect: Dialect) -> String {
-        switch dialect {
-        case .sqlite: sqliteText
-        case .postgres: postgresText
+    /// The text with each slot written by `placeholder` (given the slot, from 1): how a store
+    /// of another dialect renders the same template.
+    public func text(placeholder: (Int) -> String) -> String {
+        Self.render(segments, placeholder: placeholder)
+    }
+
+    private static func render(_ segments: [Segment], placeholder: (Int) -> String) -> String {
+        var text = ""
+        for segment in segments {
+            switch segment {
+            case .text(let literal): text += literal
+            case .slot(let slot): text += placeholder(slot)
+            }
         }
+        return text
     }
 }
 

@@ -16,23 +16,27 @@ public struct SQLiteStore: Store {
     public var commandLineValue: String { isUserPath ? "sqlite:\(path)" : "sqlite" }
 
     /// The same file with no busy timeout: a simulation yields instead of blocking its one thread.
-    public func withoutBusyTimeout() -> SQLiteStore {
-        SQLiteStore(path: path, busyTimeoutMillis: 0, isUserPath: isUserPath)
+    public var simulation: StoreSimulation {
+        .supported(SQLiteStore(path: path, busyTimeoutMillis: 0, isUserPath: isUserPath), busyMeansYield: true)
     }
 
     public func connect() throws(StoreError) -> any StoreConnection {
         try SQLiteConnection(path: path, busyTimeoutMillis: busyTimeoutMillis)
     }
 
-    /// The run owns the whole file; the CLI removes or keeps it.
-    public var runSpace: RunSpace? { nil }
-    public func createRunSpace(workers: Int) throws(StoreError) {}
-    public func dropRunSpace() throws(StoreError) {}
+    // The run owns the whole file: no run space; the store provider removes or keeps it.
 }
 
 import Foundation
 
 extension SQLiteStore {
+    /// Copies the store into the report folder as `store.sqlite`, when the run got as far as
+    /// creating it.
+    public func snapshot(into directory: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { return }
+        try snapshot(to: "\(directory)/store.sqlite")
+    }
+
     /// Copies the store into one self-contained file (WAL folded in) for a post-mortem.
     public func snapshot(to destination: String) throws {
         let connection = try SQLiteConnection(path: path, busyTimeoutMillis: busyTimeoutMillis)

@@ -16,6 +16,29 @@ public protocol Store: Sendable {
     func createRunSpace(workers: Int) throws(StoreError)
     /// After a run whose space is not kept for a post-mortem.
     func dropRunSpace() throws(StoreError)
+
+    /// Whether and how the store runs under the one-thread simulation.
+    var simulation: StoreSimulation { get }
+    /// Copies what a post-mortem needs into a report folder (SQLite: the file); a store whose run
+    /// space is kept in place (PostgreSQL: the schema) copies nothing.
+    func snapshot(into directory: String) throws
+}
+
+extension Store {
+    public var runSpace: RunSpace? { nil }
+    public func createRunSpace(workers: Int) throws(StoreError) {}
+    public func dropRunSpace() throws(StoreError) {}
+    public var simulation: StoreSimulation { .unsupported("\(dialect) has no simulation support") }
+    public func snapshot(into directory: String) throws {}
+}
+
+/// A store's answer to "can one thread drive every processor's connection?"
+public enum StoreSimulation: Sendable {
+    /// Yes, with this store (e.g. without a busy timeout); `busyMeansYield`: a busy answer is a
+    /// lock held by a suspended processor, to be waited out by yielding.
+    case supported(any Store, busyMeansYield: Bool)
+    /// No, and why.
+    case unsupported(String)
 }
 
 /// One connection, used by one processor at a time. Calls block the calling thread, which is
@@ -32,9 +55,21 @@ public protocol StoreConnection: AnyObject {
     func close()
 }
 
-public enum Dialect: String, Sendable, Codable, CaseIterable {
-    case sqlite
-    case postgres
+/// A store's SQL dialect: the key under which a scenario writes SQL for it. Open, so a store of
+/// your own brings its own.
+public struct Dialect: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        self.rawValue = rawValue
+    }
+
+    public static let sqlite = Dialect(rawValue: "sqlite")
+    public static let postgres = Dialect(rawValue: "postgres")
+    /// The dialects a scenario file may write SQL for.
+    public static let builtIn: [Dialect] = [.sqlite, .postgres]
+
+    public var description: String { rawValue }
 }
 
 public enum IsolationLevel: String, Sendable, Codable, CaseIterable {

@@ -77,6 +77,8 @@ public struct RunReport: Sendable, Codable {
     public var historyEvents: Int
     public var faults: Faults
     public var timing: Timing
+    /// The line that repeats the run, in the words of the command that started it: filled in by
+    /// the caller (the CLI), empty from the engine, which does not know the command line.
     public var repro: String
     /// Hash of the whole history: equal for two runs exactly when they did the same things in the
     /// same order (the simulation's promise for one seed).

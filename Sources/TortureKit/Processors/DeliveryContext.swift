@@ -1,0 +1,112 @@
+/// What a handler works with during one delivery: the delivery's identity and bound parameters,
+/// and `run`, which executes a statement as one of the handler's steps. Owned by one processor
+/// and reused for each of its deliveries; never shared, never kept by a handler past `handle`.
+///
+/// `run` is where the processor's seams reach the handler: the step's injection points fire
+/// around it (`before-claim` / `after-claim` for claim and submit steps, `after-read` after read
+/// steps), the history records its invoke and ok / fail, its latency is recorded, and in
+/// simulation it is a scheduling point. A fault that ends the delivery, or a store that is gone,
+/// is thrown as a `DeliveryInterruption`, which the handler lets through.
+public final class DeliveryContext {
+    /// Which message, copy, receive and subscriber this is.
+    public private(set) var delivery = Delivery(message: 0, attempt: 0)
+    /// `:message`, `:worker`, `:attempt`, `:copy`, `:subscriber`, `:lease`, `:seed`.
+    public private(set) var parameters: StatementParameters
+    /// The store's SQL dialect, for a handler that writes SQL per dialect.
+    public var dialect: Dialect { machinery.context.store.dialect }
+    /// `w-07`: the processor running this delivery.
+    public var workerName: String { machinery.workerName }
+
+    let machinery: ProcessorMachinery
+    private let stepIndex: [String: Int]
+
+    init(machinery: ProcessorMachinery) {
+        self.machinery = machinery
+        self.parameters = StatementParameters(message: "", worker: machinery.workerName, attempt: 0, seed: machinery.context.seed)
+        var index: [String: Int] = [:]
+        for (position, step) in machinery.steps.enumerated() { index[step.name] = position }
+        self.stepIndex = index
+    }
+
+    func begin(_ lease: Broker.Lease) {
+        delivery = lease.delivery
+        parameters = StatementParameters(
+            message: Names.message(delivery.message), worker: machinery.workerName, attempt: delivery.attempt,
+            copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token, seed: machinery.context.seed
+        )
+    }
+
+    /// Runs `statement` as the declared step `step` and says whether `holdsWhen` held for what
+    /// it returned. The history records `ok` when it held and `fail` when it did not.
+    @discardableResult
+    nonisolated(nonsending) public func run(
+        _ step: String, _ statement: SQLTemplate, holdsWhen success: SuccessCondition = .rowsAffected
+    ) async throws(DeliveryInterruption) -> StepOutcome {
+        guard let index = stepIndex[step] else {
+            preconditionFailure("step `\(step)` is not among the handler's declared steps \(machinery.steps.map(\.name))")
+        }
+        return try await run(stepAt: index, statement, holdsWhen: success)
+    }
+
+    /// `run` by the step's position in `DeliveryHandler.steps`: no name lookup on the hot path.
+    nonisolated(nonsending) public func run(
+        stepAt index: Int, _ statement: SQLTemplate, holdsWhen success: SuccessCondition = .rowsAffected
+    ) async throws(DeliveryInterruption) -> StepOutcome {
+        let step = machinery.steps[index]
+        if step.role == .claim || step.role == .submit {
+            try await inject(.beforeClaim)
+        }
+        machinery.record(.invoke, delivery, subject: step.name, role: step.role)
+        let startNanos = machinery.context.clock.nowNanos()
+        let result: StatementResult
+        do {
+            result = try await machinery.storeCall { connection throws(StoreError) in try connection.execute(statement, parameters) }
+        } catch {
+            machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
+            throw DeliveryInterruption(machinery.storeFailure(delivery, subject: step.name, role: step.role, error))
+        }
+        machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
+        let held = success.holds(for: result)
+        machinery.record(held ? .ok : .fail, delivery, subject: step.name, role: step.role,
+                         rowsReturned: result.rows.count, rowsAffected: result.rowsAffected)
+        switch step.role {
+        case .read: try await inject(.afterRead)
+        case .claim, .submit: try await inject(.afterClaim)
+        case .write: break
+        }
+        return StepOutcome(result: result, held: held)
+    }
+
+    /// Marks an injection point the handler reaches outside `run` (e.g. between two reads).
+    nonisolated(nonsending) public func inject(_ point: InjectionPoint) async throws(DeliveryInterruption) {
+        if let ending = await machinery.fire(point, delivery) {
+            throw DeliveryInterruption(ending)
+        }
+    }
+}
+
+/// What a step's statement returned, and whether the step's condition held for it.
+public struct StepOutcome: Sendable, Equatable {
+    public var result: StatementResult
+    public var held: Bool
+}
+
+/// Thrown by `DeliveryContext` when an injected fault ends the delivery or the store is gone.
+/// A handler lets it through; the processor carries it out (roll back, nack, crash, …).
+public struct DeliveryInterruption: Error {
+    let ending: DeliveryEnding
+
+    init(_ ending: DeliveryEnding) {
+        self.ending = ending
+    }
+}
+
+/// How a delivery ended, before the broker hears of it.
+enum DeliveryEnding {
+    case acknowledge(DeliveryDecision)
+    case failed(String)
+    /// The processor died or gave up without telling the broker: the lease runs out.
+    case abandoned
+    /// The store is gone: the run ends.
+    case storeGone(StoreError)
+}

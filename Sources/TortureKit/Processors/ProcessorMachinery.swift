@@ -1,0 +1,251 @@
+/// Everything one processor owns — its connection, its log, its histograms, its counts — and the
+/// mechanics the lifecycle and the handler's context share: recording, store calls, faults.
+/// Helpers here compute and carry out; `Processor` decides. Used only on its processor's executor.
+final class ProcessorMachinery {
+    let worker: Int
+    /// `w-12`: bound into every statement, so made once.
+    let workerName: String
+    let context: ProcessorContext
+    /// The handler's, read once: the step loop looks them up per statement.
+    let steps: [HandlerStep]
+    let transactional: Bool
+
+    private var connection: (any StoreConnection)?
+    private var log: [HistoryEvent] = []
+    var latency: LatencyRecorder
+    private var fired: [FiredFault] = []
+    var counts = DeliveryCounts()
+    /// The processor stopped at the run's deadline with work left.
+    var gaveUp = false
+    /// When the run's deadline passes, on the injected clock: set when processing starts.
+    var deadlineNanos = UInt64.max
+
+    init(worker: Int, context: ProcessorContext) {
+        self.worker = worker
+        self.workerName = Names.worker(worker)
+        self.context = context
+        self.steps = context.handler.steps
+        self.transactional = context.handler.isolation != nil
+        self.latency = LatencyRecorder(stepCount: steps.count)
+    }
+
+    var isConnected: Bool { connection != nil }
+
+    func reconnect() throws(StoreError) {
+        connection = try context.store.connect()
+    }
+
+    func disconnect() {
+        connection?.close()
+        connection = nil
+    }
+
+    func result() -> ProcessorResult {
+        ProcessorResult(log: log, latency: latency, fired: fired, counts: counts, gaveUp: gaveUp)
+    }
+
+    func record(
+        _ kind: HistoryEvent.Kind, _ delivery: Delivery, subject: String, role: StepRole? = nil, detail: String? = nil,
+        rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil
+    ) {
+        log.append(HistoryEvent(
+            timeNanos: context.clock.nowNanos(), worker: worker, delivery: delivery, kind: kind, subject: subject, role: role,
+            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease
+        ))
+    }
+
+    /// One call on the processor's connection. In a simulation one thread runs every processor:
+    /// each store call is preceded by a yield, so the scheduler may switch processors between any
+    /// two statements as real threads would; and where the store says a lock held by a suspended
+    /// processor can never be waited out (`busyMeansYield`), busy means yield (a virtual
+    /// microsecond, backing off) and try again. In real mode the store's busy timeout waited.
+    nonisolated(nonsending) func storeCall<T>(_ operation: (any StoreConnection) throws(StoreError) -> T) async throws(StoreError) -> T {
+        if context.simulated { await Task.yield() }
+        var attempts = 0
+        while true {
+            do {
+                return try operation(connection!)
+            } catch .busy(let message) {
+                guard context.busyMeansYield else { throw .busy(message) }
+                attempts += 1
+                guard attempts < ProcessorContext.busyYieldLimit else {
+                    throw .busy("\(message) (still busy after \(attempts) yields)")
+                }
+                // Back off 1 µs, 2 µs, … up to 1 ms: a lock held across a long stall is not polled
+                // a million times.
+                let pause = ProcessorContext.busyYieldNanos << min(attempts - 1, 10)
+                try? await context.clock.sleep(nanos: pause)
+            } catch {
+                throw error
+            }
+        }
+    }
+
+    /// A refused statement did not happen: roll back and fail the delivery. A store that is gone
+    /// ends the run.
+    func storeFailure(_ delivery: Delivery, subject: String, role: StepRole? = nil, _ error: StoreError) -> DeliveryEnding {
+        counts.storeErrors[error.kind, default: 0] += 1
+        record(error.isUnavailable ? .info : .fail, delivery, subject: subject, role: role, detail: error.description)
+        if error.isUnavailable { return .storeGone(error) }
+        if let gone = rollbackIfOpen(delivery) { return gone }
+        return .failed("\(subject): \(error)")
+    }
+
+    /// Rolls back the delivery's transaction; returns an ending only when the store is gone.
+    func rollbackIfOpen(_ delivery: Delivery) -> DeliveryEnding? {
+        guard transactional, let connection else { return nil }
+        do {
+            try connection.rollback()
+            record(.ok, delivery, subject: HistoryEvent.Subject.rollback)
+        } catch {
+            record(.info, delivery, subject: HistoryEvent.Subject.rollback, detail: error.description)
+            if error.isUnavailable { return .storeGone(error) }
+        }
+        return nil
+    }
+
+    /// Fires the plan's faults at a point: duplicates, delays and stalls happen here; a fault that
+    /// ends the delivery is carried out, and how the delivery ended is returned. A pause cut
+    /// short by the run's deadline abandons the delivery.
+    nonisolated(nonsending) func fire(_ point: InjectionPoint, _ delivery: Delivery) async -> DeliveryEnding? {
+        let faults = context.plan.faults(for: delivery, at: point)
+        guard !faults.isEmpty else { return nil }
+        for fault in faults {
+            fired.append(FiredFault(delivery: delivery, point: point, fault: fault, worker: worker))
+            record(.info, delivery, subject: HistoryEvent.Subject.fault, detail: "\(point.rawValue): \(fault.summary)")
+            switch fault {
+            case .duplicate:
+                if let copy = context.broker.publishDuplicate(of: delivery, at: point) {
+                    record(.info, copy, subject: HistoryEvent.Subject.published, detail: "duplicate of \(delivery.label)")
+                }
+            case .delay(let millis), .stall(let millis):
+                guard await pause(millis: millis) else { return giveUp(delivery) }
+            case .crash, .timeout, .error, .storeError:
+                return await interrupt(delivery, with: fault)
+            }
+        }
+        return nil
+    }
+
+    /// The run's deadline passed, or the run was told to stop.
+    var mustStop: Bool { context.stop.isSet || context.clock.nowNanos() >= deadlineNanos }
+
+    /// Sleeps on the injected clock, never past the run's deadline; false when it was cut short.
+    nonisolated(nonsending) private func pause(millis: Int) async -> Bool {
+        let now = context.clock.nowNanos()
+        guard now < deadlineNanos, !context.stop.isSet else { return false }
+        // Cancellation only ends a pause early; the processor still carries on.
+        try? await context.clock.sleep(nanos: min(UInt64(millis) * 1_000_000, deadlineNanos &- now))
+        return !mustStop
+    }
+
+    private func giveUp(_ delivery: Delivery) -> DeliveryEnding {
+        gaveUp = true
+        record(.info, delivery, subject: HistoryEvent.Subject.delivery, detail: "abandoned: the run's deadline passed")
+        return .abandoned
+    }
+
+    /// Carries out a fault that ends the delivery.
+    nonisolated(nonsending) func interrupt(_ delivery: Delivery, with fault: Fault) async -> DeliveryEnding {
+        switch fault {
+        case .crash(let restartMillis):
+            // The process dies: the server rolls back what the connection had open, nobody acks.
+            counts.crashed += 1
+            record(.info, delivery, subject: HistoryEvent.Subject.crash, detail: "restart after \(restartMillis) ms")
+            if transactional { record(.ok, delivery, subject: HistoryEvent.Subject.rollback, detail: "connection closed by crash") }
+            disconnect()
+            guard await pause(millis: restartMillis) else { return giveUp(delivery) }
+            if let gone = reconnectOrEnd() { return gone }
+            return .abandoned
+        case .timeout(let millis):
+            counts.timedOut += 1
+            guard await pause(millis: millis) else { return giveUp(delivery) }
+            record(.info, delivery, subject: HistoryEvent.Subject.timeout, detail: "gave up after \(millis) ms")
+            if let gone = rollbackIfOpen(delivery) { return gone }
+            return .failed("timeout after \(millis) ms")
+        case .error:
+            if let gone = rollbackIfOpen(delivery) { return gone }
+            return .failed("injected error")
+        case .storeError(.busy):
+            counts.storeErrors[StoreError.busy("").kind, default: 0] += 1
+            if let gone = rollbackIfOpen(delivery) { return gone }
+            return .failed("injected store error: busy")
+        case .storeError(.connectionReset):
+            counts.storeErrors["connection-reset", default: 0] += 1
+            if transactional { record(.ok, delivery, subject: HistoryEvent.Subject.rollback, detail: "connection reset") }
+            disconnect()
+            if let gone = reconnectOrEnd() { return gone }
+            return .failed("injected store error: connection reset")
+        case .duplicate, .delay, .stall:
+            preconditionFailure("\(fault.kind) does not end a delivery")
+        }
+    }
+
+    private func reconnectOrEnd() -> DeliveryEnding? {
+        do {
+            try reconnect()
+            return nil
+        } catch {
+            return .storeGone(error)
+        }
+    }
+
+    /// Tells the broker and the history how the delivery ended; returns whether it failed.
+    func settle(_ lease: Broker.Lease, _ ending: DeliveryEnding) -> Bool {
+        let delivery = lease.delivery
+        switch ending {
+        case .acknowledge(let decision):
+            guard context.broker.acknowledge(lease) else {
+                counts.staleAcks += 1
+                record(.info, delivery, subject: HistoryEvent.Subject.delivery, detail: "ack refused: the lease ran out and the message was received again")
+                return false
+            }
+            if decision == .done {
+                counts.done += 1
+            } else {
+                counts.skipped += 1
+            }
+            record(.ok, delivery, subject: HistoryEvent.Subject.delivery, detail: decision == .done ? "done" : "skip")
+            return false
+        case .failed(let reason) where context.onError == .ack:
+            // The bug seed 001 warns about: the handler catches the error and returns success.
+            counts.swallowed += 1
+            let acknowledged = context.broker.acknowledge(lease)
+            record(acknowledged ? .ok : .info, delivery, subject: HistoryEvent.Subject.delivery, detail: "swallowed: \(reason)")
+            return true
+        case .failed(let reason):
+            counts.failed += 1
+            context.broker.release(lease, nowNanos: context.clock.nowNanos())
+            record(.fail, delivery, subject: HistoryEvent.Subject.delivery, detail: reason)
+            return true
+        case .abandoned, .storeGone:
+            return true
+        }
+    }
+
+    /// The broker moved a message past its receives to the DLQ: record it, and write it to the
+    /// store's DLQ table when the scenario keeps one.
+    nonisolated(nonsending) func deadLetter(_ delivery: Delivery) async throws(StoreError) {
+        counts.deadLettered += 1
+        record(.ok, delivery, subject: HistoryEvent.Subject.deadLetter, detail: "after \(delivery.attempt) receives")
+        guard let statement = context.deadLetter else { return }
+        let parameters = StatementParameters(
+            message: Names.message(delivery.message), worker: workerName, attempt: delivery.attempt,
+            copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), seed: context.seed
+        )
+        do {
+            _ = try await storeCall { connection throws(StoreError) in try connection.execute(statement, parameters) }
+        } catch {
+            counts.storeErrors[error.kind, default: 0] += 1
+            record(.fail, delivery, subject: HistoryEvent.Subject.deadLetter, detail: error.description)
+            if error.isUnavailable { throw error }
+        }
+    }
+}
+
+extension StoreError {
+    var isUnavailable: Bool {
+        if case .unavailable = self { return true }
+        return false
+    }
+}

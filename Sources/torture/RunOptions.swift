@@ -1,0 +1,52 @@
+import ArgumentParser
+import TortureKit
+
+/// The options `run` and `soak` share, validated in one place.
+struct RunOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Concurrent processors, each with its own connection and thread.", valueName: "n"))
+    var workers = 16
+
+    @Option(help: ArgumentHelp("Messages to publish (default: the scenario's).", valueName: "n"))
+    var messages: Int?
+
+    @Option(help: ArgumentHelp(
+        "sqlite (a temporary file per run), sqlite:PATH (a new file kept afterwards; run only), postgres://user@host:port/db, "
+            + "or postgres (TORTURE_DATABASE_URL, else the PG* variables): a schema of its own per run. Prefer PGPASSWORD to a password in the URL.",
+        valueName: "store"))
+    var store = "sqlite"
+
+    @Option(help: ArgumentHelp(SchedulerOption.help, valueName: "scheduler"))
+    var scheduler = SchedulerOption.threads
+
+    @Option(help: ArgumentHelp("PCT's bug depth d: d-1 priority change points (with --scheduler pct).", valueName: "d"))
+    var depth = 3
+
+    @Option(name: .customLong("report-dir"), help: ArgumentHelp("Where reports are written.", valueName: "dir"))
+    var reportDirectory = "reports"
+
+    @Flag(help: "Print the report (a soak: its summary) as JSON on stdout instead of the final lines.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "file"))
+    var junit: String?
+
+    @OptionGroup var scenarioOptions: ScenarioOptions
+
+    static let workersRange = 1...1_024
+    static let messagesRange = 1...10_000_000
+
+    func validate() throws {
+        guard Self.workersRange.contains(workers) else { throw ValidationError("--workers must be from 1 to 1024, got \(workers)") }
+        if let messages, !Self.messagesRange.contains(messages) {
+            throw ValidationError("--messages must be from 1 to 10000000, got \(messages)")
+        }
+        guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100, got \(depth)") }
+        do {
+            _ = try StoreOption(parsing: store)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    var schedulerChoice: SchedulerChoice { scheduler.choice(depth: depth) }
+}
