@@ -67,7 +67,8 @@ public enum TerminalSummary {
 
     static func queueLine(_ queue: QueueCounts) -> String {
         "queue: published \(queue.published), processed \(queue.processed), dead-lettered \(queue.deadLettered); "
-            + "lost \(queue.lost), duplicated \(queue.duplicated), unexpected \(queue.unexpected), recovered \(queue.recovered)"
+            + "lost \(queue.lost), duplicated \(queue.duplicated), unexpected \(queue.unexpected), recovered \(queue.recovered), "
+            + "skipped without a processed copy \(queue.skippedWithoutProcessedCopy)"
     }
 
     /// The seed systems promise a latency (seed 000: under 500 ms); say whether this run kept it.
