@@ -26,6 +26,10 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Replay on this store instead of the recorded kind (as `run --store`).", valueName: "store"))
     var store: String?
 
+    func validate() throws {
+        try OutputLocation.requireParent(of: reportDirectory, for: "--report-dir")
+    }
+
     func run() async throws {
         let recorded = try RecordedRun.load(report, force: force)
         let stores = try recorded.storeProvider(override: store, stamp: Timestamp.folder(Date()))

@@ -65,6 +65,19 @@ import Testing
         #expect(!result.stderr.isEmpty)
     }
 
+    @Test(arguments: [
+        ["run", "race-claim", "--junit", "/nonexistent-torture/dir/j.xml"],
+        ["soak", "race-claim", "--runs", "1", "--junit", "/nonexistent-torture/dir/j.xml"],
+        ["run", "race-claim", "--report-dir", "/nonexistent-torture/dir/reports"],
+        ["soak", "race-claim", "--runs", "1", "--report-dir", "/nonexistent-torture/dir/reports"],
+    ])
+    func anOutputInAFolderThatDoesNotExistIsRefusedAndNothingIsCreated(arguments: [String]) throws {
+        let result = try TortureProcess.run(arguments + ["--scenarios", TortureProcess.scenarios])
+        #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("the folder /nonexistent-torture/dir does not exist"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent-torture"), "no folder was made")
+    }
+
     @Test func listShowsEveryScenarioWithItsSeedSystem() throws {
         let result = try TortureProcess.run(["list", "--scenarios", TortureProcess.scenarios])
         #expect(result.status == 0)

@@ -5,6 +5,7 @@ internal import Yams
 /// nothing is defaulted silently.
 public enum ScenarioLoader {
     public static func load(path: String) throws(ScenarioError) -> Scenario {
+        if let builtIn = BuiltInScenarios.text(atPath: path) { return try parse(builtIn, file: path) }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -32,22 +33,27 @@ public enum ScenarioLoader {
         let nameReader = try top.required("name")
         let name = try nameReader.string()
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw nameReader.error("expected a name of letters, digits, `-` and `_`, got \"\(name)\"")
+            throw nameReader.error("expected a name of letters, digits, `-` and `_`, got \"\(name.prefix(80))\(name.count > 80 ? "…" : "")\"")
         }
+        // The name becomes a folder of every report; file systems stop at 255 bytes a name.
+        guard name.count <= Scenario.nameLengthLimit else {
+            throw nameReader.error("the name has \(name.count) characters; at most \(Scenario.nameLengthLimit), since reports are filed under it")
+        }
+        let notes = SourceNotes(file: file)
         let summary = try top.required("description").string()
         let seedSystem = try top.optional("seed-system")?.string()
         let workload = try readWorkload(try top.required("workload"))
         let faults = try top.optional("faults").map { reader throws(ScenarioError) in try readFaults(reader) } ?? .none
         let delivery = try top.optional("delivery").map { reader throws(ScenarioError) in try readDelivery(reader) } ?? .standard
-        let processing = try readProtocol(try top.required("protocol"))
-        let invariants = try readInvariants(try top.required("invariants"), processing: processing)
+        let processing = try readProtocol(try top.required("protocol"), notes: notes)
+        let invariants = try readInvariants(try top.required("invariants"), processing: processing, notes: notes)
 
         var hash = ContentHash()
         hash.add(bytes: text.utf8)
         return Scenario(
             name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             tables: processing.tables, handler: processing.machine, onError: processing.onError, invariants: invariants,
-            source: ScenarioSource(path: file, contentHash: hash.value)
+            source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines), warnings: notes.warnings
         )
     }
 
@@ -123,23 +129,24 @@ public enum ScenarioLoader {
         var dialects: Set<Dialect> { Set(tables.schema.keys) }
     }
 
-    private static func readProtocol(_ reader: YAMLReader) throws(ScenarioError) -> ProcessingProtocol {
+    private static func readProtocol(_ reader: YAMLReader, notes: SourceNotes) throws(ScenarioError) -> ProcessingProtocol {
         let map = try reader.mapping(allowed: ["schema", "publish", "transaction", "steps", "dead-letter", "on-error"])
         let schemaReader = try map.required("schema")
-        let schema = try readDialectText(schemaReader)
+        let schema = try readDialectText(schemaReader, notes: notes)
         let dialects = Set(schema.keys)
         let publish = try map.optional("publish").map { reader throws(ScenarioError) in
-            try readTemplates(reader, dialects: dialects, allowed: [.message])
+            try readTemplates(reader, dialects: dialects, allowed: [.message], site: .publish, notes: notes)
         } ?? [:]
         let transaction = try map.optional("transaction")?.choice(IsolationLevel.self)
         let deadLetter = try map.optional("dead-letter").map { reader throws(ScenarioError) in
-            try readTemplates(reader, dialects: dialects, allowed: [.message, .worker, .attempt, .copy, .subscriber, .seed])
+            try readTemplates(reader, dialects: dialects, allowed: [.message, .worker, .attempt, .copy, .subscriber, .seed],
+                              site: .deadLetter, notes: notes)
         } ?? [:]
         let stepReaders = try map.required("steps").sequence()
         guard !stepReaders.isEmpty else { throw reader.error("`protocol.steps` is empty; expected at least one step") }
         var pending: [PendingStep] = []
         for stepReader in stepReaders {
-            let step = try readStep(stepReader, dialects: dialects)
+            let step = try readStep(stepReader, dialects: dialects, notes: notes)
             guard !pending.contains(where: { $0.name == step.name }) else {
                 throw stepReader.error("two steps are named `\(step.name)`; step names must be unique")
             }
@@ -153,7 +160,7 @@ public enum ScenarioLoader {
         )
     }
 
-    private static func readStep(_ reader: YAMLReader, dialects: Set<Dialect>) throws(ScenarioError) -> PendingStep {
+    private static func readStep(_ reader: YAMLReader, dialects: Set<Dialect>, notes: SourceNotes) throws(ScenarioError) -> PendingStep {
         let map = try reader.mapping(allowed: ["name", "role", "sql", "success", "on-success", "on-failure"])
         let nameReader = try map.required("name")
         let name = try nameReader.string()
@@ -163,7 +170,7 @@ public enum ScenarioLoader {
         return PendingStep(
             name: name,
             role: try map.required("role").choice(StepRole.self),
-            sql: try readTemplates(try map.required("sql"), dialects: dialects, allowed: Set(ParameterName.allCases)),
+            sql: try readTemplates(try map.required("sql"), dialects: dialects, allowed: Set(ParameterName.allCases), site: .step(name), notes: notes),
             success: try map.required("success").choice(SuccessCondition.self),
             onSuccess: try readAction(map.required("on-success")),
             onFailure: try readAction(map.required("on-failure"))
@@ -183,7 +190,9 @@ public enum ScenarioLoader {
         return PendingAction(action: .next, target: String(words[1]), reader: reader)
     }
 
-    private static func readInvariants(_ reader: YAMLReader, processing: ProcessingProtocol) throws(ScenarioError) -> [InvariantSpec] {
+    private static func readInvariants(
+        _ reader: YAMLReader, processing: ProcessingProtocol, notes: SourceNotes
+    ) throws(ScenarioError) -> [InvariantSpec] {
         let entries = try reader.sequence()
         guard !entries.isEmpty else { throw reader.error("`invariants` is empty; a scenario must check something") }
         let plainNames = InvariantSpec.plain.map(\.name)
@@ -213,7 +222,8 @@ public enum ScenarioLoader {
                 if key == "sql" {
                     let settings = try value.mapping(allowed: ["name", "query"])
                     let name = try settings.required("name").string()
-                    let query = try readTemplates(try settings.required("query"), dialects: processing.dialects, allowed: [])
+                    let query = try readTemplates(try settings.required("query"), dialects: processing.dialects, allowed: [],
+                                                  site: .invariant("sql:\(name)"), notes: notes)
                     invariant = .sql(name: name, query: query)
                 } else {
                     let settings = try value.mapping(allowed: ["table", "key"])
@@ -221,6 +231,7 @@ public enum ScenarioLoader {
                         table: try identifier(settings.required("table")),
                         key: try identifier(settings.required("key"))
                     )
+                    for dialect in processing.dialects { notes.record(.invariant(invariant.name), dialect, at: entry) }
                 }
             }
             guard !invariants.contains(invariant) else { throw entry.error("invariant `\(invariant.name)` is listed twice") }
@@ -239,11 +250,15 @@ public enum ScenarioLoader {
         return text
     }
 
-    private static func readDialectText(_ reader: YAMLReader) throws(ScenarioError) -> [Dialect: String] {
+    private static func readDialectText(_ reader: YAMLReader, notes: SourceNotes) throws(ScenarioError) -> [Dialect: String] {
         let map = try reader.mapping(allowed: Dialect.builtIn.map(\.rawValue))
         var texts: [Dialect: String] = [:]
         for (key, _, value) in map.values {
-            texts[Dialect(rawValue: key)] = try value.string()  // the mapping only admits dialect names
+            let dialect = Dialect(rawValue: key)  // the mapping only admits dialect names
+            let text = try value.string()
+            texts[dialect] = text
+            notes.record(.schema, dialect, at: value)
+            notes.warnAboutSchemaEscapes(text, dialect: dialect, at: value)
         }
         guard !texts.isEmpty else { throw reader.error("expected SQL for at least one dialect (sqlite, postgres)") }
         return texts
@@ -251,7 +266,7 @@ public enum ScenarioLoader {
 
     /// SQL per dialect with `:name` parameters; every dialect the schema has must be present.
     private static func readTemplates(
-        _ reader: YAMLReader, dialects: Set<Dialect>, allowed: Set<ParameterName>
+        _ reader: YAMLReader, dialects: Set<Dialect>, allowed: Set<ParameterName>, site: SQLSite, notes: SourceNotes
     ) throws(ScenarioError) -> [Dialect: SQLTemplate] {
         let map = try reader.mapping(allowed: Dialect.builtIn.map(\.rawValue))
         var templates: [Dialect: SQLTemplate] = [:]
@@ -261,6 +276,15 @@ public enum ScenarioLoader {
                 throw value.error("SQL for `\(key)` but the schema has none for it; add `protocol.schema.\(key)` or remove this")
             }
             let text = try value.string()
+            // PostgreSQL refuses a prepared statement with two commands; SQLite would silently run
+            // only the first. Either way the scenario would not do what it says.
+            let statements = SQLTokens(text).statementCount
+            guard statements <= 1 else {
+                throw value.error("\(site.words) (\(key)) holds \(statements) statements; a step, query or publish runs exactly one. "
+                    + "Split it into separate steps, or join them into one statement")
+            }
+            notes.record(site, dialect, at: value)
+            notes.warnAboutSchemaEscapes(text, dialect: dialect, at: value)
             let template: SQLTemplate
             switch Result(catching: { () throws(SQLTemplate.ParseError) in try SQLTemplate(text) }) {
             case .success(let parsed):
@@ -332,4 +356,35 @@ private struct PendingAction {
     var action: StepAction
     var target: String?
     var reader: YAMLReader
+}
+
+/// What the loader notes on its way through the file besides the model: the line of every piece
+/// of SQL (so a store's refusal can name it) and warnings that do not make the file wrong.
+private final class SourceNotes {
+    let file: String
+    var lines: [SQLSite.Key: Int] = [:]
+    var warnings: [ScenarioError] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    func record(_ site: SQLSite, _ dialect: Dialect, at reader: YAMLReader) {
+        lines[SQLSite.Key(site: site, dialect: dialect)] = reader.node.mark?.line
+    }
+
+    /// PostgreSQL runs each run in a schema of its own, found through `search_path`: SQL that
+    /// names another schema, or moves the path, works outside what the run made and drops.
+    func warnAboutSchemaEscapes(_ text: String, dialect: Dialect, at reader: YAMLReader) {
+        guard dialect == .postgres else { return }
+        let tokens = SQLTokens(text)
+        for name in tokens.schemaQualifiedTables {
+            warnings.append(reader.error("`\(name)` names a schema: a run's tables live in a schema of its own (found through "
+                + "search_path), so this reaches tables the run did not make and will not drop; write the table's name alone"))
+        }
+        if tokens.changesSearchPath {
+            warnings.append(reader.error("this sets search_path: a run works only in its own schema, and moving the path "
+                + "takes its statements elsewhere"))
+        }
+    }
 }
