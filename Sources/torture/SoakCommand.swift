@@ -43,8 +43,6 @@ struct SoakCommand: AsyncParsableCommand {
 
 
     func validate() throws {
-        try OutputLocation.requireParent(of: reportDirectory, for: "--report-dir")
-        if let junit { try OutputLocation.requireParent(of: junit, for: "--junit") }
         if duration != nil, runs != nil { throw ValidationError("give --duration or --runs, not both") }
         if let duration, SoakLimit.parseDuration(duration) == nil {
             throw ValidationError("--duration expects a positive whole number with a unit, e.g. 90s, 30m or 2h, got \"\(duration)\"")

@@ -55,17 +55,21 @@ struct ValidateCommand: ParsableCommand {
     /// Every statement prepared, and every check's query run read-only, in a space made for it and
     /// dropped after. A store that cannot be reached is exit 3, not a verdict on the file.
     private func prepare(_ scenario: Scenario, on storeText: String) throws {
-        let option = try StoreOption(parsing: storeText)
-        let store = try option.makeStore(seed: Seed(scenario.source.contentHash), stamp: Timestamp.folder(Date()))
+        let stores = try StoreOption(parsing: storeText).makeProvider(stamp: Timestamp.folder(Date()))
+        defer { stores.finish() }
+        let store: any Store
+        do {
+            store = try stores.makeStore(scenario: scenario.name, seed: Seed(scenario.source.contentHash))
+        } catch {
+            Console.error("error: cannot check against \(stores.commandLineValue): \(error.message)")
+            throw ExitCode(ExitStatus.storeFailed)
+        }
         guard scenario.dialects.contains(store.dialect) else {
             throw ScenarioError(file: scenario.source.path, message: "no \(store.dialect.rawValue) SQL to check on --store \(storeText)")
         }
         defer {
             try? store.dropRunSpace()
-            if let sqlite = store as? SQLiteStore {
-                sqlite.removeFiles()
-                try? FileManager.default.removeItem(atPath: (sqlite.path as NSString).deletingLastPathComponent)
-            }
+            stores.discard(store)
         }
         do {
             try store.createRunSpace(workers: 1)

@@ -100,12 +100,6 @@ public enum SQLSite: Sendable, Hashable {
     }
 }
 
-    public init(path: String, contentHash: UInt64) {
-        self.path = path
-        self.contentHash = contentHash
-    }
-}
-
 /// What the store holds before a run, per dialect: the schema, how a message is published, and
 /// (when the DLQ is a table, as in seed 004's `webhook_dlq`) how a message is dead-lettered.
 public struct ScenarioTables: Sendable {
