@@ -35,7 +35,9 @@ extension PostgresEndToEndTests {
         for schema in [recordedSchema, replaySchema] {
             try database.query("DROP SCHEMA \"\(schema)\" CASCADE")
         }
-        #expect(try database.runSchemas() == before)
+        // Other suites make schemas of their own meanwhile: check ours, not the whole database.
+        #expect(try database.runSchemas().isDisjoint(with: [recordedSchema, replaySchema]))
+        _ = before
     }
 
     /// The schema a report says it kept.
