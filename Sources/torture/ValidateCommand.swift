@@ -57,20 +57,25 @@ struct ValidateCommand: ParsableCommand {
     private func prepare(_ scenario: Scenario, on storeText: String) throws {
         let stores = try StoreOption(parsing: storeText).makeProvider(stamp: Timestamp.folder(Date()))
         defer { stores.finish() }
-        guard scenario.dialects.contains(stores.dialect) else {
-            throw ScenarioError(file: scenario.source.path, message: "no \(stores.dialect.rawValue) SQL to check on --store \(storeText)")
-        }
         let store: any Store
         do {
             store = try stores.makeStore(scenario: scenario.name, seed: Seed(scenario.source.contentHash))
-            try store.createRunSpace(workers: 1)
         } catch {
             Console.error("error: cannot check against \(stores.commandLineValue): \(error.message)")
             throw ExitCode(ExitStatus.storeFailed)
         }
+        guard scenario.dialects.contains(store.dialect) else {
+            throw ScenarioError(file: scenario.source.path, message: "no \(store.dialect.rawValue) SQL to check on --store \(storeText)")
+        }
         defer {
             try? store.dropRunSpace()
             stores.discard(store)
+        }
+        do {
+            try store.createRunSpace(workers: 1)
+        } catch {
+            Console.error("error: cannot check against \(store.displayName): \(error.message)")
+            throw ExitCode(ExitStatus.storeFailed)
         }
         do {
             try StoreSetup(scenario: scenario, dialect: store.dialect, messages: 1).prepare(store)

@@ -43,6 +43,9 @@ protocol:
       on-success: done
       on-failure: skip
 
+# Not every-skip-backed: the submit is the whole work and runs in autocommit, so when the error
+# after it fires the submission has landed in a delivery that then failed. The retry's skip is
+# backed by that row, but a failed delivery records no `processed` event for the checker to see.
 invariants:
   - no-loss
   - no-duplicate-submissions: { table: submissions, key: message_id }
@@ -320,6 +323,7 @@ protocol:
 invariants:
   - every-failure-in-dlq
   - no-loss
+  - every-skip-backed
   - no-duplicate-submissions: { table: submissions, key: message_id }
 
 """####),
@@ -382,6 +386,7 @@ protocol:
 invariants:
   - every-failure-in-dlq
   - no-loss
+  - every-skip-backed
   - no-duplicate-submissions: { table: submissions, key: message_id }
 
 """####),
@@ -449,6 +454,7 @@ protocol:
 
 invariants:
   - no-loss
+  - every-skip-backed
   - sql:
       name: reprocessed-once
       query:
@@ -524,6 +530,7 @@ protocol:
 
 invariants:
   - no-loss
+  - every-skip-backed
   - sql:
       name: reprocessed-once
       query:
@@ -587,6 +594,7 @@ protocol:
 invariants:
   - exactly-one-claim
   - no-loss
+  - every-skip-backed
   - sql:
       name: every-subscriber-has-every-message
       query:
@@ -645,6 +653,7 @@ protocol:
 invariants:
   - exactly-one-claim
   - no-loss
+  - every-skip-backed
   - sql:
       name: every-subscriber-has-every-message
       query:
@@ -747,6 +756,7 @@ protocol:
 invariants:
   - every-failure-in-dlq
   - no-loss
+  - every-skip-backed
   - no-duplicate-submissions: { table: submissions, key: message_id }
 
 """####),
@@ -809,6 +819,7 @@ protocol:
       on-failure: fail
 
 invariants:
+  - every-skip-backed
   - no-duplicate-submissions: { table: submissions, key: message_id }
   - sql:
       name: every-message-submitted
@@ -876,6 +887,7 @@ protocol:
       on-failure: skip
 
 invariants:
+  - every-skip-backed
   - no-duplicate-submissions: { table: submissions, key: message_id }
   - sql:
       name: every-message-submitted
@@ -942,6 +954,7 @@ protocol:
 
 invariants:
   - exactly-one-claim
+  - every-skip-backed
   - sql:
       name: every-message-claimed
       query:
@@ -1004,6 +1017,7 @@ protocol:
 
 invariants:
   - exactly-one-claim
+  - every-skip-backed
   - sql:
       name: every-message-claimed
       query:
@@ -1069,6 +1083,8 @@ protocol:
       on-success: done
       on-failure: fail
 
+# Not every-skip-backed: a skip here refuses a request over the limit; it does not say that
+# another delivery handled it.
 invariants:
   - sql:
       name: limit-never-exceeded
@@ -1126,6 +1142,8 @@ protocol:
       on-success: done
       on-failure: fail
 
+# Not every-skip-backed: a skip here refuses a request over the limit; it does not say that
+# another delivery handled it.
 invariants:
   - sql:
       name: limit-never-exceeded
@@ -1219,6 +1237,7 @@ protocol:
 
 invariants:
   - no-loss
+  - every-skip-backed
   - sql:
       name: counts-match-connections
       query:
@@ -1303,6 +1322,7 @@ protocol:
 
 invariants:
   - no-loss
+  - every-skip-backed
   - sql:
       name: counts-match-connections
       query:
@@ -1388,6 +1408,7 @@ protocol:
 invariants:
   - no-duplicate-submissions: { table: submissions, key: message_id }
   - no-loss
+  - every-skip-backed
   - sql:
       name: every-message-submitted
       query:
@@ -1470,11 +1491,132 @@ protocol:
 invariants:
   - no-duplicate-submissions: { table: submissions, key: message_id }
   - no-loss
+  - every-skip-backed
   - sql:
       name: every-message-submitted
       query:
         sqlite: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
         postgres: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
+
+"""####),
+        ("try-lock-skip-naive.yaml", ####"""
+name: try-lock-skip-naive
+description: "planted bug: the try-lock commits on its own, before the work — a holder that crashes leaves it taken and the other copy acks as a duplicate of work that never lands — must be caught"
+seed-system: "003"
+
+workload:
+  messages: 300
+  deliveries-per-message: 2
+  concurrent-deliveries: 2           # both copies at once: they race for the lock
+
+delivery:
+  preset: sqs
+  visibility-timeout-millis: 300
+  max-receive-count: 1               # no redelivery left: a crashed holder's copy is dead-lettered
+  retry-delay-millis: 2
+
+faults:
+  delay:
+    before-claim: { probability: 0.3, min-millis: 0, max-millis: 2 }
+    after-claim: { probability: 0.5, min-millis: 1, max-millis: 4 }   # the holder is slow: the other copy meets the lock
+  crash:
+    after-claim: { probability: 0.08, min-millis: 1, max-millis: 3 }  # the holder dies holding the lock, before its work commits
+
+protocol:
+  schema:
+    sqlite: |
+      CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
+      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
+    postgres: |
+      CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
+      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
+  # No transaction: the lock commits the moment it is taken, the work later. A holder that crashes
+  # in between leaves the lock taken and its work undone; the copy that lost the race has already
+  # acknowledged as a duplicate, and the holder's own copy is dead-lettered. no-loss counts both as
+  # handled; every-skip-backed asks who did the work.
+  steps:
+    - name: try-lock
+      role: claim
+      sql:
+        sqlite: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
+        postgres: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
+      success: rows-affected
+      on-success: next
+      on-failure: skip               # taken: someone else has this one
+    - name: work
+      role: write
+      sql:
+        sqlite: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
+        postgres: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
+      success: rows-affected
+      on-success: done
+      on-failure: fail
+
+invariants:
+  - every-skip-backed
+  - no-loss
+  - every-failure-in-dlq
+  - no-duplicate-submissions: { table: submissions, key: message_id }
+
+"""####),
+        ("try-lock-skip.yaml", ####"""
+name: try-lock-skip
+description: copies race a lock taken inside the work's transaction; a holder that crashes rolls its lock back, so a copy that finds it taken acks only work that committed
+seed-system: "003"
+
+workload:
+  messages: 300
+  deliveries-per-message: 2
+  concurrent-deliveries: 2           # both copies at once: they race for the lock
+
+delivery:
+  preset: sqs
+  visibility-timeout-millis: 300
+  max-receive-count: 1               # no redelivery left: a crashed holder's copy is dead-lettered
+  retry-delay-millis: 2
+
+faults:
+  delay:
+    before-claim: { probability: 0.3, min-millis: 0, max-millis: 2 }
+    after-claim: { probability: 0.5, min-millis: 1, max-millis: 4 }   # the holder is slow: the other copy meets the lock
+  crash:
+    after-claim: { probability: 0.08, min-millis: 1, max-millis: 3 }  # the holder dies holding the lock, before its work commits
+
+protocol:
+  schema:
+    sqlite: |
+      CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
+      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
+    postgres: |
+      CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
+      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
+  # The lock commits with the work or not at all. On PostgreSQL the other copy's INSERT waits for
+  # the holder's transaction and inserts once a crash rolls it back; SQLite runs the transactions
+  # one at a time. Either way a copy that finds the lock taken finds work that committed.
+  transaction: read-committed
+  steps:
+    - name: try-lock
+      role: claim
+      sql:
+        sqlite: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
+        postgres: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
+      success: rows-affected
+      on-success: next
+      on-failure: skip               # taken: someone else has this one
+    - name: work
+      role: write
+      sql:
+        sqlite: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
+        postgres: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
+      success: rows-affected
+      on-success: done
+      on-failure: fail
+
+invariants:
+  - every-skip-backed
+  - no-loss
+  - every-failure-in-dlq
+  - no-duplicate-submissions: { table: submissions, key: message_id }
 
 """####),
         ("visibility-timeout-naive.yaml", ####"""
@@ -1544,6 +1686,7 @@ invariants:
   - fencing
   - no-duplicate-submissions: { table: submissions, key: message_id }
   - no-loss
+  - every-skip-backed
   - sql:
       name: every-job-done
       query:
@@ -1625,6 +1768,7 @@ invariants:
   - fencing
   - no-duplicate-submissions: { table: submissions, key: message_id }
   - no-loss
+  - every-skip-backed
   - sql:
       name: every-job-done
       query:

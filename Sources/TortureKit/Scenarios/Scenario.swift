@@ -18,6 +18,9 @@ public struct Scenario: Sendable {
     public var invariants: [InvariantSpec]
     /// Checkers of your own, run after the built-in ones.
     public var checkers: [any Checker]
+    /// How long store calls and receives take in a simulated run; nil: the store's defaults
+    /// (`SimulatedLatency.defaults(for:)`).
+    public var simulatedLatency: SimulatedLatency?
     public var source: ScenarioSource
     /// What `validate` says about a file that loads: SQL that reaches past the run's schema.
     public var warnings: [ScenarioError] = []
@@ -29,8 +32,10 @@ public struct Scenario: Sendable {
         name: String, summary: String, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
         onError: ErrorHandling = .nack, invariants: [InvariantSpec], checkers: [any Checker] = [],
-        source: ScenarioSource? = nil
+        simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil, warnings: [ScenarioError] = []
     ) {
+        self.warnings = warnings
+        self.simulatedLatency = simulatedLatency
         self.name = name
         self.summary = summary
         self.seedSystem = seedSystem
@@ -57,6 +62,12 @@ public struct ScenarioSource: Sendable, Equatable {
     public var contentHash: UInt64
     /// The line of each piece of SQL, so a store's refusal of it names file and line.
     public var sqlLines: [SQLSite.Key: Int] = [:]
+
+    public init(path: String, contentHash: UInt64, sqlLines: [SQLSite.Key: Int] = [:]) {
+        self.path = path
+        self.contentHash = contentHash
+        self.sqlLines = sqlLines
+    }
 
     /// `file:line` of a piece of SQL, or the file alone when the line is not known.
     public func location(of site: SQLSite, _ dialect: Dialect) -> String {

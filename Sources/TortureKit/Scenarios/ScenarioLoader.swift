@@ -55,7 +55,7 @@ public enum ScenarioLoader {
         var scenario = Scenario(
             name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             tables: processing.tables, handler: processing.machine, onError: processing.onError, invariants: invariants,
-            source: source
+            source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines), warnings: notes.warnings
         )
         scenario.warnings = notes.warnings
         return scenario
@@ -213,6 +213,9 @@ public enum ScenarioLoader {
                 }
                 if plain == .exactlyOneClaim, !processing.machine.protocolSteps.contains(where: { $0.role == .claim }) {
                     throw entry.error("`exactly-one-claim` needs a step with `role: claim`")
+                }
+                if plain == .everySkipBacked, !processing.machine.protocolSteps.contains(where: { $0.onSuccess == .skip || $0.onFailure == .skip }) {
+                    throw entry.error("`every-skip-backed` needs a step that can `skip`")
                 }
                 invariant = plain
             } else {
