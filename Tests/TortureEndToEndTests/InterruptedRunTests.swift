@@ -12,8 +12,15 @@ enum Interrupting {
                    "--report-dir", workspace.reports, "--scenarios", TortureProcess.scenarios]
     }
 
-    static func temporaryFolders(of pid: pid_t) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())) ?? []).filter { $0.hasPrefix("torture-\(pid)-") }
+    /// The folder holding the run's SQLite stores (`<tmp>/torture-<pid>-XXXXXX/*.sqlite`). Matched
+    /// by its contents: other processes that once had the same pid may have left folders of that
+    /// name behind.
+    static func storeFolder(of pid: pid_t) -> String? {
+        let temporary = NSTemporaryDirectory()
+        return ((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? [])
+            .filter { $0.hasPrefix("torture-\(pid)-") }
+            .map { temporary + $0 }
+            .first { ((try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? []).contains { $0.hasSuffix(".sqlite") } }
     }
 
     /// Waits until `processed()` counts some work (the run is past its set-up), at most two
@@ -31,9 +38,9 @@ enum Interrupting {
 
     /// Rows in the `processed` table of the run's temporary SQLite store; 0 until it exists.
     static func processedOnSQLite(pid: pid_t) -> Int {
-        guard let folder = temporaryFolders(of: pid).first,
-              let file = try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory() + folder).first(where: { $0.hasSuffix(".sqlite") }),
-              let connection = try? SQLiteStore(path: NSTemporaryDirectory() + folder + "/" + file, isUserPath: true).connect() else { return 0 }
+        guard let folder = storeFolder(of: pid),
+              let file = try? FileManager.default.contentsOfDirectory(atPath: folder).first(where: { $0.hasSuffix(".sqlite") }),
+              let connection = try? SQLiteStore(path: folder + "/" + file, isUserPath: true).connect() else { return 0 }
         defer { connection.close() }
         let rows = try? connection.execute(try SQLTemplate("SELECT count(*) FROM processed"),
                                            StatementParameters(message: "", worker: "", attempt: 0, seed: Seed(0))).rows
@@ -66,11 +73,12 @@ struct InterruptedRunTests {
         let workspace = Workspace()
         let running = try RunningTorture(Interrupting.arguments(workspace, store: "sqlite"), in: workspace)
         try await Interrupting.waitForWork(running) { Interrupting.processedOnSQLite(pid: running.pid) }
+        let folder = try #require(Interrupting.storeFolder(of: running.pid))
         let seconds = try #require(await running.signalAwaiting(signal), "the run did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == exitCode, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
         try Interrupting.expectInterruptedReport(running, workspace, signal: signal)
-        #expect(Interrupting.temporaryFolders(of: running.pid).isEmpty, "the temporary store is gone")
+        #expect(!FileManager.default.fileExists(atPath: folder), "the temporary store's folder is gone")
     }
 }
 

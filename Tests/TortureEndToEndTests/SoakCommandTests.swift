@@ -92,6 +92,7 @@ import TortureKit
             try #require(ContinuousClock.now - started <= .seconds(120), "no run finished in two minutes")
             try await Task.sleep(for: .milliseconds(50))
         }
+        let folder = try #require(Interrupting.storeFolder(of: running.pid))
         let seconds = try #require(await running.signalAwaiting(signal), "the soak did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == exitCode, "\(running.stdout)\n\(running.stderr)")
@@ -99,7 +100,7 @@ import TortureKit
         let summary = try workspace.json(at: directory + "/summary.json")
         #expect(summary["ending"] as? String == "interrupted" && summary["signal"] as? Int == Int(signal))
         #expect((summary["runs"] as? Int ?? 0) >= 1, "runs before the signal are counted")
-        #expect(Interrupting.temporaryFolders(of: running.pid).isEmpty, "the temporary stores are gone")
+        #expect(!FileManager.default.fileExists(atPath: folder), "the temporary stores are gone")
         let markdown = try String(contentsOfFile: directory + "/summary.md", encoding: .utf8)
         #expect(markdown.contains("(interrupted)"))
         #expect(try String(contentsOfFile: workspace.path + "/junit.xml", encoding: .utf8).hasSuffix("</testsuites>\n"))
@@ -109,9 +110,8 @@ import TortureKit
 
     /// Whether the soak's temporary folder has got to its `run`-th store (`<run>-<scenario>-<seed>.sqlite`).
     static func storeFolderHolds(run: Int, of pid: pid_t) -> Bool {
-        Interrupting.temporaryFolders(of: pid).contains { folder in
-            ((try? FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory() + folder)) ?? []).contains { $0.hasPrefix("\(run)-") }
-        }
+        guard let folder = Interrupting.storeFolder(of: pid) else { return false }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasPrefix("\(run)-") }
     }
 
     @Test func theRunInHandIsStoppedNotCountedAndTheSummaryWrittenWithinTwoSeconds() async throws {
@@ -119,7 +119,11 @@ import TortureKit
         // 100 000 messages × 4 deliveries: far longer than the two seconds a signal allows.
         let running = try RunningTorture(["soak", "race-claim", "--runs", "1", "--messages", "100000", "--seed-start", "3",
                                           "--report-dir", workspace.reports, "--scenarios", TortureProcess.scenarios], in: workspace)
-        try await Task.sleep(for: .seconds(1))
+        let started = ContinuousClock.now
+        while Interrupting.storeFolder(of: running.pid) == nil, ContinuousClock.now - started < .seconds(120) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let folder = try #require(Interrupting.storeFolder(of: running.pid), "the soak never made its store")
         let seconds = try #require(await running.signalAwaiting(SIGINT), "the soak did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == 130, "\(running.stdout)\n\(running.stderr)")
@@ -127,7 +131,7 @@ import TortureKit
         let summary = try workspace.json(at: directory + "/summary.json")
         #expect(summary["runs"] as? Int == 0 && summary["ending"] as? String == "interrupted")
         #expect((summary["stopReason"] as? String)?.contains("not counted") == true, "\(summary["stopReason"] ?? "")")
-        #expect(Interrupting.temporaryFolders(of: running.pid).isEmpty, "the temporary store is gone")
+        #expect(!FileManager.default.fileExists(atPath: folder), "the temporary store is gone")
     }
 
     @Test func aWrongCommandLineExits2AndSaysWhatWasExpected() throws {

@@ -195,7 +195,7 @@ public struct RunEngine: Sendable {
     /// Events of an interrupted run's history merged into its report at most: merging, hashing and
     /// writing a long history takes seconds, and a signal allows two. Counts, latencies and faults
     /// come from the processors directly and are always there.
-    static let interruptedHistoryLimit = 20_000
+    static let interruptedHistoryLimit = 5_000
     /// Fired faults listed in an interrupted run's report, for the same reason (all are counted).
     static let interruptedFiredLimit = 1_000
 
