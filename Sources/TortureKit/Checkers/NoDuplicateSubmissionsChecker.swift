@@ -15,7 +15,7 @@ public struct NoDuplicateSubmissionsChecker: Checker {
         let query = try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
         let rows = try input.store.execute(query, .forChecks).rows
         var submitters: [Int: [HistoryEvent]] = [:]
-        for event in input.history.events where event.kind == .ok && event.role == .submit {
+        for event in input.history.events where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick {
             submitters[event.message, default: []].append(event)
         }
         let witnesses = rows.map { row in

@@ -10,7 +10,8 @@
 public final class DeliveryContext {
     /// Which message, copy, receive and subscriber this is.
     public private(set) var delivery = Delivery(message: 0, attempt: 0)
-    /// `:message`, `:worker`, `:attempt`, `:copy`, `:subscriber`, `:lease`, `:seed`.
+    /// `:message`, `:message_number`, `:worker`, `:attempt`, `:copy`, `:subscriber`, `:lease`,
+    /// `:seed`, `:now`, and the values kept steps returned (`:step.column`).
     public private(set) var parameters: StatementParameters
     /// The store's SQL dialect, for a handler that writes SQL per dialect.
     public var dialect: Dialect { machinery.context.store.dialect }
@@ -28,11 +29,77 @@ public final class DeliveryContext {
         self.stepIndex = index
     }
 
+    /// An actor's tick: its rows become publications; a transactional actor holds them until it
+    /// commits (an outbox), any other sends each as its step runs.
+    private var pendingPublications: [Int] = []
+    private(set) var publishedThisTick = 0
+    var publishesAtCommit = false
+
+    /// At most this many rows of one step become publications: a sweeper's query without a
+    /// LIMIT cannot flood the broker.
+    static let publicationLimit = 10_000
+
+    func beginTick(_ tick: Delivery) {
+        delivery = tick
+        parameters = StatementParameters(message: "", messageNumber: 0, worker: machinery.workerName, attempt: 0,
+                                         seed: machinery.context.seed, tick: tick.attempt)
+        pendingPublications.removeAll(keepingCapacity: true)
+        publishedThisTick = 0
+    }
+
+    /// Turns each row's `column` (a message's name `m-00417` or its number) into a publication.
+    func publish(_ result: StatementResult, column: String, step: String) {
+        guard let position = result.columns.firstIndex(where: { $0.lowercased() == column }) else {
+            if !result.rows.isEmpty {
+                machinery.record(.info, delivery, subject: step, detail: "publish: the step returned no column `\(column)`; nothing published")
+            }
+            return
+        }
+        let messages = machinery.context.broker.messages
+        for row in result.rows.prefix(Self.publicationLimit) {
+            guard let message = Self.messageNumber(row[position]), (0..<messages).contains(message) else {
+                machinery.record(.info, delivery, subject: step, detail: "publish: `\(column)` = \(row[position]) names no published message; not published")
+                continue
+            }
+            pendingPublications.append(message)
+        }
+        if result.rows.count > Self.publicationLimit {
+            machinery.record(.info, delivery, subject: step,
+                             detail: "publish: \(result.rows.count - Self.publicationLimit) rows past the first \(Self.publicationLimit) not published")
+        }
+        if !publishesAtCommit { sendPublications() }
+    }
+
+    /// Puts the tick's pending publications into the broker and records each copy.
+    func sendPublications() {
+        for message in pendingPublications {
+            for copy in machinery.context.broker.republish(message: message) {
+                machinery.record(.info, copy, subject: HistoryEvent.Subject.published,
+                                 detail: "republished by \(machinery.workerName) (run \(parameters.tick))")
+            }
+            publishedThisTick += 1
+        }
+        pendingPublications.removeAll(keepingCapacity: true)
+    }
+
+    func dropPublications() {
+        pendingPublications.removeAll(keepingCapacity: true)
+    }
+
+    private static func messageNumber(_ value: SQLValue) -> Int? {
+        switch value {
+        case .integer(let number): Int(exactly: number)
+        case .text(let text): Names.messageIndex(text) ?? Int(text)
+        default: nil
+        }
+    }
+
     func begin(_ lease: Broker.Lease) {
         delivery = lease.delivery
         parameters = StatementParameters(
-            message: Names.message(delivery.message), worker: machinery.workerName, attempt: delivery.attempt,
-            copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token, seed: machinery.context.seed
+            message: Names.message(delivery.message), messageNumber: delivery.message, worker: machinery.workerName,
+            attempt: delivery.attempt, copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token,
+            seed: machinery.context.seed
         )
     }
 
@@ -58,6 +125,7 @@ public final class DeliveryContext {
         }
         machinery.record(.invoke, delivery, subject: step.name, role: step.role)
         let startNanos = machinery.context.clock.nowNanos()
+        if statement.usesNow { parameters.nowMillis = machinery.millisSinceStart(startNanos) }
         let result: StatementResult
         do {
             result = try await machinery.storeCall { connection throws(StoreError) in try connection.execute(statement, parameters) }
@@ -67,8 +135,13 @@ public final class DeliveryContext {
         }
         machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
         let held = success.holds(for: result)
+        var values: StepValues?
+        if step.keepsValues {
+            parameters.keep(result, of: step.name)
+            values = result.rows.first.map { StepValues(columns: result.columns, values: $0) }
+        }
         machinery.record(held ? .ok : .fail, delivery, subject: step.name, role: step.role,
-                         rowsReturned: result.rows.count, rowsAffected: result.rowsAffected)
+                         rowsReturned: result.rows.count, rowsAffected: result.rowsAffected, values: values)
         switch step.role {
         case .read: try await inject(.afterRead)
         case .claim, .submit: try await inject(.afterClaim)

@@ -81,7 +81,12 @@ public struct RunEngine: Sendable {
         }
         let startNanos = clock.nowNanos()
         let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
-        let planHash = plan.planHash(workload: configuration.workload, policy: scenario.delivery)
+        var planHasher = ContentHash()
+        planHasher.add(plan.planHash(workload: configuration.workload, policy: scenario.delivery))
+        for actor in scenario.actors {
+            planHasher.add(FaultPlan(seed: configuration.seed, profile: actor.faults).planHash(actorKey: actor.key, instances: actor.schedule.instances))
+        }
+        let planHash = scenario.actors.isEmpty ? plan.planHash(workload: configuration.workload, policy: scenario.delivery) : planHasher.value
         var partial = PartialRun(planHash: planHash, stepNames: stepNames)
 
         guard scenario.dialects.contains(store.dialect) else {
@@ -89,7 +94,7 @@ public struct RunEngine: Sendable {
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
         do {
-            try store.createRunSpace(workers: processorCount)
+            try store.createRunSpace(workers: processorCount + actorInstanceCount)
         } catch {
             partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
@@ -125,11 +130,13 @@ public struct RunEngine: Sendable {
             stop: stop
         )
 
-        let (results, processingNanos, statistics) = await runProcessors(context, simulation: simulation)
+        let (results, actorResults, processingNanos, statistics) = await runParticipants(context, simulation: simulation)
         partial.processingNanos = processingNanos
         partial.simulation = statistics
         for result in results { partial.absorb(result) }
-        partial.history = History(merging: results.map(\.log))
+        for result in actorResults { partial.fired.append(contentsOf: result.fired) }
+        partial.actors = actorResults.map(\.summary)
+        partial.history = History(merging: results.map(\.log) + actorResults.map(\.log))
         let ledger = QueueLedger(partial.history, messages: configuration.messages, subscribers: scenario.delivery.subscribers)
         partial.queue = QueueCounts(ledger)
 
@@ -148,7 +155,7 @@ public struct RunEngine: Sendable {
             partial.verdicts = [LivenessVerdict.make(
                 history: partial.history, ledger: ledger, processorsAtDeadline: stuck,
                 deadlineMillis: configuration.deadlineMillis(policy: scenario.delivery), jobBudgetExhausted: statistics?.budgetExhausted == true,
-                policy: scenario.delivery)]
+                policy: scenario.delivery, processors: processorCount)]
             partial.status = .violated
             return
         }
@@ -177,43 +184,90 @@ public struct RunEngine: Sendable {
         }
     }
 
-    /// One executor per processor: a thread each, or a lane of the simulation. All connect first;
-    /// then all run at once; the processing time counts from the start of the second phase.
-    private func runProcessors(
+    /// One executor per processor and per actor instance: a thread each, or a lane of the
+    /// simulation. All connect first; then all run at once; the processing time counts from the
+    /// start of the second phase.
+    private func runParticipants(
         _ context: ProcessorContext, simulation: SimulationScheduler?
-    ) async -> (results: [ProcessorResult], processingNanos: UInt64, statistics: SimulationScheduler.Statistics?) {
+    ) async -> (results: [ProcessorResult], actors: [ActorResult], processingNanos: UInt64, statistics: SimulationScheduler.Statistics?) {
         let clock = context.clock
         guard let simulation else {
             let executors = (0..<processorCount).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
-            defer { executors.forEach { $0.shutdown() } }
+            let actorExecutors = actorSlots.map { ThreadExecutor(name: "torture-\($0.actor.instanceName($0.instance))") }
+            defer { (executors + actorExecutors).forEach { $0.shutdown() } }
             let processors = executors.enumerated().map { Processor(worker: $0, context: context, executor: $1) }
-            let (results, nanos) = await Self.connectAndRun(processors, clock: clock, preferring: nil)
-            return (results, nanos, nil)
+            let actors = makeActors(context, executors: actorExecutors)
+            let (results, actorResults, nanos) = await Self.connectAndRun(processors, actors, clock: clock, preferring: nil)
+            return (results, actorResults, nanos, nil)
         }
         let processors = (0..<processorCount).map { Processor(worker: $0, context: context, executor: simulation.makeLane()) }
+        let actors = makeActors(context, executors: actorSlots.map { _ in simulation.makeLane() })
         let taskExecutor = simulation.taskExecutor
         let (value, statistics) = await simulation.run {
-            await Self.connectAndRun(processors, clock: clock, preferring: taskExecutor)
+            await Self.connectAndRun(processors, actors, clock: clock, preferring: taskExecutor)
         }
-        return (value?.0 ?? [], value?.1 ?? 0, statistics)
+        return (value?.0 ?? [], value?.1 ?? [], value?.2 ?? 0, statistics)
+    }
+
+    /// Every actor instance, in file order: (actor, its position, instance from 1).
+    private var actorSlots: [(actor: ScenarioActor, index: Int, instance: Int)] {
+        scenario.actors.enumerated().flatMap { index, actor in (1...actor.schedule.instances).map { (actor, index, $0) } }
+    }
+
+    private var actorInstanceCount: Int { scenario.actors.reduce(0) { $0 + $1.schedule.instances } }
+
+    /// Actor instances take the worker numbers after the processors'; those that publish hold
+    /// the broker open until each has had a quiet run.
+    private func makeActors(_ context: ProcessorContext, executors: [any SerialExecutor]) -> [ActorInstance] {
+        let gates = scenario.actors.map { _ in ActorGate() }
+        var publishers = 0
+        var instances: [ActorInstance] = []
+        for (slot, executor) in zip(actorSlots, executors) {
+            var publisher: Int?
+            if slot.actor.publishes {
+                publisher = publishers
+                publishers += 1
+            }
+            instances.append(ActorInstance(
+                actor: slot.actor, actorIndex: slot.index, instance: slot.instance, worker: processorCount + instances.count,
+                publisher: publisher, gate: gates[slot.index], context: context, executor: executor))
+        }
+        context.broker.holdOpen(forPublishers: publishers)
+        return instances
     }
 
     private static func connectAndRun(
-        _ processors: [Processor], clock: any TortureClock, preferring taskExecutor: (any TaskExecutor)?
-    ) async -> ([ProcessorResult], UInt64) {
+        _ processors: [Processor], _ actors: [ActorInstance], clock: any TortureClock, preferring taskExecutor: (any TaskExecutor)?
+    ) async -> ([ProcessorResult], [ActorResult], UInt64) {
         await withTaskGroup(of: Void.self) { group in
             for processor in processors { group.addTask(executorPreference: taskExecutor) { await processor.connect() } }
+            for actor in actors { group.addTask(executorPreference: taskExecutor) { await actor.connect() } }
         }
         let startNanos = clock.nowNanos()
-        let results = await withTaskGroup(of: (Int, ProcessorResult).self) { group in
-            for processor in processors {
-                group.addTask(executorPreference: taskExecutor) { (processor.worker, await processor.run(startNanos: startNanos)) }
-            }
-            var results: [(Int, ProcessorResult)] = []
-            for await result in group { results.append(result) }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        enum Finished: Sendable {
+            case processor(Int, ProcessorResult)
+            case actor(Int, ActorResult)
         }
-        return (results, clock.nowNanos() &- startNanos)
+        let finished = await withTaskGroup(of: Finished.self) { group in
+            for processor in processors {
+                group.addTask(executorPreference: taskExecutor) { .processor(processor.worker, await processor.run(startNanos: startNanos)) }
+            }
+            for (position, actor) in actors.enumerated() {
+                group.addTask(executorPreference: taskExecutor) { .actor(position, await actor.run(startNanos: startNanos)) }
+            }
+            var all: [Finished] = []
+            for await result in group { all.append(result) }
+            return all
+        }
+        var results: [(Int, ProcessorResult)] = []
+        var actorResults: [(Int, ActorResult)] = []
+        for entry in finished {
+            switch entry {
+            case .processor(let worker, let result): results.append((worker, result))
+            case .actor(let position, let result): actorResults.append((position, result))
+            }
+        }
+        return (results.sorted { $0.0 < $1.0 }.map(\.1), actorResults.sorted { $0.0 < $1.0 }.map(\.1), clock.nowNanos() &- startNanos)
     }
 
     /// `--workers`, capped by the scenario's concurrency cap.
@@ -265,7 +319,8 @@ public struct RunEngine: Sendable {
             repro: "",
             historyHash: partial.history.contentHash.fixedHex,
             simulation: partial.simulation.map(RunReport.Simulation.init),
-            keptRunSpace: partial.keptRunSpace
+            keptRunSpace: partial.keptRunSpace,
+            actors: partial.actors.isEmpty ? nil : partial.actors
         )
         return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd)
     }
@@ -286,6 +341,7 @@ private struct PartialRun {
     var simulation: SimulationScheduler.Statistics?
     var keptRunSpace: RunSpace?
     var processingNanos: UInt64 = 0
+    var actors: [ActorSummary] = []
 
     init(planHash: UInt64, stepNames: [String]) {
         self.planHash = planHash

@@ -26,19 +26,45 @@ struct StoreSetup {
                 try connection.begin(.serializable)
                 for message in 0..<messages {
                     _ = try connection.execute(publish, StatementParameters(
-                        message: Names.message(message), worker: "", attempt: 0, seed: Seed(0)))
+                        message: Names.message(message), messageNumber: message, worker: "", attempt: 0, seed: Seed(0)))
                 }
                 try connection.commit()
             }
         }
-        for step in scenario.stepMachine?.protocolSteps ?? [] {
-            try attempt("step `\(step.name)`") { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
+        let machines = [("", scenario.stepMachine?.protocolSteps ?? [])] + scenario.actors.map { ("actor `\($0.name)`: ", $0.machine.protocolSteps) }
+        for (owner, steps) in machines {
+            for step in steps {
+                try attempt("\(owner)step `\(step.name)`") { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
+            }
+            let invariantColumns = owner.isEmpty ? scenario.invariants.flatMap(\.stepColumns) : []
+            try checkReturnedColumns(steps, extra: invariantColumns, owner: owner, on: connection)
         }
         if let deadLetter = scenario.tables.deadLetter[dialect] {
             try attempt("protocol.dead-letter") { () throws(StoreError) in try connection.prepare(deadLetter) }
         }
         for case .sql(let name, let query) in scenario.invariants {
             try attempt("invariant sql:\(name)") { () throws(StoreError) in try connection.prepare(query[dialect]!) }
+        }
+    }
+
+    /// The store's own word on the columns a kept step returns: every `:step.column`, `publish`
+    /// column and checker reference must be among them (the loader read them from the SQL text).
+    private func checkReturnedColumns(
+        _ steps: [ProtocolStep], extra: [StepColumn], owner: String, on connection: any StoreConnection
+    ) throws(Failure) {
+        var wanted = extra
+        for step in steps {
+            wanted += step.sql[dialect]!.stepColumns
+            if let column = step.publishColumn { wanted.append(StepColumn(step: step.name, column: column)) }
+        }
+        for reference in wanted {
+            guard let step = steps.first(where: { $0.name == reference.step }) else { continue }
+            var returned: [String]?
+            try attempt("\(owner)step `\(step.name)`") { () throws(StoreError) in
+                returned = try connection.resultColumns(of: step.sql[dialect]!)
+            }
+            guard let returned, !returned.contains(where: { $0.lowercased() == reference.column }) else { continue }
+            throw Failure(status: .scenarioInvalid, reason: "\(scenario.source.path): \(owner)step `\(step.name)` returns (\(returned.joined(separator: ", "))) on \(dialect.rawValue), not `\(reference.column)`, which `\(reference)` needs")
         }
     }
 

@@ -14,6 +14,8 @@ public struct Scenario: Sendable {
     public var handler: any DeliveryHandler
     /// What the processor tells the broker after a failure.
     public var onError: ErrorHandling
+    /// Participants beside the workers, each on its own schedule: sweepers, crons, reapers.
+    public var actors: [ScenarioActor]
     /// The built-in invariants that must hold.
     public var invariants: [InvariantSpec]
     /// Checkers of your own, run after the built-in ones.
@@ -23,7 +25,7 @@ public struct Scenario: Sendable {
     public init(
         name: String, summary: String, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
-        onError: ErrorHandling = .nack, invariants: [InvariantSpec], checkers: [any Checker] = [],
+        onError: ErrorHandling = .nack, actors: [ScenarioActor] = [], invariants: [InvariantSpec], checkers: [any Checker] = [],
         source: ScenarioSource? = nil
     ) {
         self.name = name
@@ -35,6 +37,7 @@ public struct Scenario: Sendable {
         self.tables = tables
         self.handler = handler
         self.onError = onError
+        self.actors = actors
         self.invariants = invariants
         self.checkers = checkers
         self.source = source ?? ScenarioSource(path: "(built in code: \(name))", contentHash: 0)
@@ -82,10 +85,14 @@ public struct ProtocolStep: Sendable {
     public var success: SuccessCondition
     public var onSuccess: StepAction
     public var onFailure: StepAction
+    /// A later step or a checker uses what this step returns (`:name.column`).
+    public var keepsValues: Bool
+    /// An actor's step: the column of each returned row that names a message to publish again.
+    public var publishColumn: String?
 
     public init(
         name: String, role: StepRole, sql: [Dialect: SQLTemplate], success: SuccessCondition,
-        onSuccess: StepAction = .next, onFailure: StepAction = .fail
+        onSuccess: StepAction = .next, onFailure: StepAction = .fail, keepsValues: Bool = false, publishColumn: String? = nil
     ) {
         self.name = name
         self.role = role
@@ -93,6 +100,8 @@ public struct ProtocolStep: Sendable {
         self.success = success
         self.onSuccess = onSuccess
         self.onFailure = onFailure
+        self.keepsValues = keepsValues
+        self.publishColumn = publishColumn
     }
 }
 

@@ -5,6 +5,8 @@ final class SQLiteConnection: StoreConnection {
     private var handle: OpaquePointer?
     /// Prepared once per statement text: a processor runs the same few statements thousands of times.
     private var statements: [String: OpaquePointer] = [:]
+    /// Each prepared statement's column names, read once.
+    private var columnNames: [String: [String]] = [:]
     private let path: String
 
     init(path: String, busyTimeoutMillis: Int) throws(StoreError) {
@@ -44,7 +46,7 @@ final class SQLiteConnection: StoreConnection {
                 rows.append(readRow(prepared))
             } else if status == SQLITE_DONE {
                 let changed = sqlite3_stmt_readonly(prepared) != 0 ? 0 : Int(sqlite3_changes(handle))
-                return StatementResult(rowsAffected: changed, rows: rows)
+                return StatementResult(rowsAffected: changed, rows: rows, columns: columnNames[statement.sqliteText] ?? [])
             } else {
                 throw error(status, while: "running `\(statement.source)`")
             }
@@ -53,6 +55,11 @@ final class SQLiteConnection: StoreConnection {
 
     func prepare(_ statement: SQLTemplate) throws(StoreError) {
         _ = try compiled(statement.sqliteText)
+    }
+
+    func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? {
+        _ = try compiled(statement.sqliteText)
+        return columnNames[statement.sqliteText]
     }
 
     func executeScript(_ sql: String) throws(StoreError) {
@@ -85,6 +92,7 @@ final class SQLiteConnection: StoreConnection {
     func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
         statements.removeAll()
+        columnNames.removeAll()
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
@@ -98,6 +106,7 @@ final class SQLiteConnection: StoreConnection {
             throw error(status, while: "preparing `\(text)`")
         }
         statements[text] = prepared
+        columnNames[text] = (0..<sqlite3_column_count(prepared)).map { String(cString: sqlite3_column_name(prepared, $0)) }
         return prepared
     }
 
@@ -108,6 +117,7 @@ final class SQLiteConnection: StoreConnection {
         case .integer(let number): status = sqlite3_bind_int64(statement, slot, number)
         case .real(let number): status = sqlite3_bind_double(statement, slot, number)
         case .text(let text): status = sqlite3_bind_text(statement, slot, text, -1, csqlite_transient())
+        case .boolean(let flag): status = sqlite3_bind_int64(statement, slot, flag ? 1 : 0)
         }
         guard status == SQLITE_OK else { throw error(status, while: "binding parameter \(slot)") }
     }
