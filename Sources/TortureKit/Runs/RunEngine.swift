@@ -18,6 +18,10 @@ public struct RunEngine: Sendable {
         precondition(configuration.workers >= 1 && configuration.messages >= 1, "a run needs workers and messages")
         var scenario = scenario
         scenario.faults = scenario.faults.disabling(configuration.disabledFaults).profile
+        // A rule switched off (by shrink, or --disable-fault) is off for the actors too.
+        for index in scenario.actors.indices {
+            scenario.actors[index].faults = scenario.actors[index].faults.disabling(configuration.disabledFaults).profile
+        }
         self.scenario = scenario
         self.configuration = configuration
         self.store = store
