@@ -35,7 +35,7 @@ actor ActorInstance {
                 faults: { tick, point in plan.faults(forActor: key, instance: tick.copy, tick: tick.attempt, at: point) }),
             context: context)
         self.delivery = DeliveryContext(machinery: machinery)
-        self.delivery.publishesAtCommit = actor.machine.isolation != nil
+        self.delivery.outbox.sendsAtCommit = actor.machine.isolation != nil
         self.summary = ActorSummary(actor: actor.name, instance: instance, worker: worker)
     }
 
@@ -72,7 +72,7 @@ actor ActorInstance {
                 mark = began
             }
             await runTick(tick)
-            if let publisher { context.broker.endPublisherTick(publisher, mark: delivery.publishedThisTick == 0 ? mark : nil) }
+            if let publisher { context.broker.endPublisherTick(publisher, mark: delivery.outbox.sentThisRun == 0 ? mark : nil) }
         }
         return ActorResult(log: machinery.result().log, fired: machinery.result().fired, summary: summary)
     }
@@ -94,21 +94,21 @@ actor ActorInstance {
         delivery.beginTick(entry)
         machinery.record(.invoke, entry, subject: HistoryEvent.Subject.tick, detail: "\(machinery.workerName) run \(tick)")
         let ending = await work(entry)
-        summary.published += delivery.publishedThisTick
+        summary.published += delivery.outbox.sentThisRun
         switch ending {
         case .acknowledge:
             summary.runs += 1
-            machinery.record(.ok, entry, subject: HistoryEvent.Subject.tick, detail: "published \(delivery.publishedThisTick)")
+            machinery.record(.ok, entry, subject: HistoryEvent.Subject.tick, detail: "published \(delivery.outbox.sentThisRun)")
         case .failed(let reason):
-            delivery.dropPublications()
+            delivery.outbox.drop()
             summary.failed += 1
             machinery.record(.fail, entry, subject: HistoryEvent.Subject.tick, detail: reason)
         case .abandoned:
-            delivery.dropPublications()
+            delivery.outbox.drop()
             summary.crashed += 1
             machinery.record(.info, entry, subject: HistoryEvent.Subject.tick, detail: "abandoned: a crash, or the run's deadline")
         case .storeGone(let error):
-            delivery.dropPublications()
+            delivery.outbox.drop()
             context.abort.set("\(machinery.workerName) lost the store: \(error.message)")
         }
     }

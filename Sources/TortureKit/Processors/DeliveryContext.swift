@@ -29,68 +29,31 @@ public final class DeliveryContext {
         self.stepIndex = index
     }
 
-    /// An actor's tick: its rows become publications; a transactional actor holds them until it
-    /// commits (an outbox), any other sends each as its step runs.
-    private var pendingPublications: [Int] = []
-    private(set) var publishedThisTick = 0
-    var publishesAtCommit = false
-
-    /// At most this many rows of one step become publications: a sweeper's query without a
-    /// LIMIT cannot flood the broker.
-    static let publicationLimit = 10_000
+    /// An actor's run: what its `publish` steps put back into the broker.
+    var outbox = Outbox()
 
     func beginTick(_ tick: Delivery) {
         delivery = tick
         parameters = StatementParameters(message: "", messageNumber: 0, worker: machinery.workerName, attempt: 0,
                                          seed: machinery.context.seed, tick: tick.attempt)
-        pendingPublications.removeAll(keepingCapacity: true)
-        publishedThisTick = 0
+        outbox.startRun()
     }
 
-    /// Turns each row's `column` (a message's name `m-00417` or its number) into a publication.
+    /// Turns each row's `column` into a publication: sent now, or when the run commits.
     func publish(_ result: StatementResult, column: String, step: String) {
-        guard let position = result.columns.firstIndex(where: { $0.lowercased() == column }) else {
-            if !result.rows.isEmpty {
-                machinery.record(.info, delivery, subject: step, detail: "publish: the step returned no column `\(column)`; nothing published")
-            }
-            return
+        for problem in outbox.add(result, column: column, messages: machinery.context.broker.messages) {
+            machinery.record(.info, delivery, subject: step, detail: problem)
         }
-        let messages = machinery.context.broker.messages
-        for row in result.rows.prefix(Self.publicationLimit) {
-            guard let message = Self.messageNumber(row[position]), (0..<messages).contains(message) else {
-                machinery.record(.info, delivery, subject: step, detail: "publish: `\(column)` = \(row[position]) names no published message; not published")
-                continue
-            }
-            pendingPublications.append(message)
-        }
-        if result.rows.count > Self.publicationLimit {
-            machinery.record(.info, delivery, subject: step,
-                             detail: "publish: \(result.rows.count - Self.publicationLimit) rows past the first \(Self.publicationLimit) not published")
-        }
-        if !publishesAtCommit { sendPublications() }
+        if !outbox.sendsAtCommit { sendPublications() }
     }
 
-    /// Puts the tick's pending publications into the broker and records each copy.
+    /// Puts the run's pending publications into the broker and records each copy.
     func sendPublications() {
-        for message in pendingPublications {
+        for message in outbox.take() {
             for copy in machinery.context.broker.republish(message: message) {
                 machinery.record(.info, copy, subject: HistoryEvent.Subject.published,
                                  detail: "republished by \(machinery.workerName) (run \(parameters.tick))")
             }
-            publishedThisTick += 1
-        }
-        pendingPublications.removeAll(keepingCapacity: true)
-    }
-
-    func dropPublications() {
-        pendingPublications.removeAll(keepingCapacity: true)
-    }
-
-    private static func messageNumber(_ value: SQLValue) -> Int? {
-        switch value {
-        case .integer(let number): Int(exactly: number)
-        case .text(let text): Names.messageIndex(text) ?? Int(text)
-        default: nil
         }
     }
 
