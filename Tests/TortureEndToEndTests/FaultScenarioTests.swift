@@ -7,14 +7,14 @@ import Testing
 @Suite(.serialized) struct FaultScenarioTests {
     static let correct = [
         "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess", "fanout", "burst", "rate-limit", "fault-matrix",
-        "circuit-breaker", "session-join", "counter",
+        "circuit-breaker", "session-join", "try-lock-skip", "counter",
     ]
     /// counter-naive is not here: on SQLite a transaction takes the write lock when it begins, so
     /// its read-modify-write is serialized and it holds (`sqliteSerializesTheCounterTwin`); it is
     /// caught on PostgreSQL.
     static let naive = [
         "dlq-redrive-naive", "visibility-timeout-naive", "stale-republish-naive", "dlq-reprocess-naive", "fanout-naive", "rate-limit-naive",
-        "circuit-breaker-naive", "session-join-naive",
+        "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive",
     ]
 
     @Test(arguments: correct)

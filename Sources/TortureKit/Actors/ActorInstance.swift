@@ -118,7 +118,7 @@ actor ActorInstance {
     private func work(_ entry: Delivery) async -> DeliveryEnding {
         if let isolation = actor.machine.isolation {
             do {
-                try await machinery.storeCall { connection throws(StoreError) in try connection.begin(isolation) }
+                try await machinery.storeCall(.begin(isolation))
             } catch {
                 return machinery.storeFailure(entry, subject: "begin", error)
             }
@@ -139,7 +139,7 @@ actor ActorInstance {
         if actor.machine.isolation != nil {
             machinery.record(.invoke, entry, subject: HistoryEvent.Subject.commit)
             do {
-                try await machinery.storeCall { connection throws(StoreError) in try connection.commit() }
+                try await machinery.storeCall(.commit)
             } catch {
                 return machinery.storeFailure(entry, subject: HistoryEvent.Subject.commit, error)
             }

@@ -3,6 +3,7 @@ public enum InvariantSpec: Sendable, Equatable {
     case exactlyOneClaim
     case everyFailureInDLQ
     case noLoss
+    case everySkipBacked
     case fencing
     case noDuplicateSubmissions(table: String, key: String)
     case sql(name: String, query: [Dialect: SQLTemplate])
@@ -12,7 +13,7 @@ public enum InvariantSpec: Sendable, Equatable {
     case noLostUpdate(read: StepColumn, wrote: StepColumn?, key: StepColumn?)
 
     /// The invariants named by a bare word in a scenario file.
-    public static let plain: [InvariantSpec] = [.exactlyOneClaim, .everyFailureInDLQ, .noLoss, .fencing]
+    public static let plain: [InvariantSpec] = [.exactlyOneClaim, .everyFailureInDLQ, .noLoss, .everySkipBacked, .fencing]
 
     /// The steps whose values the invariant reads from the history.
     var stepColumns: [StepColumn] {
@@ -25,6 +26,7 @@ public enum InvariantSpec: Sendable, Equatable {
         case .exactlyOneClaim: "exactly-one-claim"
         case .everyFailureInDLQ: "every-failure-in-dlq"
         case .noLoss: "no-loss"
+        case .everySkipBacked: "every-skip-backed"
         case .fencing: "fencing"
         case .noDuplicateSubmissions: "no-duplicate-submissions"
         case .sql(let name, _): "sql:\(name)"

@@ -38,6 +38,8 @@ public struct QueueCounts: Sendable, Codable, Equatable {
     public var duplicated: Int
     public var unexpected: Int
     public var recovered: Int
+    /// Acknowledged as a duplicate while no delivery processed it (`every-skip-backed`).
+    public var skippedWithoutProcessedCopy: Int
 
     public init(_ ledger: QueueLedger) {
         published = ledger.published.count
@@ -47,5 +49,19 @@ public struct QueueCounts: Sendable, Codable, Equatable {
         duplicated = ledger.processed.values.filter { $0.count > 1 }.count
         unexpected = ledger.processed.keys.filter { !ledger.published.contains($0) }.count
         recovered = ledger.recovered.count
+        skippedWithoutProcessedCopy = ledger.skips.keys.filter { ledger.isSkippedWithoutProcessedCopy($0) }.count
+    }
+
+    /// Reports written before the skip count existed still replay: there it reads 0.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        published = try values.decode(Int.self, forKey: .published)
+        processed = try values.decode(Int.self, forKey: .processed)
+        deadLettered = try values.decode(Int.self, forKey: .deadLettered)
+        lost = try values.decode(Int.self, forKey: .lost)
+        duplicated = try values.decode(Int.self, forKey: .duplicated)
+        unexpected = try values.decode(Int.self, forKey: .unexpected)
+        recovered = try values.decode(Int.self, forKey: .recovered)
+        skippedWithoutProcessedCopy = try values.decodeIfPresent(Int.self, forKey: .skippedWithoutProcessedCopy) ?? 0
     }
 }

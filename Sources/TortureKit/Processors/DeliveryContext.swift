@@ -91,7 +91,7 @@ public final class DeliveryContext {
         if statement.usesNow { parameters.nowMillis = machinery.millisSinceStart(startNanos) }
         let result: StatementResult
         do {
-            result = try await machinery.storeCall { connection throws(StoreError) in try connection.execute(statement, parameters) }
+            result = try await machinery.storeCall(.execute(statement, parameters))
         } catch {
             machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
             throw DeliveryInterruption(machinery.storeFailure(delivery, subject: step.name, role: step.role, error))
