@@ -71,8 +71,10 @@ actor ActorInstance {
                 guard let began = context.broker.beginPublisherTick(publisher) else { break }
                 mark = began
             }
-            await runTick(tick)
-            if let publisher { context.broker.endPublisherTick(publisher, mark: delivery.outbox.sentThisRun == 0 ? mark : nil) }
+            let landed = await runTick(tick)
+            // Quiet is a run that landed and sent nothing: one that failed or crashed may have
+            // left work behind (a DLQ entry it took and rolled back).
+            if let publisher { context.broker.endPublisherTick(publisher, mark: landed && delivery.outbox.sentThisRun == 0 ? mark : nil) }
         }
         return ActorResult(log: machinery.result().log, fired: machinery.result().fired, summary: summary)
     }
@@ -89,7 +91,8 @@ actor ActorInstance {
     }
 
     /// One run of the actor's steps: what it decided, and its publications when it landed.
-    private func runTick(_ tick: Int) async {
+    /// Returns whether it landed.
+    private func runTick(_ tick: Int) async -> Bool {
         let entry = Delivery.actorTick(actor: actorIndex, instance: instance, tick: tick)
         delivery.beginTick(entry)
         machinery.record(.invoke, entry, subject: HistoryEvent.Subject.tick, detail: "\(machinery.workerName) run \(tick)")
@@ -99,6 +102,7 @@ actor ActorInstance {
         case .acknowledge:
             summary.runs += 1
             machinery.record(.ok, entry, subject: HistoryEvent.Subject.tick, detail: "published \(delivery.outbox.sentThisRun)")
+            return true
         case .failed(let reason):
             delivery.outbox.drop()
             summary.failed += 1
@@ -111,6 +115,7 @@ actor ActorInstance {
             delivery.outbox.drop()
             context.abort.set("\(machinery.workerName) lost the store: \(error.message)")
         }
+        return false
     }
 
     /// Begin, the steps, commit (then the outbox's publications): the transaction is settled when

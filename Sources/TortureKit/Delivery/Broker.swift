@@ -158,12 +158,16 @@ public final class Broker: Sendable {
     }
 
     /// The tick is over. One that began and ended with the queue empty and published nothing
-    /// since `mark` is quiet; when every publisher's last tick was quiet at the current count and
-    /// none is in a tick, the queue is drained for good.
+    /// since `mark` is quiet (`mark` nil: it was not); when every publisher's last tick was quiet
+    /// at the current count and none is in a tick, the queue is drained for good.
     public func endPublisherTick(_ publisher: Int, mark: Int?) {
         state.withLock { state in
             state.inTick.remove(publisher)
-            if let mark, state.open == 0, mark == state.publications { state.quietMarks[publisher] = mark }
+            if let mark, state.open == 0, mark == state.publications {
+                state.quietMarks[publisher] = mark
+            } else {
+                state.quietMarks[publisher] = nil
+            }
             let current = state.publications
             if state.open == 0, state.inTick.isEmpty, state.quietMarks.count == state.holders,
                state.quietMarks.values.allSatisfy({ $0 == current }) {
