@@ -67,9 +67,11 @@ struct RunCommand: AsyncParsableCommand {
         if seed == nil { Console.error("seed \(runSeed) (drawn; pass --seed \(runSeed) to repeat)") }
 
         let loaded: Scenario
+        let scenarioPath: String
         let byName = !(scenario.contains("/") || scenario.hasSuffix(".yaml") || scenario.hasSuffix(".yml"))
         do {
-            loaded = try ScenarioLoader.load(path: options.scenarioOptions.catalogue.path(for: scenario))
+            scenarioPath = try options.scenarioOptions.catalogue.path(for: scenario)
+            loaded = try ScenarioLoader.load(path: scenarioPath)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
@@ -109,7 +111,8 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = RunConfiguration(
             scenario: byName ? scenario : loaded.source.path, workers: options.workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
-            seed: runSeed, store: stores.commandLineValue, scenariosDirectory: byName ? options.scenarioOptions.directory : nil,
+            seed: runSeed, store: stores.commandLineValue,
+            scenariosDirectory: byName ? options.scenarioOptions.catalogue.directory(ofPath: scenarioPath) : nil,
             scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis)
         )
         let progress = RunProgress()
@@ -118,6 +121,7 @@ struct RunCommand: AsyncParsableCommand {
         progressLine?.start()
         var outcome = await engine.run(startedAt: Timestamp.iso8601(started))
         progressLine?.stop()
+        if let note = (store as? PostgresStore)?.confinementNote { Console.error("note: \(note)") }
         if checkDeterminism, outcome.report.status == .held || outcome.report.status == .violated {
             outcome = await DeterminismCheck(scenario: loaded, configuration: configuration, first: outcome, stores: stores)
                 .rerun(startedAt: Timestamp.iso8601(started))

@@ -33,6 +33,7 @@ struct ShrinkCommand: AsyncParsableCommand {
     var store: String?
 
     func validate() throws {
+        try OutputLocation.requireParent(of: reportDirectory, for: "--report-dir")
         guard (1...50).contains(attempts) else { throw ValidationError("--attempts must be from 1 to 50, got \(attempts)") }
         guard (1...10_000).contains(maxRuns) else { throw ValidationError("--max-runs must be from 1 to 10000, got \(maxRuns)") }
     }

@@ -60,7 +60,7 @@ import Testing
              ":9:12: `:write.value`: step `write` comes later"),
             ("column", base.replacingOccurrences(of: ":read.value + 1", with: ":read.count + 1"), ":13:12: `:read.count`: step `read` returns (value), not `count`"),
             ("actor", base + "\nactors:\n  - name: sweeper\n    steps: []\n", ":17:5: actor `sweeper` has no `schedule`"),
-            ("twin", "name: twin\nextends: bsae\ndescription: a typo\n", ":2:10: `extends: bsae`: no scenario file bsae.yaml next to this one; did you mean `base`?"),
+            ("twin", "name: twin\nextends: bsae\ndescription: a typo\n", ":2:10: `extends: bsae`: no scenario file bsae.yaml next to this one, nor a built-in one; did you mean `base`?"),
         ]
         for (name, text, expected) in cases {
             let file = try workspace.write("\(name).yaml", text)
@@ -100,6 +100,19 @@ import Testing
         let result = try TortureProcess.run(arguments + ["--scenarios", TortureProcess.scenarios, "--report-dir", workspace.reports])
         #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
         #expect(!result.stderr.isEmpty)
+    }
+
+    @Test(arguments: [
+        ["run", "race-claim", "--junit", "/nonexistent-torture/dir/j.xml"],
+        ["soak", "race-claim", "--runs", "1", "--junit", "/nonexistent-torture/dir/j.xml"],
+        ["run", "race-claim", "--report-dir", "/nonexistent-torture/dir/reports"],
+        ["soak", "race-claim", "--runs", "1", "--report-dir", "/nonexistent-torture/dir/reports"],
+    ])
+    func anOutputInAFolderThatDoesNotExistIsRefusedAndNothingIsCreated(arguments: [String]) throws {
+        let result = try TortureProcess.run(arguments + ["--scenarios", TortureProcess.scenarios])
+        #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("the folder /nonexistent-torture/dir does not exist"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent-torture"), "no folder was made")
     }
 
     @Test func listShowsEveryScenarioWithItsSeedSystem() throws {

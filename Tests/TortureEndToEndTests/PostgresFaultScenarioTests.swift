@@ -35,7 +35,7 @@ extension PostgresEndToEndTests {
         #expect(caught, "\(scenario) held on PostgreSQL for 5 seeds")
         // Each violation kept its schema; drop them so the server ends as it began.
         for schema in try database.runSchemas().subtracting(before) {
-            try database.query("DROP SCHEMA \"\(schema)\" CASCADE")
+            try database.dropRunSpace(schema)
         }
     }
 
@@ -62,6 +62,6 @@ extension PostgresEndToEndTests {
         #expect(caught.stdout.contains("repro: torture run race-claim-naive"))
         let kept = try database.runSchemas().subtracting(before)
         #expect(kept.count == 1 && kept.first?.hasPrefix("torture_soak") == true, "the violated run keeps its schema: \(kept)")
-        for schema in kept { try database.query("DROP SCHEMA \"\(schema)\" CASCADE") }
+        for schema in kept { try database.dropRunSpace(schema) }
     }
 }

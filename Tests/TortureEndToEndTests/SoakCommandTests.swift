@@ -5,7 +5,7 @@ import TortureKit
 @Suite(.serialized) struct SoakCommandTests {
     @Test func correctScenariosHoldAndTheSummaryIsWrittenInEveryForm() throws {
         let workspace = Workspace()
-        let junit = workspace.path + "/out/junit.xml"
+        let junit = workspace.path + "/junit.xml"
         let result = try workspace.soak(["all", "--runs", "4", "--messages", "200", "--seed-start", "0x5eed", "--junit", junit])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.hasPrefix("soak held: 4 runs (4 held, 0 violated"))

@@ -13,9 +13,14 @@ enum TortureProcess {
     static var repositoryRoot: String { TortureBinary.packageRoot }
     static var scenarios: String { repositoryRoot + "/scenarios" }
 
-    static func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Result {
+    /// `in folder`: run from there, as a user outside the repository would.
+    static func run(_ arguments: [String], in folder: String? = nil, timeoutSeconds: Double = 120) throws -> Result {
         let started = ContinuousClock.now
-        let child = try ChildProcess(executable: TortureBinary.path, arguments: arguments)
+        let child = if let folder {
+            try ChildProcess(executable: "/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$@\"", folder, TortureBinary.path] + arguments)
+        } else {
+            try ChildProcess(executable: TortureBinary.path, arguments: arguments)
+        }
         var status = child.exitCodeIfFinished()
         while status == nil {
             if ContinuousClock.now - started > .seconds(timeoutSeconds) { kill(child.pid, SIGKILL) }

@@ -220,7 +220,7 @@ import Testing
         let failure = try #require(Self.error(Self.twin.replacingOccurrences(of: "extends: counter", with: "extends: countr"),
                                               file: "counter-naive.yaml", sources: Self.sources(["counter": Self.counter])))
         #expect(failure.description.hasPrefix("counter-naive.yaml:2:10:"))
-        #expect(failure.message.contains("no scenario file countr.yaml next to this one; did you mean `counter`?"))
+        #expect(failure.message.contains("no scenario file countr.yaml next to this one, nor a built-in one; did you mean `counter`?"))
     }
 
     @Test func extendsInACircleIsRefused() throws {
@@ -237,6 +237,14 @@ import Testing
         let failure = try #require(Self.error(Self.twin, file: "counter-naive.yaml", sources: Self.sources(["counter": broken])))
         #expect(failure.file == "counter.yaml")
         #expect(failure.line == 19)
+    }
+
+    @Test func aBuiltInTwinExtendsItsBuiltInBase() throws {
+        let twin = try ScenarioLoader.load(path: "built-in:race-claim-naive.yaml")
+        #expect(twin.name == "race-claim-naive")
+        #expect(try #require(twin.stepMachine).protocolSteps.map(\.name) == ["check", "claim", "process"])
+        #expect(twin.source.location(of: .step("process"), .sqlite).hasPrefix("built-in:race-claim.yaml:"), "inherited SQL is in the base")
+        #expect(twin.source.location(of: .step("check"), .sqlite).hasPrefix("built-in:race-claim-naive.yaml:"))
     }
 
     @Test func aTwinStatesItsOwnName() throws {

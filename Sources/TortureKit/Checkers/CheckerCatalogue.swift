@@ -25,4 +25,13 @@ public enum CheckerCatalogue {
             NoLostUpdateChecker(read: read, wrote: wrote, key: key)
         }
     }
+
+    /// The SQL a checker runs on the final store, for the invariants that read it.
+    public static func storeQuery(of invariant: InvariantSpec, dialect: Dialect) -> SQLTemplate? {
+        switch invariant {
+        case .noDuplicateSubmissions(let table, let key): NoDuplicateSubmissionsChecker(table: table, key: key).query
+        case .sql(_, let query): query[dialect]
+        default: nil
+        }
+    }
 }

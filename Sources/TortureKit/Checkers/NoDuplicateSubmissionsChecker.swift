@@ -10,9 +10,12 @@ public struct NoDuplicateSubmissionsChecker: Checker {
         self.key = key
     }
 
+    /// Identifiers were validated as plain names by the scenario loader: safe to splice.
+    var query: SQLTemplate {
+        try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
+    }
+
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
-        // Identifiers were validated as plain names by the scenario loader: safe to splice.
-        let query = try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
         let rows = try input.store.execute(query, .forChecks).rows
         var submitters: [Int: [HistoryEvent]] = [:]
         for event in input.history.events where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick {

@@ -70,10 +70,26 @@ extension ThroughputSeries {
         let endings = history.events.filter { $0.subject == HistoryEvent.Subject.delivery && $0.kind != .invoke }
         let originNanos = history.events.first?.timeNanos ?? 0
         let spanNanos = (history.events.last?.timeNanos ?? originNanos) &- originNanos
-        // Aim for about 100 buckets of whole milliseconds over the run.
-        let widthNanos = max(1_000_000, (spanNanos / 100 / 1_000_000) * 1_000_000)
-        var series = ThroughputSeries(initialBucketWidthNanos: widthNanos)
+        var series = ThroughputSeries(initialBucketWidthNanos: bucketWidthNanos(spanNanos: spanNanos, count: endings.count))
         for event in endings { series.add(elapsedNanos: event.timeNanos &- originNanos) }
         return series
     }
+
+    /// Deliveries finish in bursts (a lock released, a batch of commits), so a bucket of a few
+    /// milliseconds reads a burst of 90 as "30 k/s". A bucket is at least `minimumBucketNanos`, holds
+    /// about `countPerBucket` deliveries on average, and there are at most `bucketTarget` of them;
+    /// widths are 1-2-5 steps, so the axis reads in round numbers.
+    static func bucketWidthNanos(spanNanos: UInt64, count: Int) -> UInt64 {
+        let wanted = max(minimumBucketNanos, spanNanos / UInt64(bucketTarget),
+                         count > 0 ? spanNanos * UInt64(countPerBucket) / UInt64(count) : 0)
+        var decade: UInt64 = 1_000_000
+        while true {
+            for step: UInt64 in [1, 2, 5] where decade * step >= wanted { return decade * step }
+            decade *= 10
+        }
+    }
+
+    static let minimumBucketNanos: UInt64 = 20_000_000
+    static let countPerBucket = 40
+    static let bucketTarget = 60
 }

@@ -35,6 +35,8 @@ public struct RunEngine: Sendable {
         public var report: RunReport
         public var history: History
         public var endToEnd: Histogram<UInt64>
+        /// One per protocol step, in step order: the HTML report's percentile plot.
+        public var steps: [Histogram<UInt64>] = []
     }
 
     /// `startedAt` is the wall-clock stamp to print; the engine itself only reads the injected clock.
@@ -176,7 +178,8 @@ public struct RunEngine: Sendable {
             partial.verdicts = try check(partial.history, ledger: ledger, store: store)
             partial.status = partial.verdicts.allSatisfy(\.held) ? .held : .violated
         } catch {
-            partial.fail(.storeFailed, "checking the final store: \(error)")
+            // A store that answers but refuses a check's query: the scenario's SQL, not the machine.
+            partial.fail(error.isUnavailable ? .storeFailed : .scenarioInvalid, "checking the final store: \(error)")
         }
     }
 
@@ -205,6 +208,8 @@ public struct RunEngine: Sendable {
     private func check(_ history: History, ledger: QueueLedger, store: any Store) throws(StoreError) -> [Verdict] {
         let connection = try store.connect()
         defer { connection.close() }
+        try connection.beginReadOnly()
+        defer { try? connection.endReadOnly() }
         let input = CheckInput(history: history, messages: configuration.messages, policy: scenario.delivery, dialect: store.dialect,
                                store: connection, ledger: ledger)
         var verdicts: [Verdict] = []
@@ -253,7 +258,7 @@ public struct RunEngine: Sendable {
             keptRunSpace: partial.keptRunSpace,
             actors: partial.actors.isEmpty ? nil : partial.actors
         )
-        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd)
+        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, steps: partial.latency.steps)
     }
 }
 

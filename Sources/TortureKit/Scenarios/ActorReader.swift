@@ -26,8 +26,8 @@ enum ActorReader {
                     throw own.error("`duplicate` has no meaning for an actor: it has no delivery to copy")
                 }
             }
-            let steps = try StepReader(sql: sql, place: "an actor's step", builtIn: ParameterScope.actorStepBuiltIns, allowsPublish: true)
-                .read(try map.required("steps"))
+            let steps = try StepReader(sql: sql, place: "an actor's step", builtIn: ParameterScope.actorStepBuiltIns, allowsPublish: true,
+                                       site: { SQLSite.actorStep(actor: name, step: $0) }).read(try map.required("steps"))
             actors.append(ScenarioActor(name: name, schedule: schedule, machine: StepMachine(steps: steps, isolation: isolation), faults: faults))
         }
         return actors

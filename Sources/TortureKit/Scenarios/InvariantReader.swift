@@ -32,7 +32,8 @@ enum InvariantReader {
                 case "sql":
                     let settings = try value.mapping(allowed: ["name", "query"])
                     let name = try settings.required("name").string()
-                    invariant = .sql(name: name, query: try processing.sql.templates(try settings.required("query"), scope: .query))
+                    invariant = .sql(name: name, query: try processing.sql.templates(
+                        try settings.required("query"), scope: .query, site: .invariant("sql:\(name)")))
                 case "no-lost-update":
                     invariant = try readLostUpdate(value, steps: processing.machine.protocolSteps)
                 default:
@@ -41,6 +42,7 @@ enum InvariantReader {
                         table: try identifier(settings.required("table")),
                         key: try identifier(settings.required("key"))
                     )
+                    for dialect in processing.dialects { processing.sql.notes.record(.invariant(invariant.name), dialect, at: entry) }
                 }
             }
             guard !invariants.contains(invariant) else { throw entry.error("invariant `\(invariant.name)` is listed twice") }

@@ -7,18 +7,20 @@ struct ProcessingProtocol {
     var sql: SQLReader
     var dialects: Set<Dialect> { Set(tables.schema.keys) }
 
-    static func read(_ reader: YAMLReader) throws(ScenarioError) -> ProcessingProtocol {
+    static func read(_ reader: YAMLReader, notes: SourceNotes) throws(ScenarioError) -> ProcessingProtocol {
         let map = try reader.mapping(allowed: ["schema", "let", "publish", "transaction", "steps", "dead-letter", "on-error"])
-        let schema = try SQLReader.schema(try map.required("schema"))
+        let schema = try SQLReader.schema(try map.required("schema"), notes: notes)
         let lets = try map.optional("let").map { reader throws(ScenarioError) in try readLets(reader) } ?? [:]
-        let sql = SQLReader(dialects: Set(schema.keys), lets: lets)
-        let publish = try map.optional("publish").map { reader throws(ScenarioError) in try sql.templates(reader, scope: .publish) } ?? [:]
+        let sql = SQLReader(dialects: Set(schema.keys), lets: lets, notes: notes)
+        let publish = try map.optional("publish").map { reader throws(ScenarioError) in
+            try sql.templates(reader, scope: .publish, site: .publish)
+        } ?? [:]
         let transaction = try map.optional("transaction")?.choice(IsolationLevel.self)
         let deadLetter = try map.optional("dead-letter").map { reader throws(ScenarioError) in
-            try sql.templates(reader, scope: .deadLetter)
+            try sql.templates(reader, scope: .deadLetter, site: .deadLetter)
         } ?? [:]
-        let steps = try StepReader(sql: sql, place: "a step", builtIn: ParameterScope.workerStepBuiltIns, allowsPublish: false)
-            .read(try map.required("steps"))
+        let steps = try StepReader(sql: sql, place: "a step", builtIn: ParameterScope.workerStepBuiltIns, allowsPublish: false,
+                                   site: SQLSite.step).read(try map.required("steps"))
         let onError = try map.optional("on-error")?.choice(ErrorHandling.self) ?? .nack
         return ProcessingProtocol(
             tables: ScenarioTables(schema: schema, publish: publish, deadLetter: deadLetter),

@@ -7,19 +7,30 @@ struct SQLReader {
     let dialects: Set<Dialect>
     /// `protocol.let`: name → SQL expression, placed wherever `:name` appears.
     let lets: [String: String]
+    /// Where each piece of SQL is written, and the warnings about it.
+    let notes: SourceNotes
 
     static let defaultKey = "default"
 
     /// The dialects a schema is written for: every built-in one when it is one text or has a
     /// `default`, else those it names.
-    static func schema(_ reader: YAMLReader) throws(ScenarioError) -> [Dialect: String] {
-        let all = SQLReader(dialects: Set(Dialect.builtIn), lets: [:])
-        if reader.isScalar { return try all.texts(reader).mapValues(\.text) }
-        let map = try reader.mapping(allowed: Dialect.builtIn.map(\.rawValue) + [defaultKey])
-        let named = Set(map.entries.map(\.key).filter { $0 != defaultKey }.map(Dialect.init(rawValue:)))
-        let reading = map.optional(defaultKey) == nil ? SQLReader(dialects: named, lets: [:]) : all
-        guard !reading.dialects.isEmpty else { throw reader.error("expected SQL for at least one dialect (sqlite, postgres)") }
-        return try reading.texts(reader).mapValues(\.text)
+    static func schema(_ reader: YAMLReader, notes: SourceNotes) throws(ScenarioError) -> [Dialect: String] {
+        var reading = SQLReader(dialects: Set(Dialect.builtIn), lets: [:], notes: notes)
+        if !reader.isScalar {
+            let map = try reader.mapping(allowed: Dialect.builtIn.map(\.rawValue) + [defaultKey])
+            if map.optional(defaultKey) == nil {
+                let named = Set(map.entries.map(\.key).map(Dialect.init(rawValue:)))
+                guard !named.isEmpty else { throw reader.error("expected SQL for at least one dialect (sqlite, postgres)") }
+                reading = SQLReader(dialects: named, lets: [:], notes: notes)
+            }
+        }
+        var schema: [Dialect: String] = [:]
+        for (dialect, entry) in try reading.texts(reader) {
+            notes.record(.schema, dialect, at: entry.reader)
+            notes.warnAboutSchemaEscapes(entry.text, dialect: dialect, at: entry.reader)
+            schema[dialect] = entry.text
+        }
+        return schema
     }
 
     /// Each dialect's text, and the reader of the node it came from (for error positions).
@@ -58,10 +69,20 @@ struct SQLReader {
         return texts
     }
 
-    /// Each dialect's statement, with every parameter checked against what `scope` admits.
-    func templates(_ reader: YAMLReader, scope: ParameterScope) throws(ScenarioError) -> [Dialect: SQLTemplate] {
+    /// Each dialect's statement — exactly one — with every parameter checked against what
+    /// `scope` admits.
+    func templates(_ reader: YAMLReader, scope: ParameterScope, site: SQLSite) throws(ScenarioError) -> [Dialect: SQLTemplate] {
         var templates: [Dialect: SQLTemplate] = [:]
-        for (dialect, entry) in try texts(reader) {
+        for (dialect, entry) in try texts(reader).sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            // PostgreSQL refuses a prepared statement with two commands; SQLite would silently run
+            // only the first. Either way the scenario would not do what it says.
+            let statements = SQLTokens(entry.text).statementCount
+            guard statements <= 1 else {
+                throw entry.reader.error("\(site.words) (\(dialect.rawValue)) holds \(statements) statements; a step, query or publish runs "
+                    + "exactly one. Split it into separate steps, or join them into one statement")
+            }
+            notes.record(site, dialect, at: entry.reader)
+            notes.warnAboutSchemaEscapes(entry.text, dialect: dialect, at: entry.reader)
             templates[dialect] = try template(entry.text, at: entry.reader, scope: scope)
         }
         return templates

@@ -24,13 +24,19 @@ public struct Scenario: Sendable {
     /// (`SimulatedLatency.defaults(for:)`).
     public var simulatedLatency: SimulatedLatency?
     public var source: ScenarioSource
+    /// What `validate` says about a file that loads: SQL that reaches past the run's schema.
+    public var warnings: [ScenarioError] = []
+
+    /// Reports are filed in a folder named after the scenario.
+    public static let nameLengthLimit = 64
 
     public init(
         name: String, summary: String, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
         onError: ErrorHandling = .nack, actors: [ScenarioActor] = [], invariants: [InvariantSpec], checkers: [any Checker] = [],
-        simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil
+        simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil, warnings: [ScenarioError] = []
     ) {
+        self.warnings = warnings
         self.simulatedLatency = simulatedLatency
         self.name = name
         self.summary = summary
@@ -54,13 +60,53 @@ public struct Scenario: Sendable {
     public var stepMachine: StepMachine? { handler as? StepMachine }
 }
 
-public struct ScenarioSource: Sendable, Codable, Equatable {
+public struct ScenarioSource: Sendable, Equatable {
     public var path: String
     public var contentHash: UInt64
+    /// The line of each piece of SQL, so a store's refusal of it names file and line.
+    public var sqlLines: [SQLSite.Key: Int] = [:]
+    /// The file of each piece of SQL a twin inherits from its base (`extends:`); the rest is in `path`.
+    public var sqlFiles: [SQLSite.Key: String] = [:]
 
-    public init(path: String, contentHash: UInt64) {
+    public init(path: String, contentHash: UInt64, sqlLines: [SQLSite.Key: Int] = [:], sqlFiles: [SQLSite.Key: String] = [:]) {
         self.path = path
         self.contentHash = contentHash
+        self.sqlLines = sqlLines
+        self.sqlFiles = sqlFiles
+    }
+
+    /// `file:line` of a piece of SQL, or the file alone when the line is not known.
+    public func location(of site: SQLSite, _ dialect: Dialect) -> String {
+        let key = SQLSite.Key(site: site, dialect: dialect)
+        let file = sqlFiles[key] ?? path
+        return sqlLines[key].map { "\(file):\($0)" } ?? file
+    }
+}
+
+/// Where a piece of a scenario's SQL sits, in the file's own words.
+public enum SQLSite: Sendable, Hashable {
+    case schema
+    case publish
+    case deadLetter
+    case step(String)
+    case actorStep(actor: String, step: String)
+    /// By the invariant's name: `sql:every-message-claimed`, `no-duplicate-submissions`.
+    case invariant(String)
+
+    public var words: String {
+        switch self {
+        case .schema: "protocol.schema"
+        case .publish: "protocol.publish"
+        case .deadLetter: "protocol.dead-letter"
+        case .step(let name): "step `\(name)`"
+        case .actorStep(let actor, let step): "actor `\(actor)` step `\(step)`"
+        case .invariant(let name): "invariant `\(name)`"
+        }
+    }
+
+    public struct Key: Sendable, Hashable {
+        public var site: SQLSite
+        public var dialect: Dialect
     }
 }
 

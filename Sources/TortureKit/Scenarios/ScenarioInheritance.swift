@@ -29,7 +29,7 @@ enum ScenarioInheritance {
         guard let base = sources.find(name, root.file) else {
             let known = sources.known(root.file)
             let hint = Suggestion.closest(to: name, among: known).map { "; did you mean `\($0)`?" } ?? ""
-            throw reader.error("`extends: \(name)`: no scenario file \(name).yaml next to this one\(hint)")
+            throw reader.error("`extends: \(name)`: no scenario file \(name).yaml next to this one, nor a built-in one\(hint)")
         }
         if here.contains(where: { $0.path == base.path }) {
             let circle = (here.map(\.name) + [name]).joined(separator: " → ")

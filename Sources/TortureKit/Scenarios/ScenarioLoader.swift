@@ -5,6 +5,7 @@ internal import Yams
 /// nothing is defaulted silently.
 public enum ScenarioLoader {
     public static func load(path: String, sources: ScenarioSources = .files) throws(ScenarioError) -> Scenario {
+        if let builtIn = BuiltInScenarios.text(atPath: path) { return try parse(builtIn, file: path, sources: sources) }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
@@ -34,14 +35,19 @@ public enum ScenarioLoader {
         let nameReader = try top.required("name")
         let name = try nameReader.string()
         guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-            throw nameReader.error("expected a name of letters, digits, `-` and `_`, got \"\(name)\"")
+            throw nameReader.error("expected a name of letters, digits, `-` and `_`, got \"\(name.prefix(80))\(name.count > 80 ? "…" : "")\"")
         }
+        // The name becomes a folder of every report; file systems stop at 255 bytes a name.
+        guard name.count <= Scenario.nameLengthLimit else {
+            throw nameReader.error("the name has \(name.count) characters; at most \(Scenario.nameLengthLimit), since reports are filed under it")
+        }
+        let notes = SourceNotes(file: file)
         let summary = try top.required("description").string()
         let seedSystem = try top.optional("seed-system")?.string()
         let workload = try readWorkload(try top.required("workload"))
         let faults = try top.optional("faults").map { reader throws(ScenarioError) in try readFaults(reader) } ?? .none
         let delivery = try top.optional("delivery").map { reader throws(ScenarioError) in try readDelivery(reader) } ?? .standard
-        var processing = try ProcessingProtocol.read(try top.required("protocol"))
+        var processing = try ProcessingProtocol.read(try top.required("protocol"), notes: notes)
         let actors = try top.optional("actors").map { reader throws(ScenarioError) in
             try ActorReader.read(reader, sql: processing.sql, scenarioFaults: faults)
         } ?? []
@@ -58,7 +64,8 @@ public enum ScenarioLoader {
         return Scenario(
             name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             tables: processing.tables, handler: processing.machine, onError: processing.onError, actors: actors,
-            invariants: invariants, source: ScenarioSource(path: file, contentHash: hash.value)
+            invariants: invariants, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
+            warnings: notes.warnings
         )
     }
 

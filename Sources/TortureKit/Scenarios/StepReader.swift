@@ -8,6 +8,8 @@ struct StepReader {
     let builtIn: [ParameterName]
     /// Only an actor's steps may turn rows into publications.
     let allowsPublish: Bool
+    /// Where a step's SQL sits, by the step's name.
+    let site: (String) -> SQLSite
 
     static let keys = ["name", "role", "sql", "success", "on-success", "on-failure", "publish"]
 
@@ -40,7 +42,7 @@ struct StepReader {
     }
 
     private func readStep(_ map: YAMLMapping, name: String, scope: ParameterScope) throws(ScenarioError) -> PendingStep {
-        let sql = try self.sql.templates(try map.required("sql"), scope: scope)
+        let sql = try self.sql.templates(try map.required("sql"), scope: scope, site: site(name))
         var publishColumn: String?
         if let publish = map.optional("publish") {
             guard allowsPublish else {

@@ -15,6 +15,9 @@ public struct SoakSummary: Sendable, Codable {
         case interrupted
     }
 
+    /// The shape of summary.json (docs/report-format.md), raised whenever a field changes meaning or goes away.
+    public var schemaVersion = SoakSummary.currentSchemaVersion
+    public static let currentSchemaVersion = 1
     public var toolVersion: String
     public var startedAt: String
     public var seedStart: Seed
@@ -72,6 +75,8 @@ public struct SoakSummary: Sendable, Codable {
         public var latency: LatencySummary
         public var percentiles: PercentileTable
         public var distribution: LatencyDistribution
+        /// The merged histogram as HdrHistogram's percentile plot reads it.
+        public var percentileCurve: PercentileCurve
         /// "delay@after-read" → count, over every run.
         public var faultsFired: [String: Int]
         /// Runs that held, as ranges of seed positions; a failure ends a range.

@@ -150,7 +150,8 @@ private struct ScenarioAccumulator: Sendable {
         SoakSummary.ScenarioTally(
             name: name, runs: runs, held: held, violated: violated, withoutVerdict: withoutVerdict, deliveries: deliveries,
             processingSeconds: processingSeconds, latency: LatencySummary(endToEnd), percentiles: PercentileTable(endToEnd),
-            distribution: LatencyDistribution(endToEnd), faultsFired: faultsFired, heldRanges: heldRanges
+            distribution: LatencyDistribution(endToEnd), percentileCurve: PercentileCurve(endToEnd), faultsFired: faultsFired,
+            heldRanges: heldRanges
         )
     }
 }

@@ -104,6 +104,15 @@ final class PostgresConnection: StoreConnection {
         }
     }
 
+    /// One read-only snapshot for all the checks: a write is refused with SQLSTATE 25006.
+    func beginReadOnly() throws(StoreError) {
+        try executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    }
+
+    func endReadOnly() throws(StoreError) {
+        try rollback()
+    }
+
     func close() {
         PQfinish(handle)
         handle = nil
@@ -289,7 +298,7 @@ final class PostgresConnection: StoreConnection {
         guard PQresultStatus(result) == PGRES_TUPLES_OK else { return StatementResult(rowsAffected: affected, rows: []) }
         let columns = PQnfields(result)
         let types = (0..<columns).map { PQftype(result, $0) }
-        let names = (0..<columns).map { String(cString: PQfname(result, $0)) }
+        let names = (0..<columns).map { column in PQfname(result, column).map { String(cString: $0) } ?? "column \(column + 1)" }
         let rows = (0..<PQntuples(result)).map { row in
             (0..<columns).map { column -> SQLValue in
                 guard PQgetisnull(result, row, column) == 0 else { return .null }

@@ -8,6 +8,8 @@ final class SQLiteConnection: StoreConnection {
     /// Each prepared statement's column names, read once.
     private var columnNames: [String: [String]] = [:]
     private let path: String
+    /// Under `query_only` a READONLY error is the statement's fault, not the file's.
+    private var queryOnly = false
 
     init(path: String, busyTimeoutMillis: Int) throws(StoreError) {
         self.path = path
@@ -89,6 +91,17 @@ final class SQLiteConnection: StoreConnection {
         try executeScript("ROLLBACK")
     }
 
+    /// `query_only` refuses every write, `RETURNING` included, with SQLITE_READONLY.
+    func beginReadOnly() throws(StoreError) {
+        try executeScript("PRAGMA query_only = ON")
+        queryOnly = true
+    }
+
+    func endReadOnly() throws(StoreError) {
+        try executeScript("PRAGMA query_only = OFF")
+        queryOnly = false
+    }
+
     func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
         statements.removeAll()
@@ -101,12 +114,27 @@ final class SQLiteConnection: StoreConnection {
         if let cached = statements[text] { return cached }
         guard let handle else { throw .unavailable("SQLite connection to \(path) is closed") }
         var prepared: OpaquePointer?
-        let status = sqlite3_prepare_v2(handle, text, -1, &prepared, nil)
+        let bytes = Array(text.utf8CString)
+        var tailOffset = bytes.count - 1
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            var rest: UnsafePointer<CChar>?
+            let status = sqlite3_prepare_v2(handle, buffer.baseAddress, -1, &prepared, &rest)
+            if let rest, let start = buffer.baseAddress { tailOffset = rest - start }
+            return status
+        }
         guard status == SQLITE_OK, let prepared else {
             throw error(status, while: "preparing `\(text)`")
         }
+        // What follows the first statement: sqlite3 would silently never run it.
+        let tail = String(decoding: bytes[tailOffset...].dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if SQLTokens(tail).statementCount > 0 {
+            sqlite3_finalize(prepared)
+            throw .other("`\(text)` holds more than one statement; SQLite would run only the first")
+        }
         statements[text] = prepared
-        columnNames[text] = (0..<sqlite3_column_count(prepared)).map { String(cString: sqlite3_column_name(prepared, $0)) }
+        columnNames[text] = (0..<sqlite3_column_count(prepared)).map { column in
+            sqlite3_column_name(prepared, column).map { String(cString: $0) } ?? "column \(column + 1)"
+        }
         return prepared
     }
 
@@ -147,6 +175,8 @@ final class SQLiteConnection: StoreConnection {
             .busy(detail)
         case SQLITE_CONSTRAINT where extended == 2067 || extended == 1555: // UNIQUE, PRIMARYKEY
             .uniqueViolation(detail)
+        case SQLITE_READONLY where queryOnly:
+            .other("\(detail): a check may only read")
         case SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY:
             .unavailable(detail)
         default:

@@ -58,6 +58,10 @@ public protocol StoreConnection: AnyObject {
     func begin(_ isolation: IsolationLevel) throws(StoreError)
     func commit() throws(StoreError)
     func rollback() throws(StoreError)
+    /// From here until `endReadOnly`, every statement may only read: a write is refused as
+    /// `other`. What invariant queries run under, so a check can never change what it checks.
+    func beginReadOnly() throws(StoreError)
+    func endReadOnly() throws(StoreError)
     func close()
 }
 
@@ -91,7 +95,7 @@ extension StoreConnection {
 public struct StatementResult: Sendable, Equatable {
     public var rowsAffected: Int
     public var rows: [[SQLValue]]
-    /// The name of each column of `rows`, as the store names it.
+    /// The result's column names, as the store names them (`count`, `COUNT(*)`, an alias).
     public var columns: [String]
 
     public init(rowsAffected: Int, rows: [[SQLValue]], columns: [String] = []) {
