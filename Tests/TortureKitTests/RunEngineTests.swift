@@ -22,15 +22,17 @@ import Testing
         let report = outcome.report
         #expect(report.status == .held, "\(report.verdicts)")
         #expect(report.verdicts.map(\.invariant) == ["exactly-one-claim", "every-skip-backed", "sql:every-message-claimed", "sql:processed-once"])
-        #expect(report.counts.deliveries == 800)
+        // 800 receives, and one more for each delivery that outlived its visibility timeout on a
+        // loaded machine (its message comes back).
+        #expect(report.counts.deliveries >= 800 && report.counts.deliveries <= 820)
         #expect(report.counts.done == 200)
-        #expect(report.counts.done + report.counts.skipped + report.counts.failed == 800)
+        #expect(report.counts.done + report.counts.skipped + report.counts.failed == report.counts.deliveries)
         #expect(report.latency.endToEnd.count == 200)
         #expect(report.latency.steps.map(\.step) == ["claim", "process"])
         #expect(report.faults.firedTotal > 0)
         // Every delivery leaves an invoke and an ok/fail for itself in the history.
         let deliveryEvents = outcome.history.events.filter { $0.subject == HistoryEvent.Subject.delivery }
-        #expect(deliveryEvents.count == 1_600)
+        #expect(deliveryEvents.count == 2 * report.counts.deliveries)
         #expect(outcome.history.events.map(\.index) == Array(0..<outcome.history.events.count))
     }
 
@@ -60,17 +62,23 @@ import Testing
     }
 
     /// The fault plan keys on (seed, message, attempt, point), so the worker count cannot change
-    /// it: the same faults fire at the same places with 8 and with 64 processors.
+    /// it: the same faults fire at the same places with 8 and with 64 processors. Which points a
+    /// delivery reaches does depend on timing (a copy that loses the claim skips before
+    /// `after-claim`), so the runs are compared where every first receive goes: `before-claim`.
     @Test func theFaultPlanIsTheSameAt8And64Workers() async throws {
-        let few = try await run("race-claim", workers: 8, messages: 150, seed: 0x5EED).report
-        let many = try await run("race-claim", workers: 64, messages: 150, seed: 0x5EED).report
+        let seed = Seed(0x5EED)
+        let few = try await run("race-claim", workers: 8, messages: 150, seed: seed.value).report
+        let many = try await run("race-claim", workers: 64, messages: 150, seed: seed.value).report
         #expect(few.faults.planHash == many.faults.planHash)
+        let plan = FaultPlan(seed: seed, profile: try Repository.scenario("race-claim").faults)
         struct Key: Hashable { var delivery: Delivery; var point: InjectionPoint; var fault: Fault }
-        let firedFew = Set(few.faults.fired.map { Key(delivery: $0.delivery, point: $0.point, fault: $0.fault) })
-        let firedMany = Set(many.faults.fired.map { Key(delivery: $0.delivery, point: $0.point, fault: $0.fault) })
-        #expect(!firedFew.isEmpty)
-        #expect(firedFew == firedMany)
-        #expect(few.faults.fired.count == many.faults.fired.count)
+        func keys(_ report: RunReport) -> Set<Key> { Set(report.faults.fired.map { Key(delivery: $0.delivery, point: $0.point, fault: $0.fault) }) }
+        for key in keys(few).union(keys(many)) {
+            #expect(plan.faults(for: key.delivery, at: key.point).contains(key.fault), "\(key) fired but the plan does not say so")
+        }
+        func atClaim(_ report: RunReport) -> Set<Key> { keys(report).filter { $0.point == .beforeClaim && $0.delivery.attempt == 1 } }
+        #expect(!atClaim(few).isEmpty)
+        #expect(atClaim(few) == atClaim(many), "\(atClaim(few).symmetricDifference(atClaim(many)).prefix(5))")
         let other = try await run("race-claim", workers: 8, messages: 150, seed: 0x5EEE).report
         #expect(other.faults.planHash != few.faults.planHash)
     }

@@ -21,6 +21,8 @@ public enum CheckerCatalogue {
         case .sql(let name, let query):
             // The loader guarantees every invariant has SQL for each dialect of the schema.
             SQLChecker(name: name, query: query[dialect]!)
+        case .noLostUpdate(let read, let wrote, let key):
+            NoLostUpdateChecker(read: read, wrote: wrote, key: key)
         }
     }
 

@@ -12,7 +12,7 @@ public struct ExactlyOneClaimChecker: Checker {
             rolledBack.insert(event.delivery)
         }
         var claims: [QueueLedger.MessageKey: [HistoryEvent]] = [:]
-        for event in events where event.kind == .ok && event.role == .claim {
+        for event in events where event.kind == .ok && event.role == .claim && !event.delivery.isActorTick {
             guard !rolledBack.contains(event.delivery) else { continue }
             claims[QueueLedger.MessageKey(message: event.message, subscriber: event.subscriber), default: []].append(event)
         }

@@ -16,7 +16,7 @@ public struct FencingChecker: Checker {
         var invokedAt: [StepKey: UInt64] = [:]
         var claims: [QueueLedger.EntryKey: [HistoryEvent]] = [:]
         var writes: [(invokedNanos: UInt64, event: HistoryEvent)] = []
-        for event in input.history.events where event.role != nil {
+        for event in input.history.events where event.role != nil && !event.delivery.isActorTick {
             let key = StepKey(delivery: event.delivery, subject: event.subject)
             if event.kind == .invoke {
                 invokedAt[key] = event.timeNanos

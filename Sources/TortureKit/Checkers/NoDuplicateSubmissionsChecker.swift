@@ -18,7 +18,7 @@ public struct NoDuplicateSubmissionsChecker: Checker {
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let rows = try input.store.execute(query, .forChecks).rows
         var submitters: [Int: [HistoryEvent]] = [:]
-        for event in input.history.events where event.kind == .ok && event.role == .submit {
+        for event in input.history.events where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick {
             submitters[event.message, default: []].append(event)
         }
         let witnesses = rows.map { row in

@@ -18,6 +18,10 @@ public struct RunEngine: Sendable {
         precondition(configuration.workers >= 1 && configuration.messages >= 1, "a run needs workers and messages")
         var scenario = scenario
         scenario.faults = scenario.faults.disabling(configuration.disabledFaults).profile
+        // A rule switched off (by shrink, or --disable-fault) is off for the actors too.
+        for index in scenario.actors.indices {
+            scenario.actors[index].faults = scenario.actors[index].faults.disabling(configuration.disabledFaults).profile
+        }
         self.scenario = scenario
         self.configuration = configuration
         self.store = store
@@ -99,7 +103,12 @@ public struct RunEngine: Sendable {
         }
         let startNanos = clock.nowNanos()
         let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
-        let planHash = plan.planHash(workload: configuration.workload, policy: scenario.delivery)
+        var planHasher = ContentHash()
+        planHasher.add(plan.planHash(workload: configuration.workload, policy: scenario.delivery))
+        for actor in scenario.actors {
+            planHasher.add(FaultPlan(seed: configuration.seed, profile: actor.faults).planHash(actorKey: actor.key, instances: actor.schedule.instances))
+        }
+        let planHash = scenario.actors.isEmpty ? plan.planHash(workload: configuration.workload, policy: scenario.delivery) : planHasher.value
         var partial = PartialRun(planHash: planHash, stepNames: stepNames)
 
         guard scenario.dialects.contains(store.dialect) else {
@@ -107,7 +116,7 @@ public struct RunEngine: Sendable {
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
         do {
-            try store.createRunSpace(workers: processorCount)
+            try store.createRunSpace(workers: processorCount + actorInstanceCount)
         } catch {
             partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
@@ -151,16 +160,18 @@ public struct RunEngine: Sendable {
             stop: stop
         )
 
-        let (results, processingNanos, statistics) = await runProcessors(context, simulation: simulation)
+        let (results, actorResults, processingNanos, statistics) = await runParticipants(context, simulation: simulation)
         partial.processingNanos = processingNanos
         partial.simulation = statistics
         for result in results { partial.absorb(result) }
+        for result in actorResults { partial.fired.append(contentsOf: result.fired) }
+        partial.actors = actorResults.map(\.summary)
         // Checked first: a run cut short has unfinished messages, which no checker must read as lost.
         if let signal = interruption?.signalNumber {
-            partial.fail(.interrupted, interruptedReason(signal: signal, results: results, into: &partial))
+            partial.fail(.interrupted, interruptedReason(signal: signal, logs: results.map(\.log) + actorResults.map(\.log), into: &partial))
             return
         }
-        partial.history = History(merging: results.map(\.log))
+        partial.history = History(merging: results.map(\.log) + actorResults.map(\.log))
         let ledger = QueueLedger(partial.history, messages: configuration.messages, subscribers: scenario.delivery.subscribers)
         partial.queue = QueueCounts(ledger)
 
@@ -179,7 +190,7 @@ public struct RunEngine: Sendable {
             partial.verdicts = [LivenessVerdict.make(
                 history: partial.history, ledger: ledger, processorsAtDeadline: stuck,
                 deadlineMillis: configuration.deadlineMillis(policy: scenario.delivery), jobBudgetExhausted: statistics?.budgetExhausted == true,
-                policy: scenario.delivery)]
+                policy: scenario.delivery, processors: processorCount)]
             partial.status = .violated
             return
         }
@@ -200,13 +211,13 @@ public struct RunEngine: Sendable {
     static let interruptedFiredLimit = 1_000
 
     /// What an interrupted run reports, keeping its history when it is short enough.
-    private func interruptedReason(signal: Int32, results: [ProcessorResult], into partial: inout PartialRun) -> String {
+    private func interruptedReason(signal: Int32, logs: [[HistoryEvent]], into partial: inout PartialRun) -> String {
         let reason = "interrupted by signal \(signal) after \(partial.counts.deliveries) deliveries: what ran is recorded, with no verdict"
-        let events = results.reduce(0) { $0 + $1.log.count }
+        let events = logs.reduce(0) { $0 + $1.count }
         guard events <= Self.interruptedHistoryLimit else {
             return reason + "; its history (\(events) events) is left out, since a signal allows two seconds"
         }
-        partial.history = History(merging: results.map(\.log))
+        partial.history = History(merging: logs)
         return reason
     }
 
@@ -225,45 +236,6 @@ public struct RunEngine: Sendable {
             space.keptBecause = "dropping it failed: \(error.message)"
             return space
         }
-    }
-
-    /// One executor per processor: a thread each, or a lane of the simulation. All connect first;
-    /// then all run at once; the processing time counts from the start of the second phase.
-    private func runProcessors(
-        _ context: ProcessorContext, simulation: SimulationScheduler?
-    ) async -> (results: [ProcessorResult], processingNanos: UInt64, statistics: SimulationScheduler.Statistics?) {
-        let clock = context.clock
-        guard let simulation else {
-            let executors = (0..<processorCount).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
-            defer { executors.forEach { $0.shutdown() } }
-            let processors = executors.enumerated().map { Processor(worker: $0, context: context, executor: $1) }
-            let (results, nanos) = await Self.connectAndRun(processors, clock: clock, preferring: nil)
-            return (results, nanos, nil)
-        }
-        let processors = (0..<processorCount).map { Processor(worker: $0, context: context, executor: simulation.makeLane()) }
-        let taskExecutor = simulation.taskExecutor
-        let (value, statistics) = await simulation.run {
-            await Self.connectAndRun(processors, clock: clock, preferring: taskExecutor)
-        }
-        return (value?.0 ?? [], value?.1 ?? 0, statistics)
-    }
-
-    private static func connectAndRun(
-        _ processors: [Processor], clock: any TortureClock, preferring taskExecutor: (any TaskExecutor)?
-    ) async -> ([ProcessorResult], UInt64) {
-        await withTaskGroup(of: Void.self) { group in
-            for processor in processors { group.addTask(executorPreference: taskExecutor) { await processor.connect() } }
-        }
-        let startNanos = clock.nowNanos()
-        let results = await withTaskGroup(of: (Int, ProcessorResult).self) { group in
-            for processor in processors {
-                group.addTask(executorPreference: taskExecutor) { (processor.worker, await processor.run(startNanos: startNanos)) }
-            }
-            var results: [(Int, ProcessorResult)] = []
-            for await result in group { results.append(result) }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
-        }
-        return (results, clock.nowNanos() &- startNanos)
     }
 
     /// `--workers`, capped by the scenario's concurrency cap.
@@ -332,7 +304,8 @@ public struct RunEngine: Sendable {
                 simulation.lockWaits = partial.lockWaits
                 return simulation
             },
-            keptRunSpace: partial.keptRunSpace
+            keptRunSpace: partial.keptRunSpace,
+            actors: partial.actors.isEmpty ? nil : partial.actors
         )
         return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, steps: partial.latency.steps)
     }
@@ -354,6 +327,7 @@ private struct PartialRun {
     var lockWaits: Int?
     var keptRunSpace: RunSpace?
     var processingNanos: UInt64 = 0
+    var actors: [ActorSummary] = []
 
     init(planHash: UInt64, stepNames: [String]) {
         self.planHash = planHash

@@ -112,6 +112,8 @@ public struct RunReport: Sendable, Codable {
     }
     /// The run's space in a shared store, when it was not dropped: what it is and how to remove it.
     public var keptRunSpace: RunSpace?
+    /// What each instance of the scenario's actors did; nil when it has none.
+    public var actors: [ActorSummary]?
 
     public var violatedVerdicts: [Verdict] { verdicts.filter { !$0.held } }
 }

@@ -34,13 +34,20 @@ public struct StoreSetup {
                 try connection.begin(.serializable)
                 for message in 0..<messages {
                     _ = try connection.execute(publish, StatementParameters(
-                        message: Names.message(message), worker: "", attempt: 0, seed: Seed(0)))
+                        message: Names.message(message), messageNumber: message, worker: "", attempt: 0, seed: Seed(0)))
                 }
                 try connection.commit()
             }
         }
-        for step in scenario.stepMachine?.protocolSteps ?? [] {
-            try attempt(.step(step.name)) { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
+        let machines: [(steps: [ProtocolStep], site: (String) -> SQLSite)] =
+            [(scenario.stepMachine?.protocolSteps ?? [], SQLSite.step)]
+            + scenario.actors.map { actor in (actor.machine.protocolSteps, { SQLSite.actorStep(actor: actor.name, step: $0) }) }
+        for (index, machine) in machines.enumerated() {
+            for step in machine.steps {
+                try attempt(machine.site(step.name)) { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
+            }
+            let checked = index == 0 ? scenario.invariants.flatMap(\.stepColumns) : []
+            try checkReturnedColumns(machine.steps, extra: checked, site: machine.site, on: connection)
         }
         if let deadLetter = scenario.tables.deadLetter[dialect] {
             try attempt(.deadLetter) { () throws(StoreError) in try connection.prepare(deadLetter) }
@@ -55,6 +62,26 @@ public struct StoreSetup {
                 defer { try? connection.endReadOnly() }
                 _ = try connection.execute(query, .forChecks)
             }
+        }
+    }
+
+    /// The store's own word on the columns a kept step returns: every `:step.column`, `publish`
+    /// column and checker reference must be among them (the loader read them from the SQL text).
+    private func checkReturnedColumns(
+        _ steps: [ProtocolStep], extra: [StepColumn], site: (String) -> SQLSite, on connection: any StoreConnection
+    ) throws(Failure) {
+        var wanted = extra
+        for step in steps {
+            wanted += step.sql[dialect]!.stepColumns
+            if let column = step.publishColumn { wanted.append(StepColumn(step: step.name, column: column)) }
+        }
+        for reference in wanted {
+            guard let step = steps.first(where: { $0.name == reference.step }) else { continue }
+            var returned: [String]?
+            try attempt(site(step.name)) { () throws(StoreError) in returned = try connection.resultColumns(of: step.sql[dialect]!) }
+            guard let returned, !returned.contains(where: { $0.lowercased() == reference.column }) else { continue }
+            throw Failure(status: .scenarioInvalid, reason: "\(scenario.source.location(of: site(step.name), dialect)): \(site(step.name).words) "
+                + "returns (\(returned.joined(separator: ", "))) on \(dialect.rawValue), not `\(reference.column)`, which `\(reference)` needs")
         }
     }
 

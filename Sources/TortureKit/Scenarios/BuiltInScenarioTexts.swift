@@ -28,17 +28,11 @@ faults:
     after-claim: { probability: 0.04 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
+  schema: CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
   steps:
     - name: submit
       role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
+      sql: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
       on-success: done
       on-failure: skip
@@ -53,113 +47,23 @@ invariants:
 """####),
         ("circuit-breaker-naive.yaml", ####"""
 name: circuit-breaker-naive
+extends: circuit-breaker
 description: "planted bug: the breaker has no half-open state — once open nothing gets through to close it again, and it sticks open (seed 004's fear) — must be caught"
-seed-system: "004"
-
-workload:
-  messages: 300
-  deliveries-per-message: 1
-  concurrent-deliveries: 1
-
-delivery:
-  preset: sqs
-  visibility-timeout-millis: 500
-  max-receive-count: 100             # a message may be turned away many times while the breaker is open
-  retry-delay-millis: 3
-
-faults:
-  delay:
-    after-read: { probability: 0.2, min-millis: 0, max-millis: 2 }
-  crash:
-    after-claim: { probability: 0.02, min-millis: 1, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE breaker (id INTEGER PRIMARY KEY, state TEXT NOT NULL, failures INTEGER NOT NULL, opened_at INTEGER NOT NULL);
-      INSERT INTO breaker VALUES (1, 'closed', 0, 0);
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
-      CREATE TABLE processed (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE breaker (id INTEGER PRIMARY KEY, state TEXT NOT NULL, failures INTEGER NOT NULL, opened_at INTEGER NOT NULL);
-      INSERT INTO breaker VALUES (1, 'closed', 0, 0);
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
-      CREATE TABLE processed (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO inbox (message_id) VALUES (:message)
-    postgres: INSERT INTO inbox (message_id) VALUES (:message)
   steps:
     # The bug: no cool-down, no probe. Open means open for good.
-    - name: check-breaker
-      role: read
-      sql:
-        sqlite: SELECT state FROM breaker WHERE id = 1 AND state = 'closed' 
-        postgres: SELECT state FROM breaker WHERE id = 1 AND state = 'closed' 
-      success: row-returned
-      on-success: next
-      on-failure: fail
-    # The downstream: an outage while receives 100–400 of the run are handed out (the lease token
-    # counts receives, so it is the run's clock): every call in that window fails.
+    - name: breaker
+      sql: SELECT state, opened_at FROM breaker WHERE id = 1 AND state = 'closed'
     - name: call-downstream
-      role: read
-      sql:
-        sqlite: SELECT 1 WHERE NOT (:lease BETWEEN 100 AND 400)
-        postgres: SELECT 1 WHERE NOT (:lease BETWEEN 100 AND 400)
-      success: row-returned
-      on-success: next
-      on-failure: goto record-failure
-    - name: submit
-      role: submit
-      sql:
-        sqlite: INSERT INTO processed (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO processed (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
-      success: rows-affected
-      on-success: next
-      on-failure: next
-    # Only a call admitted after the breaker opened (a probe) may close it; a call that started
-    # before the outage and finishes late says nothing about the downstream now.
     - name: record-success
-      role: write
-      sql:
-        sqlite: UPDATE breaker SET state = 'closed', failures = 0 WHERE id = 1 AND (state = 'closed' OR :lease > opened_at)
-        postgres: UPDATE breaker SET state = 'closed', failures = 0 WHERE id = 1 AND (state = 'closed' OR :lease > opened_at)
-      success: rows-affected
-      on-success: done
-      on-failure: done
+    - name: submit
     - name: record-failure
-      role: write
-      sql:
-        sqlite: |
-          UPDATE breaker SET failures = failures + 1,
-            state = CASE WHEN failures + 1 >= 3 THEN 'open' ELSE state END,
-            opened_at = CASE WHEN failures + 1 >= 3 THEN :lease ELSE opened_at END
-          WHERE id = 1
-        postgres: |
-          UPDATE breaker SET failures = failures + 1,
-            state = CASE WHEN failures + 1 >= 3 THEN 'open' ELSE state END,
-            opened_at = CASE WHEN failures + 1 >= 3 THEN :lease ELSE opened_at END
-          WHERE id = 1
-      success: rows-affected
-      on-success: fail
-      on-failure: fail
-
-invariants:
-  - no-loss
-  - sql:
-      name: never-stuck-open
-      query:
-        sqlite: SELECT state, failures FROM breaker WHERE state <> 'closed'
-        postgres: SELECT state, failures FROM breaker WHERE state <> 'closed'
-  - sql:
-      name: every-message-processed
-      query:
-        sqlite: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM processed) ORDER BY message_id
-        postgres: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM processed) ORDER BY message_id
 
 """####),
         ("circuit-breaker.yaml", ####"""
 name: circuit-breaker
-description: a failing downstream opens the breaker; after a cool-down a half-open probe closes it; messages rejected while open are retried, not dropped (seed 004)
+description: a failing downstream opens the breaker; after a 20 ms cool-down a half-open probe closes it; messages rejected while open are retried, not dropped (seed 004)
 seed-system: "004"
 
 workload:
@@ -180,151 +84,147 @@ faults:
     after-claim: { probability: 0.02, min-millis: 1, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE breaker (id INTEGER PRIMARY KEY, state TEXT NOT NULL, failures INTEGER NOT NULL, opened_at INTEGER NOT NULL);
-      INSERT INTO breaker VALUES (1, 'closed', 0, 0);
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
-      CREATE TABLE processed (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE breaker (id INTEGER PRIMARY KEY, state TEXT NOT NULL, failures INTEGER NOT NULL, opened_at INTEGER NOT NULL);
-      INSERT INTO breaker VALUES (1, 'closed', 0, 0);
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
-      CREATE TABLE processed (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO inbox (message_id) VALUES (:message)
-    postgres: INSERT INTO inbox (message_id) VALUES (:message)
+  schema: |
+    CREATE TABLE breaker (id INTEGER PRIMARY KEY, state TEXT NOT NULL, failures INTEGER NOT NULL, opened_at INTEGER NOT NULL);
+    INSERT INTO breaker VALUES (1, 'closed', 0, 0);
+    CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
+    CREATE TABLE processed (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
+  publish: INSERT INTO inbox (message_id) VALUES (:message)
   steps:
-    # Open rejects (the message is nacked and comes back); after 30 leases have been handed out
-    # since it opened, one request goes through as the half-open probe.
-    - name: check-breaker
+    # Open rejects (the message is nacked and comes back); 20 ms after it opened, requests go
+    # through again as half-open probes.
+    - name: breaker
       role: read
-      sql:
-        sqlite: SELECT state FROM breaker WHERE id = 1 AND (state = 'closed' OR opened_at <= :lease - 30)
-        postgres: SELECT state FROM breaker WHERE id = 1 AND (state = 'closed' OR opened_at <= :lease - 30)
+      sql: SELECT state, opened_at FROM breaker WHERE id = 1 AND (state = 'closed' OR opened_at <= :now - 20)
       success: row-returned
-      on-success: next
-      on-failure: fail
-    # The downstream: an outage while receives 100–400 of the run are handed out (the lease token
-    # counts receives, so it is the run's clock): every call in that window fails.
+    # The downstream: an outage while receives 100–400 of the run are handed out (the lease
+    # token counts receives): every call in that window fails, however fast the machine is.
     - name: call-downstream
       role: read
-      sql:
-        sqlite: SELECT 1 WHERE NOT (:lease BETWEEN 100 AND 400)
-        postgres: SELECT 1 WHERE NOT (:lease BETWEEN 100 AND 400)
+      sql: SELECT 1 WHERE NOT (:lease BETWEEN 100 AND 400)
       success: row-returned
-      on-success: next
       on-failure: goto record-failure
-    - name: submit
-      role: submit
-      sql:
-        sqlite: INSERT INTO processed (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO processed (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
+    # Only a probe — a call admitted while the breaker was open, in the opening it saw — may
+    # close it; a call admitted while it was closed that finishes late says nothing about the
+    # downstream now.
+    - name: record-success
+      role: write
+      sql: |
+        UPDATE breaker SET state = 'closed', failures = 0
+        WHERE id = 1 AND (state = 'closed' OR (:breaker.state = 'open' AND opened_at = :breaker.opened_at))
       success: rows-affected
       on-success: next
       on-failure: next
-    # Only a call admitted after the breaker opened (a probe) may close it; a call that started
-    # before the outage and finishes late says nothing about the downstream now.
-    - name: record-success
-      role: write
-      sql:
-        sqlite: UPDATE breaker SET state = 'closed', failures = 0 WHERE id = 1 AND (state = 'closed' OR :lease > opened_at)
-        postgres: UPDATE breaker SET state = 'closed', failures = 0 WHERE id = 1 AND (state = 'closed' OR :lease > opened_at)
+    # A message some other delivery already processed (a zombie whose lease ran out) is a duplicate.
+    - name: submit
+      role: submit
+      sql: INSERT INTO processed (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
       on-success: done
-      on-failure: done
+      on-failure: skip
     - name: record-failure
       role: write
-      sql:
-        sqlite: |
-          UPDATE breaker SET failures = failures + 1,
-            state = CASE WHEN failures + 1 >= 3 THEN 'open' ELSE state END,
-            opened_at = CASE WHEN failures + 1 >= 3 THEN :lease ELSE opened_at END
-          WHERE id = 1
-        postgres: |
-          UPDATE breaker SET failures = failures + 1,
-            state = CASE WHEN failures + 1 >= 3 THEN 'open' ELSE state END,
-            opened_at = CASE WHEN failures + 1 >= 3 THEN :lease ELSE opened_at END
-          WHERE id = 1
+      sql: |
+        UPDATE breaker SET failures = failures + 1,
+          state = CASE WHEN failures + 1 >= 3 THEN 'open' ELSE state END,
+          opened_at = CASE WHEN failures + 1 >= 3 THEN :now ELSE opened_at END
+        WHERE id = 1
       success: rows-affected
       on-success: fail
       on-failure: fail
 
+# Not every-skip-backed: the submit runs in autocommit, so a processor that crashes after it has
+# landed the row in a delivery that records no `processed`; the retry's skip is backed by that row.
 invariants:
   - no-loss
   - sql:
       name: never-stuck-open
-      query:
-        sqlite: SELECT state, failures FROM breaker WHERE state <> 'closed'
-        postgres: SELECT state, failures FROM breaker WHERE state <> 'closed'
+      query: SELECT state, failures FROM breaker WHERE state <> 'closed'
   - sql:
       name: every-message-processed
-      query:
-        sqlite: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM processed) ORDER BY message_id
-        postgres: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM processed) ORDER BY message_id
+      query: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM processed) ORDER BY message_id
 
 """####),
-        ("dlq-redrive-naive.yaml", ####"""
-name: dlq-redrive-naive
-description: "planted bug: the handler swallows errors and acknowledges, so failed messages vanish instead of reaching the DLQ — must be caught"
-seed-system: "003"
+        ("counter-naive.yaml", ####"""
+name: counter-naive
+extends: counter
+description: "planted bug: the counter is read without FOR UPDATE at READ COMMITTED, so two processors read the same value and both write value + 1 — a lost update, caught on PostgreSQL. On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE): the read and the write are serialized, no update is lost and the twin holds there"
+
+protocol:
+  steps:
+    - name: seen
+    - name: read
+      sql: SELECT id, value FROM counters WHERE id = :counter
+    - name: write
+
+"""####),
+        ("counter.yaml", ####"""
+name: counter
+description: "each message adds one to one of 4 counters: the processor reads the value into the application and writes back value + 1, under SELECT … FOR UPDATE, so no increment is lost (the read-modify-write every service writes). On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE), so the read and the write are serialized at any isolation level: FOR UPDATE does not exist there and is not needed"
+seed-system: "002"
 
 workload:
   messages: 400
   deliveries-per-message: 2
-  concurrent-deliveries: 1
+  concurrent-deliveries: 2
 
 delivery:
   preset: sqs
-  visibility-timeout-millis: 150     # scaled down from 900 s; crashes wait this out
-  max-receive-count: 3
+  visibility-timeout-millis: 500
+  max-receive-count: 5
   retry-delay-millis: 2
 
 faults:
-  error:
-    after-claim: { probability: 0.45 }
-  timeout:
-    after-read: { probability: 0.05, min-millis: 2, max-millis: 6 }
-  crash:
-    before-commit: { probability: 0.05, min-millis: 1, max-millis: 5 }
-    after-commit: { probability: 0.03, min-millis: 1, max-millis: 5 }
-  store-error:
-    before-claim: { probability: 0.05, error: busy }
-    before-ack: { probability: 0.03, error: connection-reset }
   delay:
-    after-read: { probability: 0.2, min-millis: 0, max-millis: 3 }
+    after-read: { probability: 0.5, min-millis: 1, max-millis: 4 }
+  crash:
+    before-commit: { probability: 0.02, min-millis: 1, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
-    postgres: |
-      CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
+  schema: |
+    CREATE TABLE counters (id TEXT PRIMARY KEY, value INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE increments (message_id TEXT PRIMARY KEY, counter TEXT NOT NULL, worker TEXT NOT NULL);
+  let:
+    counter: "'c' || (:message_number % 4)"
+  publish: INSERT INTO counters (id) VALUES (:counter) ON CONFLICT (id) DO NOTHING
   transaction: read-committed
-  on-error: ack                      # the bug: errors are caught and the message is deleted
   steps:
-    - name: check
+    # A duplicate delivery of a message adds nothing.
+    - name: seen
+      role: claim
+      sql: INSERT INTO increments (message_id, counter, worker) VALUES (:message, :counter, :worker) ON CONFLICT (message_id) DO NOTHING
+      success: rows-affected
+      on-failure: skip
+    - name: read
       role: read
       sql:
-        sqlite: SELECT 1 FROM submissions WHERE message_id = :message
-        postgres: SELECT 1 FROM submissions WHERE message_id = :message
-      success: no-row
-      on-success: next
-      on-failure: skip
-    - name: submit
-      role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
+        default: SELECT id, value FROM counters WHERE id = :counter FOR UPDATE
+        sqlite: SELECT id, value FROM counters WHERE id = :counter
+      success: row-returned
+    # value + 1 is computed from what `read` returned, as application code would.
+    - name: write
+      role: write
+      sql: UPDATE counters SET value = :read.value + 1 WHERE id = :counter RETURNING value
       success: rows-affected
       on-success: done
-      on-failure: skip
 
 invariants:
-  - every-failure-in-dlq
-  - no-loss
+  - no-lost-update: { read: read.value, wrote: write.value, key: read.id }
   - every-skip-backed
-  - no-duplicate-submissions: { table: submissions, key: message_id }
+  - sql:
+      name: counter-matches-increments
+      query: |
+        SELECT c.id, c.value, (SELECT COUNT(*) FROM increments i WHERE i.counter = c.id) AS increments FROM counters c
+        WHERE c.value <> (SELECT COUNT(*) FROM increments i WHERE i.counter = c.id) ORDER BY c.id
+
+"""####),
+        ("dlq-redrive-naive.yaml", ####"""
+name: dlq-redrive-naive
+extends: dlq-redrive
+description: "planted bug: the handler swallows errors and acknowledges, so failed messages vanish instead of reaching the DLQ — must be caught"
+
+protocol:
+  on-error: ack                      # the bug: errors are caught and the message is deleted
 
 """####),
         ("dlq-redrive.yaml", ####"""
@@ -358,27 +258,18 @@ faults:
     after-read: { probability: 0.2, min-millis: 0, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
-    postgres: |
-      CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
+  schema: CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
   transaction: read-committed
   on-error: nack                     # failures raise: the broker retries, then dead-letters
   steps:
     - name: check
       role: read
-      sql:
-        sqlite: SELECT 1 FROM submissions WHERE message_id = :message
-        postgres: SELECT 1 FROM submissions WHERE message_id = :message
+      sql: SELECT 1 FROM submissions WHERE message_id = :message
       success: no-row
-      on-success: next
       on-failure: skip
     - name: submit
       role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
+      sql: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
       on-success: done
       on-failure: skip
@@ -392,98 +283,48 @@ invariants:
 """####),
         ("dlq-reprocess-naive.yaml", ####"""
 name: dlq-reprocess-naive
-description: "planted bug: each cron run selects pending entries and reprocesses them without claiming — overlapping runs reprocess twice — must be caught"
-seed-system: "004"
+extends: dlq-reprocess
+description: "planted bug: each cron run selects the pending entries, re-drives and logs them, then marks them — without a claim or a transaction, overlapping runs re-drive an entry twice, and an entry that arrives mid-run is marked without being re-driven — must be caught"
 
-workload:
-  messages: 300
-  deliveries-per-message: 3
-  concurrent-deliveries: 2
-
-delivery:
-  preset: sqs
-  visibility-timeout-millis: 150
-  max-receive-count: 3
-  retry-delay-millis: 2
-
-faults:
-  delay:
-    after-read: { probability: 0.4, min-millis: 1, max-millis: 4 }
-    before-claim: { probability: 0.2, min-millis: 0, max-millis: 3 }
-  crash:
-    before-commit: { probability: 0.05, min-millis: 1, max-millis: 5 }
-
-protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE webhook_dlq (id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', claimed_by TEXT);
-      CREATE TABLE dlq_processing_log (dlq_id TEXT NOT NULL, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE webhook_dlq (id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', claimed_by TEXT);
-      CREATE TABLE dlq_processing_log (dlq_id TEXT NOT NULL, worker TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO webhook_dlq (id) VALUES (:message)
-    postgres: INSERT INTO webhook_dlq (id) VALUES (:message)
-  steps:
-    # The bug: "SELECT … WHERE status = 'pending'" is not a claim; every overlapping run that
-    # reads before the first one resolves reprocesses the entry.
-    - name: fetch
-      role: read
-      sql:
-        sqlite: SELECT id FROM webhook_dlq WHERE id = :message AND status = 'pending'
-        postgres: SELECT id FROM webhook_dlq WHERE id = :message AND status = 'pending'
-      success: row-returned
-      on-success: next
-      on-failure: skip
-    - name: reprocess
-      role: write
-      sql:
-        sqlite: INSERT INTO dlq_processing_log (dlq_id, worker) VALUES (:message, :worker)
-        postgres: INSERT INTO dlq_processing_log (dlq_id, worker) VALUES (:message, :worker)
-      success: rows-affected
-      on-success: next
-      on-failure: fail
-    - name: resolve
-      role: write
-      sql:
-        sqlite: UPDATE webhook_dlq SET status = 'resolved' WHERE id = :message
-        postgres: UPDATE webhook_dlq SET status = 'resolved' WHERE id = :message
-      success: rows-affected
-      on-success: done
-      on-failure: fail
-
-invariants:
-  - no-loss
-  - every-skip-backed
-  - sql:
-      name: reprocessed-once
-      query:
-        sqlite: SELECT dlq_id, COUNT(*) FROM dlq_processing_log GROUP BY dlq_id HAVING COUNT(*) > 1 ORDER BY dlq_id
-        postgres: SELECT dlq_id, COUNT(*) FROM dlq_processing_log GROUP BY dlq_id HAVING COUNT(*) > 1 ORDER BY dlq_id
-  - sql:
-      name: every-entry-resolved
-      query:
-        sqlite: SELECT id, status FROM webhook_dlq WHERE status <> 'resolved' ORDER BY id
-        postgres: SELECT id, status FROM webhook_dlq WHERE status <> 'resolved' ORDER BY id
+actors:
+  - name: dlq-cron
+    transaction: ~
+    steps:
+      - name: take
+        role: read
+        sql: SELECT id, message_id FROM webhook_dlq WHERE status = 'pending'
+        success: row-returned
+      - name: log
+        sql: INSERT INTO dlq_processing_log (dlq_id, worker) SELECT id, :worker FROM webhook_dlq WHERE status = 'pending'
+        on-success: next
+        on-failure: next
+      - name: mark
+        role: write
+        sql: UPDATE webhook_dlq SET status = 'requeued' WHERE status = 'pending'
+        success: rows-affected
+        on-success: done
+        on-failure: done
 
 """####),
         ("dlq-reprocess.yaml", ####"""
 name: dlq-reprocess
-description: overlapping cron runs re-drive the same DLQ entries; a conditional claim makes each entry reprocessed once (seed 004)
+description: webhooks that fail past their receives land in the webhook_dlq table; two cron runs that overlap re-drive pending entries to the processors, each claiming what it re-drives, so every entry is re-driven once and no webhook is lost (seed 004)
 seed-system: "004"
 
 workload:
-  messages: 300                      # entries in webhook_dlq
-  deliveries-per-message: 3          # three cron runs see each entry...
-  concurrent-deliveries: 2           # ...two of them at the same moment (a run outlasting its 5-minute slot)
+  messages: 300                      # webhooks
+  deliveries-per-message: 1
+  concurrent-deliveries: 1
 
 delivery:
   preset: sqs
   visibility-timeout-millis: 150
-  max-receive-count: 3
+  max-receive-count: 2               # two failed receives and the webhook is in the DLQ
   retry-delay-millis: 2
 
 faults:
+  error:
+    after-claim: { probability: 0.35 }    # the downstream fails: roll back, nack
   delay:
     after-read: { probability: 0.4, min-millis: 1, max-millis: 4 }
     before-claim: { probability: 0.2, min-millis: 0, max-millis: 3 }
@@ -491,115 +332,72 @@ faults:
     before-commit: { probability: 0.05, min-millis: 1, max-millis: 5 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE webhook_dlq (id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', claimed_by TEXT);
-      CREATE TABLE dlq_processing_log (dlq_id TEXT NOT NULL, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE webhook_dlq (id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', claimed_by TEXT);
-      CREATE TABLE dlq_processing_log (dlq_id TEXT NOT NULL, worker TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO webhook_dlq (id) VALUES (:message)
-    postgres: INSERT INTO webhook_dlq (id) VALUES (:message)
-  transaction: read-committed        # a crash rolls the claim back with the rest
+  schema: |
+    CREATE TABLE webhooks (message_id TEXT PRIMARY KEY);
+    CREATE TABLE processed (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL);
+    CREATE TABLE webhook_dlq (id TEXT PRIMARY KEY, message_id TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'pending', requeued_by TEXT);
+    CREATE TABLE dlq_processing_log (dlq_id TEXT NOT NULL, worker TEXT NOT NULL);
+  let:
+    # One cron run: what it takes is tagged with it.
+    run: ":worker || '/' || :tick"
+  publish: INSERT INTO webhooks (message_id) VALUES (:message)
+  dead-letter: INSERT INTO webhook_dlq (id, message_id) VALUES (:message || '/' || :copy, :message)
+  transaction: read-committed        # a failure or crash rolls the work back with the rest
   steps:
-    - name: claim
+    - name: process
       role: claim
-      sql:
-        sqlite: UPDATE webhook_dlq SET status = 'processing', claimed_by = :worker WHERE id = :message AND status = 'pending'
-        postgres: UPDATE webhook_dlq SET status = 'processing', claimed_by = :worker WHERE id = :message AND status = 'pending'
-      success: rows-affected
-      on-success: next
-      on-failure: skip
-    - name: reprocess
-      role: write
-      sql:
-        sqlite: INSERT INTO dlq_processing_log (dlq_id, worker) VALUES (:message, :worker)
-        postgres: INSERT INTO dlq_processing_log (dlq_id, worker) VALUES (:message, :worker)
-      success: rows-affected
-      on-success: next
-      on-failure: fail
-    - name: resolve
-      role: write
-      sql:
-        sqlite: UPDATE webhook_dlq SET status = 'resolved' WHERE id = :message AND claimed_by = :worker
-        postgres: UPDATE webhook_dlq SET status = 'resolved' WHERE id = :message AND claimed_by = :worker
+      sql: INSERT INTO processed (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
       on-success: done
-      on-failure: fail
+      on-failure: skip
+
+actors:
+  # Seed 004's `process-dlq-entries` cron, on two hosts whose runs overlap: each run takes the
+  # pending entries in one conditional UPDATE, and its publications leave when it commits.
+  - name: dlq-cron
+    schedule: { every-millis: 15, jitter-millis: 1, instances: 2 }
+    transaction: read-committed
+    steps:
+      - name: take
+        role: claim
+        sql: UPDATE webhook_dlq SET status = 'requeued', requeued_by = :run WHERE status = 'pending' RETURNING id, message_id
+        success: rows-affected
+        on-failure: done
+        publish: message_id
+      - name: log
+        role: write
+        sql: INSERT INTO dlq_processing_log (dlq_id, worker) SELECT id, :worker FROM webhook_dlq WHERE requeued_by = :run
+        success: rows-affected
+        on-success: done
 
 invariants:
   - no-loss
   - every-skip-backed
   - sql:
       name: reprocessed-once
-      query:
-        sqlite: SELECT dlq_id, COUNT(*) FROM dlq_processing_log GROUP BY dlq_id HAVING COUNT(*) > 1 ORDER BY dlq_id
-        postgres: SELECT dlq_id, COUNT(*) FROM dlq_processing_log GROUP BY dlq_id HAVING COUNT(*) > 1 ORDER BY dlq_id
+      query: SELECT dlq_id, COUNT(*) FROM dlq_processing_log GROUP BY dlq_id HAVING COUNT(*) > 1 ORDER BY dlq_id
   - sql:
-      name: every-entry-resolved
-      query:
-        sqlite: SELECT id, status FROM webhook_dlq WHERE status <> 'resolved' ORDER BY id
-        postgres: SELECT id, status FROM webhook_dlq WHERE status <> 'resolved' ORDER BY id
+      name: every-entry-requeued
+      query: SELECT id, status FROM webhook_dlq WHERE status <> 'requeued' ORDER BY id
+  - sql:
+      name: every-webhook-processed
+      query: SELECT message_id FROM webhooks WHERE message_id NOT IN (SELECT message_id FROM processed) ORDER BY message_id
 
 """####),
         ("fanout-naive.yaml", ####"""
 name: fanout-naive
+extends: fanout
 description: "planted bug: the dedup key ignores the subscriber, so the first subscriber to see a message starves the others — must be caught"
-seed-system: "001"
-
-workload:
-  messages: 300
-  deliveries-per-message: 2
-  concurrent-deliveries: 2
-
-delivery:
-  preset: sqs
-  subscribers: 3
-  visibility-timeout-millis: 200
-  max-receive-count: 3
-  retry-delay-millis: 1
-
-faults:
-  delay:
-    before-claim: { probability: 0.2, min-millis: 0, max-millis: 3 }
-  duplicate:
-    after-commit: { probability: 0.05 }
-  error:
-    after-claim: { probability: 0.05 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE subscriber_deliveries (
-        message_id TEXT NOT NULL, subscriber TEXT NOT NULL, worker TEXT NOT NULL,
-        UNIQUE (message_id)
-      );
-    postgres: |
-      CREATE TABLE subscriber_deliveries (
-        message_id TEXT NOT NULL, subscriber TEXT NOT NULL, worker TEXT NOT NULL,
-        UNIQUE (message_id)
-      );
-  transaction: read-committed
+  schema: |
+    CREATE TABLE subscriber_deliveries (
+      message_id TEXT NOT NULL, subscriber TEXT NOT NULL, worker TEXT NOT NULL,
+      UNIQUE (message_id)
+    );
   steps:
     - name: record
-      role: claim
-      sql:
-        sqlite: INSERT INTO subscriber_deliveries (message_id, subscriber, worker) VALUES (:message, :subscriber, :worker) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO subscriber_deliveries (message_id, subscriber, worker) VALUES (:message, :subscriber, :worker) ON CONFLICT (message_id) DO NOTHING
-      success: rows-affected
-      on-success: done
-      on-failure: skip
-
-invariants:
-  - exactly-one-claim
-  - no-loss
-  - every-skip-backed
-  - sql:
-      name: every-subscriber-has-every-message
-      query:
-        sqlite: SELECT message_id, COUNT(*) FROM subscriber_deliveries GROUP BY message_id HAVING COUNT(*) <> 3 ORDER BY message_id
-        postgres: SELECT message_id, COUNT(*) FROM subscriber_deliveries GROUP BY message_id HAVING COUNT(*) <> 3 ORDER BY message_id
+      sql: INSERT INTO subscriber_deliveries (message_id, subscriber, worker) VALUES (:message, :subscriber, :worker) ON CONFLICT (message_id) DO NOTHING
 
 """####),
         ("fanout.yaml", ####"""
@@ -628,24 +426,16 @@ faults:
     after-claim: { probability: 0.05 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE subscriber_deliveries (
-        message_id TEXT NOT NULL, subscriber TEXT NOT NULL, worker TEXT NOT NULL,
-        UNIQUE (message_id, subscriber)
-      );
-    postgres: |
-      CREATE TABLE subscriber_deliveries (
-        message_id TEXT NOT NULL, subscriber TEXT NOT NULL, worker TEXT NOT NULL,
-        UNIQUE (message_id, subscriber)
-      );
+  schema: |
+    CREATE TABLE subscriber_deliveries (
+      message_id TEXT NOT NULL, subscriber TEXT NOT NULL, worker TEXT NOT NULL,
+      UNIQUE (message_id, subscriber)
+    );
   transaction: read-committed
   steps:
     - name: record
       role: claim
-      sql:
-        sqlite: INSERT INTO subscriber_deliveries (message_id, subscriber, worker) VALUES (:message, :subscriber, :worker) ON CONFLICT (message_id, subscriber) DO NOTHING
-        postgres: INSERT INTO subscriber_deliveries (message_id, subscriber, worker) VALUES (:message, :subscriber, :worker) ON CONFLICT (message_id, subscriber) DO NOTHING
+      sql: INSERT INTO subscriber_deliveries (message_id, subscriber, worker) VALUES (:message, :subscriber, :worker) ON CONFLICT (message_id, subscriber) DO NOTHING
       success: rows-affected
       on-success: done
       on-failure: skip
@@ -656,9 +446,7 @@ invariants:
   - every-skip-backed
   - sql:
       name: every-subscriber-has-every-message
-      query:
-        sqlite: SELECT message_id, COUNT(*) FROM subscriber_deliveries GROUP BY message_id HAVING COUNT(*) <> 3 ORDER BY message_id
-        postgres: SELECT message_id, COUNT(*) FROM subscriber_deliveries GROUP BY message_id HAVING COUNT(*) <> 3 ORDER BY message_id
+      query: SELECT message_id, COUNT(*) FROM subscriber_deliveries GROUP BY message_id HAVING COUNT(*) <> 3 ORDER BY message_id
 
 """####),
         ("fault-matrix.yaml", ####"""
@@ -729,26 +517,17 @@ faults:
     before-ack: { probability: 0.02, error: connection-reset }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
-    postgres: |
-      CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
+  schema: CREATE TABLE submissions (message_id TEXT PRIMARY KEY, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
   transaction: read-committed
   steps:
     - name: check
       role: read
-      sql:
-        sqlite: SELECT 1 FROM submissions WHERE message_id = :message
-        postgres: SELECT 1 FROM submissions WHERE message_id = :message
+      sql: SELECT 1 FROM submissions WHERE message_id = :message
       success: no-row
-      on-success: next
       on-failure: skip
     - name: submit
       role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
+      sql: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
       on-success: done
       on-failure: skip
@@ -762,70 +541,20 @@ invariants:
 """####),
         ("idempotent-submit-naive.yaml", ####"""
 name: idempotent-submit-naive
+extends: idempotent-submit
 description: "planted bug: check-then-insert with no UNIQUE constraint (seed 000's SELECT-then-INSERT alone) — must be caught"
-seed-system: "000"
-
-workload:
-  messages: 1000
-  deliveries-per-message: 4
-  concurrent-deliveries: 3
-
-faults:
-  delay:
-    before-claim: { probability: 0.10, min-millis: 0, max-millis: 2 }
-    after-read:   { probability: 0.30, min-millis: 1, max-millis: 5 }
-    after-claim:  { probability: 0.10, min-millis: 0, max-millis: 2 }
-    before-ack:   { probability: 0.05, min-millis: 0, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
-      CREATE TABLE submissions (
-        id INTEGER PRIMARY KEY,
-        message_id TEXT NOT NULL,
-        worker TEXT NOT NULL,
-        attempt INTEGER NOT NULL
-      );
-    postgres: |
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
-      CREATE TABLE submissions (
-        id BIGSERIAL PRIMARY KEY,
-        message_id TEXT NOT NULL,
-        worker TEXT NOT NULL,
-        attempt INTEGER NOT NULL
-      );
-  publish:
-    sqlite: INSERT INTO inbox (message_id) VALUES (:message)
-    postgres: INSERT INTO inbox (message_id) VALUES (:message)
+  schema: |
+    CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
+    CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
   steps:
     # The bug: the check is the only guard. Two concurrent deliveries both find no row and
     # both insert.
     - name: check
-      role: read
-      sql:
-        sqlite: SELECT id FROM submissions WHERE message_id = :message
-        postgres: SELECT id FROM submissions WHERE message_id = :message
-      success: no-row
-      on-success: next
-      on-failure: skip
     - name: submit
-      role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt)
-        postgres: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt)
-      success: rows-affected
-      on-success: done
+      sql: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt)
       on-failure: fail
-
-invariants:
-  - every-skip-backed
-  - no-duplicate-submissions: { table: submissions, key: message_id }
-  - sql:
-      name: every-message-submitted
-      query:
-        sqlite: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
-        postgres: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
 
 """####),
         ("idempotent-submit.yaml", ####"""
@@ -846,42 +575,21 @@ faults:
     before-ack:   { probability: 0.05, min-millis: 0, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
-      CREATE TABLE submissions (
-        id INTEGER PRIMARY KEY,
-        message_id TEXT NOT NULL UNIQUE,
-        worker TEXT NOT NULL,
-        attempt INTEGER NOT NULL
-      );
-    postgres: |
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
-      CREATE TABLE submissions (
-        id BIGSERIAL PRIMARY KEY,
-        message_id TEXT NOT NULL UNIQUE,
-        worker TEXT NOT NULL,
-        attempt INTEGER NOT NULL
-      );
-  publish:
-    sqlite: INSERT INTO inbox (message_id) VALUES (:message)
-    postgres: INSERT INTO inbox (message_id) VALUES (:message)
+  schema: |
+    CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
+    CREATE TABLE submissions (message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
+  publish: INSERT INTO inbox (message_id) VALUES (:message)
   steps:
     # The seed systems' duplicate check: fast path for late duplicates, not a guarantee.
     - name: check
       role: read
-      sql:
-        sqlite: SELECT id FROM submissions WHERE message_id = :message
-        postgres: SELECT id FROM submissions WHERE message_id = :message
+      sql: SELECT 1 FROM submissions WHERE message_id = :message
       success: no-row
-      on-success: next
       on-failure: skip
     # The guarantee: the UNIQUE constraint; a concurrent duplicate inserts nothing and is skipped.
     - name: submit
       role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
+      sql: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
       on-success: done
       on-failure: skip
@@ -891,80 +599,27 @@ invariants:
   - no-duplicate-submissions: { table: submissions, key: message_id }
   - sql:
       name: every-message-submitted
-      query:
-        sqlite: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
-        postgres: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
+      query: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
 
 """####),
         ("race-claim-naive.yaml", ####"""
 name: race-claim-naive
+extends: race-claim
 description: "planted bug: check-then-act claim (SELECT unclaimed, then unconditional UPDATE) — must be caught"
-seed-system: "003"
-
-workload:
-  messages: 1000
-  deliveries-per-message: 4
-  concurrent-deliveries: 3
-
-faults:
-  delay:
-    before-claim: { probability: 0.10, min-millis: 0, max-millis: 2 }
-    after-read:   { probability: 0.30, min-millis: 1, max-millis: 5 }
-    after-claim:  { probability: 0.10, min-millis: 0, max-millis: 2 }
-    before-ack:   { probability: 0.05, min-millis: 0, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE messages (id TEXT PRIMARY KEY, claimed_by TEXT, claimed_attempt INTEGER);
-      CREATE TABLE processed (message_id TEXT NOT NULL, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE messages (id TEXT PRIMARY KEY, claimed_by TEXT, claimed_attempt INTEGER);
-      CREATE TABLE processed (message_id TEXT NOT NULL, worker TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO messages (id) VALUES (:message)
-    postgres: INSERT INTO messages (id) VALUES (:message)
   steps:
     # The bug: between this read and the update below another processor can read the same
     # "unclaimed" row, and both go on to claim it.
     - name: check
       role: read
-      sql:
-        sqlite: SELECT id FROM messages WHERE id = :message AND claimed_by IS NULL
-        postgres: SELECT id FROM messages WHERE id = :message AND claimed_by IS NULL
+      sql: SELECT id FROM messages WHERE id = :message AND claimed_by IS NULL
       success: row-returned
-      on-success: next
       on-failure: skip
     - name: claim
-      role: claim
-      sql:
-        sqlite: UPDATE messages SET claimed_by = :worker, claimed_attempt = :attempt WHERE id = :message
-        postgres: UPDATE messages SET claimed_by = :worker, claimed_attempt = :attempt WHERE id = :message
-      success: rows-affected
-      on-success: next
+      sql: UPDATE messages SET claimed_by = :worker, claimed_attempt = :attempt WHERE id = :message
       on-failure: fail
     - name: process
-      role: write
-      sql:
-        sqlite: INSERT INTO processed (message_id, worker) VALUES (:message, :worker)
-        postgres: INSERT INTO processed (message_id, worker) VALUES (:message, :worker)
-      success: rows-affected
-      on-success: done
-      on-failure: fail
-
-invariants:
-  - exactly-one-claim
-  - every-skip-backed
-  - sql:
-      name: every-message-claimed
-      query:
-        sqlite: SELECT id FROM messages WHERE claimed_by IS NULL ORDER BY id
-        postgres: SELECT id FROM messages WHERE claimed_by IS NULL ORDER BY id
-  - sql:
-      name: processed-once
-      query:
-        sqlite: SELECT message_id, COUNT(*) FROM processed GROUP BY message_id HAVING COUNT(*) > 1 ORDER BY message_id
-        postgres: SELECT message_id, COUNT(*) FROM processed GROUP BY message_id HAVING COUNT(*) > 1 ORDER BY message_id
 
 """####),
         ("race-claim.yaml", ####"""
@@ -985,117 +640,54 @@ faults:
     before-ack:   { probability: 0.05, min-millis: 0, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE messages (id TEXT PRIMARY KEY, claimed_by TEXT, claimed_attempt INTEGER);
-      CREATE TABLE processed (message_id TEXT NOT NULL, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE messages (id TEXT PRIMARY KEY, claimed_by TEXT, claimed_attempt INTEGER);
-      CREATE TABLE processed (message_id TEXT NOT NULL, worker TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO messages (id) VALUES (:message)
-    postgres: INSERT INTO messages (id) VALUES (:message)
+  schema: |
+    CREATE TABLE messages (id TEXT PRIMARY KEY, claimed_by TEXT, claimed_attempt INTEGER);
+    CREATE TABLE processed (message_id TEXT NOT NULL, worker TEXT NOT NULL);
+  publish: INSERT INTO messages (id) VALUES (:message)
   steps:
     # The claim is one conditional statement: only a processor that finds the row unclaimed
     # changes it, and the store decides which one that is.
     - name: claim
       role: claim
-      sql:
-        sqlite: UPDATE messages SET claimed_by = :worker, claimed_attempt = :attempt WHERE id = :message AND claimed_by IS NULL
-        postgres: UPDATE messages SET claimed_by = :worker, claimed_attempt = :attempt WHERE id = :message AND claimed_by IS NULL
+      sql: UPDATE messages SET claimed_by = :worker, claimed_attempt = :attempt WHERE id = :message AND claimed_by IS NULL
       success: rows-affected
-      on-success: next
       on-failure: skip
     - name: process
       role: write
-      sql:
-        sqlite: INSERT INTO processed (message_id, worker) VALUES (:message, :worker)
-        postgres: INSERT INTO processed (message_id, worker) VALUES (:message, :worker)
+      sql: INSERT INTO processed (message_id, worker) VALUES (:message, :worker)
       success: rows-affected
       on-success: done
-      on-failure: fail
 
 invariants:
   - exactly-one-claim
   - every-skip-backed
   - sql:
       name: every-message-claimed
-      query:
-        sqlite: SELECT id FROM messages WHERE claimed_by IS NULL ORDER BY id
-        postgres: SELECT id FROM messages WHERE claimed_by IS NULL ORDER BY id
+      query: SELECT id FROM messages WHERE claimed_by IS NULL ORDER BY id
   - sql:
       name: processed-once
-      query:
-        sqlite: SELECT message_id, COUNT(*) FROM processed GROUP BY message_id HAVING COUNT(*) > 1 ORDER BY message_id
-        postgres: SELECT message_id, COUNT(*) FROM processed GROUP BY message_id HAVING COUNT(*) > 1 ORDER BY message_id
+      query: SELECT message_id, COUNT(*) FROM processed GROUP BY message_id HAVING COUNT(*) > 1 ORDER BY message_id
 
 """####),
         ("rate-limit-naive.yaml", ####"""
 name: rate-limit-naive
-description: "planted bug: read the count, then increment unconditionally — concurrent requests all see room and the limit is exceeded — must be caught"
-seed-system: "002"
-
-workload:
-  messages: 600
-  deliveries-per-message: 1
-  concurrent-deliveries: 1
-
-faults:
-  delay:
-    after-read:  { probability: 0.5, min-millis: 1, max-millis: 4 }
-    before-claim: { probability: 0.2, min-millis: 0, max-millis: 2 }
+extends: rate-limit
+description: "planted bug: the count is read into the application, checked there and written back as count + 1 — concurrent requests read the same count, updates are lost and the limit is exceeded — must be caught"
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE rate_limits (key TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE allowed (message_id TEXT PRIMARY KEY, key TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE rate_limits (key TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE allowed (message_id TEXT PRIMARY KEY, key TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO rate_limits (key) VALUES ('k' || (CAST(substr(:message, 3) AS INTEGER) % 6)) ON CONFLICT (key) DO NOTHING
-    postgres: INSERT INTO rate_limits (key) VALUES ('k' || (CAST(substr(:message, 3) AS INTEGER) % 6)) ON CONFLICT (key) DO NOTHING
   steps:
-    # The bug: between this read and the increment, other requests read the same count.
+    # The bug: `count = read(); if count < 25: write(count + 1)` — between the read and the
+    # write other requests read the same count.
     - name: check
       role: read
-      sql:
-        sqlite: SELECT count FROM rate_limits WHERE key = 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6) AND count < 25
-        postgres: SELECT count FROM rate_limits WHERE key = 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6) AND count < 25
+      sql: SELECT count FROM rate_limits WHERE key = :key AND count < 25
       success: row-returned
-      on-success: next
       on-failure: skip
     - name: increment
       role: write
-      sql:
-        sqlite: UPDATE rate_limits SET count = count + 1 WHERE key = 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6)
-        postgres: UPDATE rate_limits SET count = count + 1 WHERE key = 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6)
-      success: rows-affected
-      on-success: next
+      sql: UPDATE rate_limits SET count = :check.count + 1 WHERE key = :key
       on-failure: fail
     - name: allow
-      role: write
-      sql:
-        sqlite: INSERT INTO allowed (message_id, key) VALUES (:message, 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6))
-        postgres: INSERT INTO allowed (message_id, key) VALUES (:message, 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6))
-      success: rows-affected
-      on-success: done
-      on-failure: fail
-
-# Not every-skip-backed: a skip here refuses a request over the limit; it does not say that
-# another delivery handled it.
-invariants:
-  - sql:
-      name: limit-never-exceeded
-      query:
-        sqlite: SELECT key, COUNT(*) FROM allowed GROUP BY key HAVING COUNT(*) > 25 ORDER BY key
-        postgres: SELECT key, COUNT(*) FROM allowed GROUP BY key HAVING COUNT(*) > 25 ORDER BY key
-  - sql:
-      name: counter-matches-allowed
-      query:
-        sqlite: SELECT r.key, r.count FROM rate_limits r WHERE r.count <> (SELECT COUNT(*) FROM allowed a WHERE a.key = r.key) ORDER BY r.key
-        postgres: SELECT r.key, r.count FROM rate_limits r WHERE r.count <> (SELECT COUNT(*) FROM allowed a WHERE a.key = r.key) ORDER BY r.key
 
 """####),
         ("rate-limit.yaml", ####"""
@@ -1114,144 +706,58 @@ faults:
     before-claim: { probability: 0.2, min-millis: 0, max-millis: 2 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE rate_limits (key TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE allowed (message_id TEXT PRIMARY KEY, key TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE rate_limits (key TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE allowed (message_id TEXT PRIMARY KEY, key TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO rate_limits (key) VALUES ('k' || (CAST(substr(:message, 3) AS INTEGER) % 6)) ON CONFLICT (key) DO NOTHING
-    postgres: INSERT INTO rate_limits (key) VALUES ('k' || (CAST(substr(:message, 3) AS INTEGER) % 6)) ON CONFLICT (key) DO NOTHING
+  schema: |
+    CREATE TABLE rate_limits (key TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE allowed (message_id TEXT PRIMARY KEY, key TEXT NOT NULL);
+  let:
+    key: "'k' || (:message_number % 6)"
+  publish: INSERT INTO rate_limits (key) VALUES (:key) ON CONFLICT (key) DO NOTHING
   steps:
     - name: increment
       role: claim
-      sql:
-        sqlite: UPDATE rate_limits SET count = count + 1 WHERE key = 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6) AND count < 25
-        postgres: UPDATE rate_limits SET count = count + 1 WHERE key = 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6) AND count < 25
+      sql: UPDATE rate_limits SET count = count + 1 WHERE key = :key AND count < 25
       success: rows-affected
-      on-success: next
       on-failure: skip               # over the limit: the request is refused, which is the point
     - name: allow
       role: write
-      sql:
-        sqlite: INSERT INTO allowed (message_id, key) VALUES (:message, 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6))
-        postgres: INSERT INTO allowed (message_id, key) VALUES (:message, 'k' || (CAST(substr(:message, 3) AS INTEGER) % 6))
+      sql: INSERT INTO allowed (message_id, key) VALUES (:message, :key)
       success: rows-affected
       on-success: done
-      on-failure: fail
 
 # Not every-skip-backed: a skip here refuses a request over the limit; it does not say that
 # another delivery handled it.
 invariants:
   - sql:
       name: limit-never-exceeded
-      query:
-        sqlite: SELECT key, COUNT(*) FROM allowed GROUP BY key HAVING COUNT(*) > 25 ORDER BY key
-        postgres: SELECT key, COUNT(*) FROM allowed GROUP BY key HAVING COUNT(*) > 25 ORDER BY key
+      query: SELECT key, COUNT(*) FROM allowed GROUP BY key HAVING COUNT(*) > 25 ORDER BY key
   - sql:
       name: counter-matches-allowed
-      query:
-        sqlite: SELECT r.key, r.count FROM rate_limits r WHERE r.count <> (SELECT COUNT(*) FROM allowed a WHERE a.key = r.key) ORDER BY r.key
-        postgres: SELECT r.key, r.count FROM rate_limits r WHERE r.count <> (SELECT COUNT(*) FROM allowed a WHERE a.key = r.key) ORDER BY r.key
+      query: SELECT r.key, r.count FROM rate_limits r WHERE r.count <> (SELECT COUNT(*) FROM allowed a WHERE a.key = r.key) ORDER BY r.key
 
 """####),
         ("session-join-naive.yaml", ####"""
 name: session-join-naive
-description: "planted bug: the count is read into the app and written back (read-modify-write, no transaction): concurrent joins lose updates — must be caught"
-seed-system: "002"
-
-workload:
-  messages: 400
-  deliveries-per-message: 2
-  concurrent-deliveries: 2
-
-delivery:
-  preset: sqs
-  visibility-timeout-millis: 200
-  max-receive-count: 4
-  retry-delay-millis: 2
-
-faults:
-  delay:
-    after-read:  { probability: 0.4, min-millis: 1, max-millis: 3 }
-    after-claim: { probability: 0.2, min-millis: 0, max-millis: 2 }
-  crash:
-    before-commit: { probability: 0.03, min-millis: 1, max-millis: 3 }
+extends: session-join
+description: "planted bug: the join reads the session's count into the application and writes back count + 1, outside a transaction: concurrent joins (and the reaper) lose updates — must be caught"
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE sessions (id TEXT PRIMARY KEY, connection_count INTEGER NOT NULL DEFAULT 0, scratch INTEGER);
-      CREATE TABLE connections (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'connected');
-    postgres: |
-      CREATE TABLE sessions (id TEXT PRIMARY KEY, connection_count INTEGER NOT NULL DEFAULT 0, scratch INTEGER);
-      CREATE TABLE connections (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'connected');
-  publish:
-    sqlite: INSERT INTO sessions (id) VALUES ('s' || (CAST(substr(:message, 3) AS INTEGER) % 8)) ON CONFLICT (id) DO NOTHING
-    postgres: INSERT INTO sessions (id) VALUES ('s' || (CAST(substr(:message, 3) AS INTEGER) % 8)) ON CONFLICT (id) DO NOTHING
+  transaction: ~
   steps:
     - name: join
-      role: claim
-      sql:
-        sqlite: INSERT INTO connections (id, session_id) VALUES (:message, 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)) ON CONFLICT (id) DO NOTHING
-        postgres: INSERT INTO connections (id, session_id) VALUES (:message, 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)) ON CONFLICT (id) DO NOTHING
-      success: rows-affected
-      on-success: next
-      on-failure: skip
-    # The bug: "count = read() + 1; write(count)" — `scratch` stands for the value the processor
-    # holds between its read and its write.
-    - name: read-count
+    # The bug: `count = read(); write(count + 1)`.
+    - name: read
       role: read
-      sql:
-        sqlite: UPDATE sessions SET scratch = connection_count + 1 WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
-        postgres: UPDATE sessions SET scratch = connection_count + 1 WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
-      success: rows-affected
-      on-success: next
-      on-failure: fail
-    - name: write-count
-      role: write
-      sql:
-        sqlite: UPDATE sessions SET connection_count = scratch WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
-        postgres: UPDATE sessions SET connection_count = scratch WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
-      success: rows-affected
-      on-success: next
-      on-failure: fail
+      sql: SELECT connection_count FROM sessions WHERE id = :session
+      success: row-returned
+    - name: count-join
+      sql: UPDATE sessions SET connection_count = :read.connection_count + 1 WHERE id = :session
     - name: disconnect
-      role: write
-      sql:
-        sqlite: UPDATE connections SET status = 'gone' WHERE id = :message AND status = 'connected' AND CAST(substr(:message, 3) AS INTEGER) % 3 = 0
-        postgres: UPDATE connections SET status = 'gone' WHERE id = :message AND status = 'connected' AND CAST(substr(:message, 3) AS INTEGER) % 3 = 0
-      success: rows-affected
-      on-success: next
-      on-failure: done
     - name: count-leave
-      role: write
-      sql:
-        sqlite: UPDATE sessions SET connection_count = connection_count - 1 WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
-        postgres: UPDATE sessions SET connection_count = connection_count - 1 WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
-      success: rows-affected
-      on-success: done
-      on-failure: fail
-
-invariants:
-  - no-loss
-  - every-skip-backed
-  - sql:
-      name: counts-match-connections
-      query:
-        sqlite: |
-          SELECT s.id, s.connection_count FROM sessions s
-          WHERE s.connection_count <> (SELECT COUNT(*) FROM connections c WHERE c.session_id = s.id AND c.status = 'connected') ORDER BY s.id
-        postgres: |
-          SELECT s.id, s.connection_count FROM sessions s
-          WHERE s.connection_count <> (SELECT COUNT(*) FROM connections c WHERE c.session_id = s.id AND c.status = 'connected') ORDER BY s.id
 
 """####),
         ("session-join.yaml", ####"""
 name: session-join
-description: connections join and leave shared session rows; each session's connection count stays equal to its connections (seed 002's Sessions and Connections tables)
+description: connections join and leave shared session rows while clients heartbeat and a TTL reaper expires the silent ones; each session's count stays equal to its live connections (seed 002's Sessions and Connections tables)
 seed-system: "002"
 
 workload:
@@ -1273,152 +779,115 @@ faults:
     before-commit: { probability: 0.03, min-millis: 1, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE sessions (id TEXT PRIMARY KEY, connection_count INTEGER NOT NULL DEFAULT 0, scratch INTEGER);
-      CREATE TABLE connections (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'connected');
-    postgres: |
-      CREATE TABLE sessions (id TEXT PRIMARY KEY, connection_count INTEGER NOT NULL DEFAULT 0, scratch INTEGER);
-      CREATE TABLE connections (id TEXT PRIMARY KEY, session_id TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'connected');
-  publish:
-    sqlite: INSERT INTO sessions (id) VALUES ('s' || (CAST(substr(:message, 3) AS INTEGER) % 8)) ON CONFLICT (id) DO NOTHING
-    postgres: INSERT INTO sessions (id) VALUES ('s' || (CAST(substr(:message, 3) AS INTEGER) % 8)) ON CONFLICT (id) DO NOTHING
+  schema: |
+    CREATE TABLE sessions (id TEXT PRIMARY KEY, connection_count INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE connections (
+      id TEXT PRIMARY KEY, session_id TEXT NOT NULL, status TEXT NOT NULL DEFAULT 'connected',
+      heartbeat_at INTEGER NOT NULL, silent INTEGER NOT NULL, expired_by TEXT
+    );
+  let:
+    session: "'s' || (:message_number % 8)"
+    # One reaper run: what it expired is tagged with it, so it takes off exactly that many.
+    run: ":worker || '/' || :tick"
+  publish: INSERT INTO sessions (id) VALUES (:session) ON CONFLICT (id) DO NOTHING
   transaction: read-committed        # join and count together, or neither
   steps:
+    # Every fifth client never heartbeats: only the reaper ends it.
     - name: join
       role: claim
-      sql:
-        sqlite: INSERT INTO connections (id, session_id) VALUES (:message, 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)) ON CONFLICT (id) DO NOTHING
-        postgres: INSERT INTO connections (id, session_id) VALUES (:message, 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)) ON CONFLICT (id) DO NOTHING
+      sql: |
+        INSERT INTO connections (id, session_id, heartbeat_at, silent)
+        VALUES (:message, :session, :now, CASE WHEN :message_number % 5 = 0 THEN 1 ELSE 0 END)
+        ON CONFLICT (id) DO NOTHING
       success: rows-affected
-      on-success: next
       on-failure: skip
     - name: count-join
       role: write
-      sql:
-        sqlite: UPDATE sessions SET connection_count = connection_count + 1 WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
-        postgres: UPDATE sessions SET connection_count = connection_count + 1 WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
+      sql: UPDATE sessions SET connection_count = connection_count + 1 WHERE id = :session
       success: rows-affected
-      on-success: next
-      on-failure: fail
-    # Every third connection disconnects (or its TTL runs out) before the message is done. The row
-    # stays as a tombstone, so a late duplicate of the join cannot bring it back.
+    # Every third connection disconnects before the message is done. The row stays as a
+    # tombstone, so a late duplicate of the join cannot bring it back; a connection the reaper
+    # got first is not counted off twice.
     - name: disconnect
       role: write
-      sql:
-        sqlite: UPDATE connections SET status = 'gone' WHERE id = :message AND status = 'connected' AND CAST(substr(:message, 3) AS INTEGER) % 3 = 0
-        postgres: UPDATE connections SET status = 'gone' WHERE id = :message AND status = 'connected' AND CAST(substr(:message, 3) AS INTEGER) % 3 = 0
+      sql: UPDATE connections SET status = 'gone' WHERE id = :message AND status = 'connected' AND :message_number % 3 = 0
       success: rows-affected
-      on-success: next
       on-failure: done
     - name: count-leave
       role: write
-      sql:
-        sqlite: UPDATE sessions SET connection_count = connection_count - 1 WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
-        postgres: UPDATE sessions SET connection_count = connection_count - 1 WHERE id = 's' || (CAST(substr(:message, 3) AS INTEGER) % 8)
+      sql: UPDATE sessions SET connection_count = connection_count - 1 WHERE id = :session
       success: rows-affected
       on-success: done
-      on-failure: fail
+
+actors:
+  # The clients' heartbeat route: live, talking connections refresh their TTL.
+  - name: heartbeat
+    schedule: { every-millis: 5, jitter-millis: 2 }
+    steps:
+      - name: beat
+        role: write
+        sql: UPDATE connections SET heartbeat_at = :now WHERE status = 'connected' AND silent = 0
+        success: rows-affected
+        on-success: done
+        on-failure: done
+  # DynamoDB's TTL: a connection silent for 30 ms expires, and its session counts it off in the
+  # same transaction.
+  - name: ttl-reaper
+    schedule: { every-millis: 10, jitter-millis: 3 }
+    transaction: read-committed
+    steps:
+      - name: expire
+        role: claim
+        sql: UPDATE connections SET status = 'expired', expired_by = :run WHERE status = 'connected' AND heartbeat_at < :now - 30
+        success: rows-affected
+        on-failure: done
+      - name: count-off
+        role: write
+        sql: |
+          UPDATE sessions SET connection_count = connection_count
+            - (SELECT COUNT(*) FROM connections c WHERE c.session_id = sessions.id AND c.expired_by = :run)
+          WHERE id IN (SELECT session_id FROM connections WHERE expired_by = :run)
+        success: rows-affected
+        on-success: done
 
 invariants:
   - no-loss
   - every-skip-backed
   - sql:
       name: counts-match-connections
-      query:
-        sqlite: |
-          SELECT s.id, s.connection_count FROM sessions s
-          WHERE s.connection_count <> (SELECT COUNT(*) FROM connections c WHERE c.session_id = s.id AND c.status = 'connected') ORDER BY s.id
-        postgres: |
-          SELECT s.id, s.connection_count FROM sessions s
-          WHERE s.connection_count <> (SELECT COUNT(*) FROM connections c WHERE c.session_id = s.id AND c.status = 'connected') ORDER BY s.id
+      query: |
+        SELECT s.id, s.connection_count FROM sessions s
+        WHERE s.connection_count <> (SELECT COUNT(*) FROM connections c WHERE c.session_id = s.id AND c.status = 'connected') ORDER BY s.id
 
 """####),
         ("stale-republish-naive.yaml", ####"""
 name: stale-republish-naive
-description: "planted bug: the republished copy ignores the in-flight claim and the submissions table has no UNIQUE — both copies submit — must be caught"
-seed-system: "000"
-
-workload:
-  messages: 400
-  deliveries-per-message: 1
-  concurrent-deliveries: 1
-
-delivery:
-  preset: sns-lambda
-  visibility-timeout-millis: 2000
-  max-receive-count: 3
-  retry-delay-millis: 5
-
-faults:
-  duplicate:
-    after-read: { probability: 0.3 }
-    after-claim: { probability: 0.1 }
-  delay:
-    after-read: { probability: 0.5, min-millis: 2, max-millis: 8 }
-    after-claim: { probability: 0.3, min-millis: 1, max-millis: 5 }
+extends: stale-republish
+description: "planted bug: the republished copy ignores the in-flight claim and the submissions table has no UNIQUE — the sweeper's copy and the slow original both submit — must be caught"
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', owner TEXT);
-      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', owner TEXT);
-      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO inbox (message_id) VALUES (:message)
-    postgres: INSERT INTO inbox (message_id) VALUES (:message)
+  schema: |
+    CREATE TABLE inbox (
+      message_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', owner TEXT,
+      touched_at INTEGER NOT NULL DEFAULT 0, republished INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
   steps:
     - name: check
-      role: read
-      sql:
-        sqlite: SELECT 1 FROM submissions WHERE message_id = :message
-        postgres: SELECT 1 FROM submissions WHERE message_id = :message
-      success: no-row
-      on-success: next
-      on-failure: skip
     # The bug: the claim takes the message whatever its status, so the republished copy and the
     # stuck original both go on to submit.
     - name: claim
-      role: claim
-      sql:
-        sqlite: UPDATE inbox SET status = 'processing', owner = :worker WHERE message_id = :message
-        postgres: UPDATE inbox SET status = 'processing', owner = :worker WHERE message_id = :message
-      success: rows-affected
-      on-success: next
-      on-failure: skip
+      sql: UPDATE inbox SET status = 'processing', owner = :worker, touched_at = :now WHERE message_id = :message
     - name: submit
-      role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
-        postgres: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
-      success: rows-affected
-      on-success: next
+      sql: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
       on-failure: fail
     - name: finish
-      role: write
-      sql:
-        sqlite: UPDATE inbox SET status = 'submitted' WHERE message_id = :message
-        postgres: UPDATE inbox SET status = 'submitted' WHERE message_id = :message
-      success: rows-affected
-      on-success: done
-      on-failure: fail
-
-invariants:
-  - no-duplicate-submissions: { table: submissions, key: message_id }
-  - no-loss
-  - every-skip-backed
-  - sql:
-      name: every-message-submitted
-      query:
-        sqlite: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
-        postgres: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
+      sql: UPDATE inbox SET status = 'submitted' WHERE message_id = :message
 
 """####),
         ("stale-republish.yaml", ####"""
 name: stale-republish
-description: a stale-message sweeper republishes messages that look stuck while their processor is still on them; a status claim keeps submissions single (seed 000)
+description: seed 000's stale-message processor republishes messages that look stuck while their processor may still be on them; a status claim and a UNIQUE submission keep submissions single (seed 000)
 seed-system: "000"
 
 workload:
@@ -1433,60 +902,64 @@ delivery:
   retry-delay-millis: 5
 
 faults:
-  # The sweeper: a message in flight past its threshold is published again (a `duplicate` at the
-  # point where the processor is stuck), and the processor is slow there.
-  duplicate:
-    after-read: { probability: 0.3 }
-    after-claim: { probability: 0.1 }
+  # Slow processors: some stay on a claimed message long past the sweeper's horizon.
   delay:
     after-read: { probability: 0.5, min-millis: 2, max-millis: 8 }
     after-claim: { probability: 0.3, min-millis: 1, max-millis: 5 }
+  stall:
+    after-claim: { probability: 0.1, min-millis: 30, max-millis: 60 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', owner TEXT);
-      CREATE TABLE submissions (message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE inbox (message_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', owner TEXT);
-      CREATE TABLE submissions (message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL);
-  publish:
-    sqlite: INSERT INTO inbox (message_id) VALUES (:message)
-    postgres: INSERT INTO inbox (message_id) VALUES (:message)
+  schema: |
+    CREATE TABLE inbox (
+      message_id TEXT PRIMARY KEY, status TEXT NOT NULL DEFAULT 'pending', owner TEXT,
+      touched_at INTEGER NOT NULL DEFAULT 0, republished INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE submissions (message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL);
+  publish: INSERT INTO inbox (message_id) VALUES (:message)
   steps:
     - name: check
       role: read
-      sql:
-        sqlite: SELECT 1 FROM submissions WHERE message_id = :message
-        postgres: SELECT 1 FROM submissions WHERE message_id = :message
+      sql: SELECT 1 FROM submissions WHERE message_id = :message
       success: no-row
-      on-success: next
       on-failure: skip
     # A republished copy finds the message in 'processing' and leaves it to its owner.
     - name: claim
       role: claim
-      sql:
-        sqlite: UPDATE inbox SET status = 'processing', owner = :worker WHERE message_id = :message AND status = 'pending'
-        postgres: UPDATE inbox SET status = 'processing', owner = :worker WHERE message_id = :message AND status = 'pending'
+      sql: UPDATE inbox SET status = 'processing', owner = :worker, touched_at = :now WHERE message_id = :message AND status = 'pending'
       success: rows-affected
-      on-success: next
       on-failure: skip
     - name: submit
       role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
+      sql: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
-      on-success: next
       on-failure: skip
     - name: finish
       role: write
-      sql:
-        sqlite: UPDATE inbox SET status = 'submitted' WHERE message_id = :message AND owner = :worker
-        postgres: UPDATE inbox SET status = 'submitted' WHERE message_id = :message AND owner = :worker
+      sql: UPDATE inbox SET status = 'submitted' WHERE message_id = :message AND owner = :worker
       success: rows-affected
       on-success: done
-      on-failure: fail
+
+actors:
+  # Seed 000's stale-message processor: every 10 ms it marks what looks stuck — not submitted,
+  # untouched for 20 ms, republished fewer than 3 times; at most 20 a run — and publishes it to
+  # the topic again.
+  - name: stale-sweeper
+    schedule: { every-millis: 10, jitter-millis: 4 }
+    steps:
+      - name: republish
+        role: write
+        sql: |
+          UPDATE inbox SET republished = republished + 1, touched_at = :now
+          WHERE message_id IN (
+            SELECT message_id FROM inbox
+            WHERE status <> 'submitted' AND touched_at < :now - 20 AND republished < 3
+            ORDER BY message_id LIMIT 20)
+          RETURNING message_id
+        success: rows-affected
+        on-success: done
+        on-failure: done
+        publish: message_id
 
 invariants:
   - no-duplicate-submissions: { table: submissions, key: message_id }
@@ -1494,69 +967,20 @@ invariants:
   - every-skip-backed
   - sql:
       name: every-message-submitted
-      query:
-        sqlite: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
-        postgres: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
+      query: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
 
 """####),
         ("try-lock-skip-naive.yaml", ####"""
 name: try-lock-skip-naive
+extends: try-lock-skip
 description: "planted bug: the try-lock commits on its own, before the work — a holder that crashes leaves it taken and the other copy acks as a duplicate of work that never lands — must be caught"
-seed-system: "003"
-
-workload:
-  messages: 300
-  deliveries-per-message: 2
-  concurrent-deliveries: 2           # both copies at once: they race for the lock
-
-delivery:
-  preset: sqs
-  visibility-timeout-millis: 300
-  max-receive-count: 1               # no redelivery left: a crashed holder's copy is dead-lettered
-  retry-delay-millis: 2
-
-faults:
-  delay:
-    before-claim: { probability: 0.3, min-millis: 0, max-millis: 2 }
-    after-claim: { probability: 0.5, min-millis: 1, max-millis: 4 }   # the holder is slow: the other copy meets the lock
-  crash:
-    after-claim: { probability: 0.08, min-millis: 1, max-millis: 3 }  # the holder dies holding the lock, before its work commits
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
-      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
-      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
   # No transaction: the lock commits the moment it is taken, the work later. A holder that crashes
   # in between leaves the lock taken and its work undone; the copy that lost the race has already
   # acknowledged as a duplicate, and the holder's own copy is dead-lettered. no-loss counts both as
   # handled; every-skip-backed asks who did the work.
-  steps:
-    - name: try-lock
-      role: claim
-      sql:
-        sqlite: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
-      success: rows-affected
-      on-success: next
-      on-failure: skip               # taken: someone else has this one
-    - name: work
-      role: write
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
-        postgres: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
-      success: rows-affected
-      on-success: done
-      on-failure: fail
-
-invariants:
-  - every-skip-backed
-  - no-loss
-  - every-failure-in-dlq
-  - no-duplicate-submissions: { table: submissions, key: message_id }
+  transaction: ~
 
 """####),
         ("try-lock-skip.yaml", ####"""
@@ -1583,13 +1007,9 @@ faults:
     after-claim: { probability: 0.08, min-millis: 1, max-millis: 3 }  # the holder dies holding the lock, before its work commits
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
-      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
-    postgres: |
-      CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
-      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
+  schema: |
+    CREATE TABLE locks (message_id TEXT PRIMARY KEY, holder TEXT NOT NULL);
+    CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL);
   # The lock commits with the work or not at all. On PostgreSQL the other copy's INSERT waits for
   # the holder's transaction and inserts once a crash rolls it back; SQLite runs the transactions
   # one at a time. Either way a copy that finds the lock taken finds work that committed.
@@ -1597,20 +1017,14 @@ protocol:
   steps:
     - name: try-lock
       role: claim
-      sql:
-        sqlite: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
-        postgres: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
+      sql: INSERT INTO locks (message_id, holder) VALUES (:message, :worker) ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
-      on-success: next
       on-failure: skip               # taken: someone else has this one
     - name: work
       role: write
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
-        postgres: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
+      sql: INSERT INTO submissions (message_id, worker) VALUES (:message, :worker)
       success: rows-affected
       on-success: done
-      on-failure: fail
 
 invariants:
   - every-skip-backed
@@ -1621,77 +1035,24 @@ invariants:
 """####),
         ("visibility-timeout-naive.yaml", ####"""
 name: visibility-timeout-naive
+extends: visibility-timeout
 description: "planted bug: no fencing token — the zombie whose lease ran out still writes (graphile-worker's job run twice) — must be caught"
-seed-system: "003"
-
-workload:
-  messages: 300
-  deliveries-per-message: 1
-  concurrent-deliveries: 1
-
-delivery:
-  preset: sqs
-  visibility-timeout-millis: 60
-  max-receive-count: 5
-  retry-delay-millis: 1
-
-faults:
-  stall:
-    before-claim: { probability: 0.04, min-millis: 80, max-millis: 150 }
-    after-claim:  { probability: 0.08, min-millis: 80, max-millis: 150 }
-    before-commit: { probability: 0.04, min-millis: 80, max-millis: 150 }
-  delay:
-    after-claim: { probability: 0.2, min-millis: 0, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT, lease INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL, lease INTEGER NOT NULL);
-    postgres: |
-      CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT, lease INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL, lease INTEGER NOT NULL);
-  publish:
-    sqlite: INSERT INTO jobs (id) VALUES (:message)
-    postgres: INSERT INTO jobs (id) VALUES (:message)
+  schema: |
+    CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT, lease INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL, lease INTEGER NOT NULL);
   steps:
     # The bug: ownership is taken without a token, so the processor that lost its lease while
     # stalled never finds out, and both it and the new owner write.
     - name: claim
-      role: claim
-      sql:
-        sqlite: UPDATE jobs SET owner = :worker WHERE id = :message AND done = 0
-        postgres: UPDATE jobs SET owner = :worker WHERE id = :message AND done = 0
-      success: rows-affected
-      on-success: next
-      on-failure: skip
+      sql: UPDATE jobs SET owner = :worker WHERE id = :message AND done = 0
     - name: submit
-      role: submit
-      sql:
-        sqlite: INSERT INTO submissions (message_id, worker, lease) VALUES (:message, :worker, :lease)
-        postgres: INSERT INTO submissions (message_id, worker, lease) VALUES (:message, :worker, :lease)
-      success: rows-affected
-      on-success: next
+      sql: INSERT INTO submissions (message_id, worker, lease) VALUES (:message, :worker, :lease)
       on-failure: fail
     - name: finish
-      role: write
-      sql:
-        sqlite: UPDATE jobs SET done = 1 WHERE id = :message
-        postgres: UPDATE jobs SET done = 1 WHERE id = :message
-      success: rows-affected
-      on-success: done
+      sql: UPDATE jobs SET done = 1 WHERE id = :message
       on-failure: fail
-
-invariants:
-  - fencing
-  - no-duplicate-submissions: { table: submissions, key: message_id }
-  - no-loss
-  - every-skip-backed
-  - sql:
-      name: every-job-done
-      query:
-        sqlite: SELECT id FROM jobs WHERE done = 0 ORDER BY id
-        postgres: SELECT id FROM jobs WHERE done = 0 ORDER BY id
 
 """####),
         ("visibility-timeout.yaml", ####"""
@@ -1719,47 +1080,30 @@ faults:
     after-claim: { probability: 0.2, min-millis: 0, max-millis: 3 }
 
 protocol:
-  schema:
-    sqlite: |
-      CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT, lease INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE submissions (message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL, lease INTEGER NOT NULL);
-    postgres: |
-      CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT, lease INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE submissions (message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL, lease INTEGER NOT NULL);
-  publish:
-    sqlite: INSERT INTO jobs (id) VALUES (:message)
-    postgres: INSERT INTO jobs (id) VALUES (:message)
+  schema: |
+    CREATE TABLE jobs (id TEXT PRIMARY KEY, owner TEXT, lease INTEGER NOT NULL DEFAULT 0, done INTEGER NOT NULL DEFAULT 0);
+    CREATE TABLE submissions (message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL, lease INTEGER NOT NULL);
+  publish: INSERT INTO jobs (id) VALUES (:message)
   steps:
     # The broker's lease token rises with every receive: a newer receive may take the job over,
     # an older one never can.
     - name: claim
       role: claim
-      sql:
-        sqlite: UPDATE jobs SET owner = :worker, lease = :lease WHERE id = :message AND done = 0 AND lease < :lease
-        postgres: UPDATE jobs SET owner = :worker, lease = :lease WHERE id = :message AND done = 0 AND lease < :lease
+      sql: UPDATE jobs SET owner = :worker, lease = :lease WHERE id = :message AND done = 0 AND lease < :lease
       success: rows-affected
-      on-success: next
       on-failure: skip
     # Fenced and idempotent: only the current lease holder writes, and only once.
     - name: submit
       role: submit
-      sql:
-        sqlite: |
-          INSERT INTO submissions (message_id, worker, lease)
-          SELECT id, :worker, :lease FROM jobs WHERE id = :message AND lease = :lease
-          ON CONFLICT (message_id) DO NOTHING
-        postgres: |
-          INSERT INTO submissions (message_id, worker, lease)
-          SELECT id, :worker, :lease FROM jobs WHERE id = :message AND lease = :lease
-          ON CONFLICT (message_id) DO NOTHING
+      sql: |
+        INSERT INTO submissions (message_id, worker, lease)
+        SELECT id, :worker, :lease FROM jobs WHERE id = :message AND lease = :lease
+        ON CONFLICT (message_id) DO NOTHING
       success: rows-affected
-      on-success: next
       on-failure: next
     - name: finish
       role: write
-      sql:
-        sqlite: UPDATE jobs SET done = 1 WHERE id = :message AND lease = :lease
-        postgres: UPDATE jobs SET done = 1 WHERE id = :message AND lease = :lease
+      sql: UPDATE jobs SET done = 1 WHERE id = :message AND lease = :lease
       success: rows-affected
       on-success: done
       on-failure: skip
@@ -1771,9 +1115,7 @@ invariants:
   - every-skip-backed
   - sql:
       name: every-job-done
-      query:
-        sqlite: SELECT id FROM jobs WHERE done = 0 ORDER BY id
-        postgres: SELECT id FROM jobs WHERE done = 0 ORDER BY id
+      query: SELECT id FROM jobs WHERE done = 0 ORDER BY id
 
 """####),
     ]

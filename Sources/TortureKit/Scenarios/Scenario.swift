@@ -14,6 +14,8 @@ public struct Scenario: Sendable {
     public var handler: any DeliveryHandler
     /// What the processor tells the broker after a failure.
     public var onError: ErrorHandling
+    /// Participants beside the workers, each on its own schedule: sweepers, crons, reapers.
+    public var actors: [ScenarioActor]
     /// The built-in invariants that must hold.
     public var invariants: [InvariantSpec]
     /// Checkers of your own, run after the built-in ones.
@@ -31,7 +33,7 @@ public struct Scenario: Sendable {
     public init(
         name: String, summary: String, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
-        onError: ErrorHandling = .nack, invariants: [InvariantSpec], checkers: [any Checker] = [],
+        onError: ErrorHandling = .nack, actors: [ScenarioActor] = [], invariants: [InvariantSpec], checkers: [any Checker] = [],
         simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil, warnings: [ScenarioError] = []
     ) {
         self.warnings = warnings
@@ -45,6 +47,7 @@ public struct Scenario: Sendable {
         self.tables = tables
         self.handler = handler
         self.onError = onError
+        self.actors = actors
         self.invariants = invariants
         self.checkers = checkers
         self.source = source ?? ScenarioSource(path: "(built in code: \(name))", contentHash: 0)
@@ -62,21 +65,21 @@ public struct ScenarioSource: Sendable, Equatable {
     public var contentHash: UInt64
     /// The line of each piece of SQL, so a store's refusal of it names file and line.
     public var sqlLines: [SQLSite.Key: Int] = [:]
+    /// The file of each piece of SQL a twin inherits from its base (`extends:`); the rest is in `path`.
+    public var sqlFiles: [SQLSite.Key: String] = [:]
 
-    public init(path: String, contentHash: UInt64, sqlLines: [SQLSite.Key: Int] = [:]) {
+    public init(path: String, contentHash: UInt64, sqlLines: [SQLSite.Key: Int] = [:], sqlFiles: [SQLSite.Key: String] = [:]) {
         self.path = path
         self.contentHash = contentHash
         self.sqlLines = sqlLines
+        self.sqlFiles = sqlFiles
     }
 
     /// `file:line` of a piece of SQL, or the file alone when the line is not known.
     public func location(of site: SQLSite, _ dialect: Dialect) -> String {
-        sqlLines[SQLSite.Key(site: site, dialect: dialect)].map { "\(path):\($0)" } ?? path
-    }
-
-    public init(path: String, contentHash: UInt64) {
-        self.path = path
-        self.contentHash = contentHash
+        let key = SQLSite.Key(site: site, dialect: dialect)
+        let file = sqlFiles[key] ?? path
+        return sqlLines[key].map { "\(file):\($0)" } ?? file
     }
 }
 
@@ -86,6 +89,7 @@ public enum SQLSite: Sendable, Hashable {
     case publish
     case deadLetter
     case step(String)
+    case actorStep(actor: String, step: String)
     /// By the invariant's name: `sql:every-message-claimed`, `no-duplicate-submissions`.
     case invariant(String)
 
@@ -95,6 +99,7 @@ public enum SQLSite: Sendable, Hashable {
         case .publish: "protocol.publish"
         case .deadLetter: "protocol.dead-letter"
         case .step(let name): "step `\(name)`"
+        case .actorStep(let actor, let step): "actor `\(actor)` step `\(step)`"
         case .invariant(let name): "invariant `\(name)`"
         }
     }
@@ -130,10 +135,14 @@ public struct ProtocolStep: Sendable {
     public var success: SuccessCondition
     public var onSuccess: StepAction
     public var onFailure: StepAction
+    /// A later step or a checker uses what this step returns (`:name.column`).
+    public var keepsValues: Bool
+    /// An actor's step: the column of each returned row that names a message to publish again.
+    public var publishColumn: String?
 
     public init(
         name: String, role: StepRole, sql: [Dialect: SQLTemplate], success: SuccessCondition,
-        onSuccess: StepAction = .next, onFailure: StepAction = .fail
+        onSuccess: StepAction = .next, onFailure: StepAction = .fail, keepsValues: Bool = false, publishColumn: String? = nil
     ) {
         self.name = name
         self.role = role
@@ -141,6 +150,8 @@ public struct ProtocolStep: Sendable {
         self.success = success
         self.onSuccess = onSuccess
         self.onFailure = onFailure
+        self.keepsValues = keepsValues
+        self.publishColumn = publishColumn
     }
 }
 

@@ -49,6 +49,14 @@ final class PostgresConnection: StoreConnection {
         _ = try preparedName(statement.postgresText)
     }
 
+    func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? {
+        let name = try preparedName(statement.postgresText)
+        let handle = try liveHandle()
+        let result = try answer(sent: PQsendDescribePrepared(handle, name), while: "describing `\(statement.source)`")
+        defer { PQclear(result) }
+        return (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+    }
+
     func executeScript(_ sql: String) throws(StoreError) {
         let handle = try liveHandle()
         let result = try answer(sent: PQsendQuery(handle, sql), while: "running a script")
@@ -315,12 +323,15 @@ extension SQLValue {
         case .integer(let number): String(number)
         case .real(let number): String(number)
         case .text(let text): text
+        case .boolean(let flag): flag ? "true" : "false"
         }
     }
 
-    /// int2, int4, int8 → integer; float4, float8, numeric → real; anything else stays text.
+    /// int2, int4, int8 → integer; float4, float8, numeric → real; bool → boolean; anything else
+    /// stays text.
     fileprivate init(postgresText text: String, typeOID: UInt32) {
         switch typeOID {
+        case 16: self = .boolean(text == "t")
         case 20, 21, 23: self = Int64(text).map(SQLValue.integer) ?? .text(text)
         case 700, 701, 1700: self = Double(text).map(SQLValue.real) ?? .text(text)
         default: self = .text(text)

@@ -5,6 +5,8 @@ final class SQLiteConnection: StoreConnection {
     private var handle: OpaquePointer?
     /// Prepared once per statement text: a processor runs the same few statements thousands of times.
     private var statements: [String: OpaquePointer] = [:]
+    /// Each prepared statement's column names, read once.
+    private var columnNames: [String: [String]] = [:]
     private let path: String
     /// Under `query_only` a READONLY error is the statement's fault, not the file's.
     private var queryOnly = false
@@ -46,10 +48,7 @@ final class SQLiteConnection: StoreConnection {
                 rows.append(readRow(prepared))
             } else if status == SQLITE_DONE {
                 let changed = sqlite3_stmt_readonly(prepared) != 0 ? 0 : Int(sqlite3_changes(handle))
-                let columns = (0..<sqlite3_column_count(prepared)).map { column in
-                    sqlite3_column_name(prepared, column).map { String(cString: $0) } ?? "column \(column + 1)"
-                }
-                return StatementResult(rowsAffected: changed, rows: rows, columns: columns)
+                return StatementResult(rowsAffected: changed, rows: rows, columns: columnNames[statement.sqliteText] ?? [])
             } else {
                 throw error(status, while: "running `\(statement.source)`")
             }
@@ -58,6 +57,11 @@ final class SQLiteConnection: StoreConnection {
 
     func prepare(_ statement: SQLTemplate) throws(StoreError) {
         _ = try compiled(statement.sqliteText)
+    }
+
+    func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? {
+        _ = try compiled(statement.sqliteText)
+        return columnNames[statement.sqliteText]
     }
 
     func executeScript(_ sql: String) throws(StoreError) {
@@ -101,6 +105,7 @@ final class SQLiteConnection: StoreConnection {
     func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
         statements.removeAll()
+        columnNames.removeAll()
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
@@ -127,6 +132,9 @@ final class SQLiteConnection: StoreConnection {
             throw .other("`\(text)` holds more than one statement; SQLite would run only the first")
         }
         statements[text] = prepared
+        columnNames[text] = (0..<sqlite3_column_count(prepared)).map { column in
+            sqlite3_column_name(prepared, column).map { String(cString: $0) } ?? "column \(column + 1)"
+        }
         return prepared
     }
 
@@ -137,6 +145,7 @@ final class SQLiteConnection: StoreConnection {
         case .integer(let number): status = sqlite3_bind_int64(statement, slot, number)
         case .real(let number): status = sqlite3_bind_double(statement, slot, number)
         case .text(let text): status = sqlite3_bind_text(statement, slot, text, -1, csqlite_transient())
+        case .boolean(let flag): status = sqlite3_bind_int64(statement, slot, flag ? 1 : 0)
         }
         guard status == SQLITE_OK else { throw error(status, while: "binding parameter \(slot)") }
     }

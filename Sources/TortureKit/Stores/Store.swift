@@ -50,6 +50,9 @@ public protocol StoreConnection: AnyObject {
     func execute(_ statement: SQLTemplate, _ parameters: StatementParameters) throws(StoreError) -> StatementResult
     /// Compiles a statement without running it: a scenario's SQL errors surface before the run.
     func prepare(_ statement: SQLTemplate) throws(StoreError)
+    /// The names of the columns a statement returns, as the store names them (prepared, not
+    /// run); nil when the store cannot tell without running it.
+    func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]?
     /// Several statements without parameters: schemas and set-up.
     func executeScript(_ sql: String) throws(StoreError)
     func begin(_ isolation: IsolationLevel) throws(StoreError)
@@ -92,6 +95,10 @@ public enum IsolationLevel: String, Sendable, Codable, CaseIterable {
     case serializable
 }
 
+extension StoreConnection {
+    public func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? { nil }
+}
+
 public struct StatementResult: Sendable, Equatable {
     public var rowsAffected: Int
     public var rows: [[SQLValue]]
@@ -102,22 +109,6 @@ public struct StatementResult: Sendable, Equatable {
         self.rowsAffected = rowsAffected
         self.rows = rows
         self.columns = columns
-    }
-}
-
-public enum SQLValue: Sendable, Hashable, Codable, CustomStringConvertible {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-
-    public var description: String {
-        switch self {
-        case .null: "NULL"
-        case .integer(let value): String(value)
-        case .real(let value): String(value)
-        case .text(let value): value
-        }
     }
 }
 
