@@ -10,7 +10,8 @@ enum Bench {
     static let rounds = 5
     static let messages = 2_000
 
-    /// `torture-bench [claims] [simulation]`: both sections when none is named.
+    /// `torture-bench [claims] [simulation] [postgres]`: every section when none is named;
+    /// `postgres` runs when `TORTURE_DATABASE_URL` names a server.
     static func main() async {
         let sections = Set(CommandLine.arguments.dropFirst())
         do {
@@ -18,6 +19,14 @@ enum Bench {
             if sections.isEmpty || sections.contains("simulation") {
                 print("")
                 try await SimulationBench.run()
+            }
+            if sections.isEmpty || sections.contains("postgres") {
+                if let url = ProcessInfo.processInfo.environment["TORTURE_DATABASE_URL"], !url.isEmpty {
+                    print("")
+                    try await PostgresSimulationBench.run(url: url)
+                } else if sections.contains("postgres") {
+                    throw BenchFailure(message: "the postgres section needs TORTURE_DATABASE_URL=postgres://…")
+                }
             }
         } catch {
             FileHandle.standardError.write(Data("bench failed: \(error)\n".utf8))
