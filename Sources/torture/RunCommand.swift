@@ -110,7 +110,8 @@ struct RunCommand: AsyncParsableCommand {
             scenario: byName ? scenario : loaded.source.path, workers: options.workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
             seed: runSeed, store: stores.commandLineValue, scenariosDirectory: byName ? options.scenarioOptions.directory : nil,
-            scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis)
+            scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis),
+            memoryBudgetBytes: options.memoryBudgetBytes
         )
         let progress = RunProgress()
         let engine = RunEngine(scenario: loaded, configuration: configuration, store: store, progress: progress)

@@ -30,7 +30,9 @@ struct SoakScenarioSelection {
 
     var isAll: Bool { names.isEmpty || names == ["all"] }
 
-    func load(workers: Int, messages: Int?, store: String, dialect: Dialect, scheduler: SchedulerChoice) throws -> [SoakScenario] {
+    func load(
+        workers: Int, messages: Int?, store: String, dialect: Dialect, scheduler: SchedulerChoice, memoryBudgetBytes: Int?
+    ) throws -> [SoakScenario] {
         let catalogue = options.catalogue
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: options.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -76,7 +78,8 @@ struct SoakScenarioSelection {
             selected.append(SoakScenario(scenario: scenario, configuration: RunConfiguration(
                 scenario: byName ? nameOrPath : path, workers: workers, messages: messages ?? scenario.workload.messages,
                 deliveriesPerMessage: scenario.workload.deliveriesPerMessage, concurrentDeliveries: scenario.workload.concurrentDeliveries,
-                seed: Seed(0), store: store, scenariosDirectory: byName ? options.directory : nil, scheduler: scheduler
+                seed: Seed(0), store: store, scenariosDirectory: byName ? options.directory : nil, scheduler: scheduler,
+                memoryBudgetBytes: memoryBudgetBytes
             )))
         }
         guard !selected.isEmpty else {

@@ -29,9 +29,9 @@ import Testing
         #expect(report.latency.steps.map(\.step) == ["claim", "process"])
         #expect(report.faults.firedTotal > 0)
         // Every delivery leaves an invoke and an ok/fail for itself in the history.
-        let deliveryEvents = outcome.history.events.filter { $0.subject == HistoryEvent.Subject.delivery }
+        let deliveryEvents = Array(outcome.history).filter { $0.subject == HistoryEvent.Subject.delivery }
         #expect(deliveryEvents.count == 1_600)
-        #expect(outcome.history.events.map(\.index) == Array(0..<outcome.history.events.count))
+        #expect(outcome.history.map(\.index) == Array(0..<outcome.history.count))
     }
 
     @Test func raceClaimNaiveIsCaught() async throws {
@@ -65,12 +65,12 @@ import Testing
         let few = try await run("race-claim", workers: 8, messages: 150, seed: 0x5EED).report
         let many = try await run("race-claim", workers: 64, messages: 150, seed: 0x5EED).report
         #expect(few.faults.planHash == many.faults.planHash)
-        struct Key: Hashable { var delivery: Delivery; var point: InjectionPoint; var fault: Fault }
-        let firedFew = Set(few.faults.fired.map { Key(delivery: $0.delivery, point: $0.point, fault: $0.fault) })
-        let firedMany = Set(many.faults.fired.map { Key(delivery: $0.delivery, point: $0.point, fault: $0.fault) })
-        #expect(!firedFew.isEmpty)
-        #expect(firedFew == firedMany)
-        #expect(few.faults.fired.count == many.faults.fired.count)
+        // race-claim's faults are delays: every delivery happens whatever the timing, so the same
+        // ones fire, counted per kind@point (the report lists only the first of them).
+        #expect(few.faults.firedTotal > 0)
+        #expect(few.faults.firedByKindAndPoint == many.faults.firedByKindAndPoint)
+        #expect(few.faults.firedTotal == many.faults.firedTotal)
+        #expect(few.faults.fired.count == min(few.faults.firedTotal, RunReport.Faults.firedLimit))
         let other = try await run("race-claim", workers: 8, messages: 150, seed: 0x5EEE).report
         #expect(other.faults.planHash != few.faults.planHash)
     }

@@ -1,5 +1,6 @@
 /// The store holds at most one submission per message: counted in the final table, with the
-/// workers whose submit step succeeded for that message taken from the history.
+/// workers whose submit step succeeded for that message taken from the history — in a pass of
+/// its own, only when the store holds a duplicate, keeping only those messages' submits.
 public struct NoDuplicateSubmissionsChecker: Checker {
     public let invariant = "no-duplicate-submissions"
     public let table: String
@@ -14,9 +15,12 @@ public struct NoDuplicateSubmissionsChecker: Checker {
         // Identifiers were validated as plain names by the scenario loader: safe to splice.
         let query = try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
         let rows = try input.store.execute(query, .forChecks).rows
+        let duplicated = Set(rows.compactMap { $0.first.flatMap { Names.messageIndex($0.description) } })
         var submitters: [Int: [HistoryEvent]] = [:]
-        for event in input.history.events where event.kind == .ok && event.role == .submit {
-            submitters[event.message, default: []].append(event)
+        if !duplicated.isEmpty {
+            for event in input.history where event.kind == .ok && event.role == .submit && duplicated.contains(event.message) {
+                submitters[event.message, default: []].append(event)
+            }
         }
         let witnesses = rows.map { row in
             let keyText = row.first?.description ?? "NULL"

@@ -64,16 +64,23 @@ public struct ThroughputSeries: Sendable, Codable, Equatable {
 }
 
 extension ThroughputSeries {
-    /// Deliveries finished over a run's time, read off its history: every `delivery` event that
-    /// ended one (ok or fail), relative to the first event.
+    /// A series for a run's finished deliveries, sized from its first and last event's times:
+    /// about 100 buckets of whole milliseconds. Feed it with `addDelivery`.
+    public static func deliveries(originNanos: UInt64, spanNanos: UInt64) -> ThroughputSeries {
+        ThroughputSeries(initialBucketWidthNanos: max(1_000_000, (spanNanos / 100 / 1_000_000) * 1_000_000))
+    }
+
+    /// Counts `event` if it ended a delivery (ok or fail), relative to `originNanos`.
+    public mutating func addDelivery(_ event: HistoryEvent, originNanos: UInt64) {
+        guard event.subject == HistoryEvent.Subject.delivery, event.kind != .invoke else { return }
+        add(elapsedNanos: event.timeNanos &- originNanos)
+    }
+
+    /// Deliveries finished over a run's time, read off its history in a pass of its own.
     public static func deliveries(in history: History) -> ThroughputSeries {
-        let endings = history.events.filter { $0.subject == HistoryEvent.Subject.delivery && $0.kind != .invoke }
-        let originNanos = history.events.first?.timeNanos ?? 0
-        let spanNanos = (history.events.last?.timeNanos ?? originNanos) &- originNanos
-        // Aim for about 100 buckets of whole milliseconds over the run.
-        let widthNanos = max(1_000_000, (spanNanos / 100 / 1_000_000) * 1_000_000)
-        var series = ThroughputSeries(initialBucketWidthNanos: widthNanos)
-        for event in endings { series.add(elapsedNanos: event.timeNanos &- originNanos) }
+        let originNanos = history.firstTimeNanos ?? 0
+        var series = deliveries(originNanos: originNanos, spanNanos: (history.lastTimeNanos ?? originNanos) &- originNanos)
+        for event in history { series.addDelivery(event, originNanos: originNanos) }
         return series
     }
 }

@@ -11,9 +11,9 @@ final class ProcessorMachinery {
     let transactional: Bool
 
     private var connection: (any StoreConnection)?
-    private var log: [HistoryEvent] = []
+    private let log: HistoryLog
     var latency: LatencyRecorder
-    private var fired: [FiredFault] = []
+    private var fired = FiredFaultTally()
     var counts = DeliveryCounts()
     /// The processor stopped at the run's deadline with work left.
     var gaveUp = false
@@ -27,6 +27,7 @@ final class ProcessorMachinery {
         self.steps = context.handler.steps
         self.transactional = context.handler.isolation != nil
         self.latency = LatencyRecorder(stepCount: steps.count)
+        self.log = HistoryLog(shareBytes: context.historyShareBytes, spillDirectory: context.historyBudget.spillDirectory)
     }
 
     var isConnected: Bool { connection != nil }
@@ -41,17 +42,16 @@ final class ProcessorMachinery {
     }
 
     func result() -> ProcessorResult {
-        ProcessorResult(log: log, latency: latency, fired: fired, counts: counts, gaveUp: gaveUp)
+        ProcessorResult(log: log.sealed(), spillError: log.spillError, latency: latency, fired: fired, counts: counts, gaveUp: gaveUp)
     }
 
     func record(
         _ kind: HistoryEvent.Kind, _ delivery: Delivery, subject: String, role: StepRole? = nil, detail: String? = nil,
         rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil
     ) {
-        log.append(HistoryEvent(
+        log.append(
             timeNanos: context.clock.nowNanos(), worker: worker, delivery: delivery, kind: kind, subject: subject, role: role,
-            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease
-        ))
+            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease)
     }
 
     /// One call on the processor's connection. In a simulation one thread runs every processor:
@@ -111,7 +111,7 @@ final class ProcessorMachinery {
         let faults = context.plan.faults(for: delivery, at: point)
         guard !faults.isEmpty else { return nil }
         for fault in faults {
-            fired.append(FiredFault(delivery: delivery, point: point, fault: fault, worker: worker))
+            fired.add(FiredFault(delivery: delivery, point: point, fault: fault, worker: worker), atNanos: context.clock.nowNanos())
             record(.info, delivery, subject: HistoryEvent.Subject.fault, detail: "\(point.rawValue): \(fault.summary)")
             switch fault {
             case .duplicate:

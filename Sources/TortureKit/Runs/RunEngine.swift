@@ -26,11 +26,13 @@ public struct RunEngine: Sendable {
         self.progress = progress
     }
 
-    /// The report, the merged history and the end-to-end histogram (for `latency.hgrm`).
+    /// The report, the history (the processors' logs, merged when read) and the end-to-end
+    /// histogram (for `latency.hgrm`) and deliveries over time (for the HTML chart).
     public struct Outcome: Sendable {
         public var report: RunReport
         public var history: History
         public var endToEnd: Histogram<UInt64>
+        public var throughput: ThroughputSeries
     }
 
     /// `startedAt` is the wall-clock stamp to print; the engine itself only reads the injected clock.
@@ -113,8 +115,8 @@ public struct RunEngine: Sendable {
             return
         }
 
-        let schedule = DeliverySchedule.make(seed: configuration.seed, workload: configuration.workload)
-        let broker = Broker(schedule: schedule, messages: configuration.messages, policy: scenario.delivery)
+        let schedule = DeliverySchedule(seed: configuration.seed, workload: configuration.workload)
+        let broker = Broker(schedule: schedule, policy: scenario.delivery)
         progress.start(total: schedule.count * scenario.delivery.subscribers)
         let abort = RunAbort()
         let context = ProcessorContext(
@@ -122,16 +124,26 @@ public struct RunEngine: Sendable {
             onError: scenario.onError, seed: configuration.seed, plan: plan, broker: broker,
             clock: clock, store: store, progress: progress, abort: abort, simulated: simulation != nil,
             busyMeansYield: busyMeansYield, deadlineNanos: UInt64(configuration.deadlineMillis(policy: scenario.delivery)) * 1_000_000,
-            stop: stop
+            stop: stop, historyBudget: configuration.historyBudget,
+            historyShareBytes: configuration.historyBudget.shareBytes(logs: processorCount)
         )
 
         let (results, processingNanos, statistics) = await runProcessors(context, simulation: simulation)
         partial.processingNanos = processingNanos
         partial.simulation = statistics
         for result in results { partial.absorb(result) }
-        partial.history = History(merging: results.map(\.log))
-        let ledger = QueueLedger(partial.history, messages: configuration.messages, subscribers: scenario.delivery.subscribers)
-        partial.queue = QueueCounts(ledger)
+        partial.history = History(logs: results.map(\.log))
+        // One pass for everything that reads the history: the tally, the checkers, the report.
+        let queue = QueueTally(messages: configuration.messages, subscribers: scenario.delivery.subscribers,
+                               deliveriesPerMessage: configuration.deliveriesPerMessage)
+        let observers = checkers.map { ($0 as? any StreamingChecker)?.makeObserver(messages: configuration.messages, policy: scenario.delivery) }
+        partial.pass = HistoryPass.run(partial.history, queue: queue, observers: observers.compactMap { $0 })
+        partial.queue = queue.counts
+
+        if let spillError = results.lazy.compactMap(\.spillError).first {
+            partial.fail(.storeFailed, "the history could not be kept: \(spillError.message)")
+            return
+        }
 
         if let statistics, statistics.foreignEnqueues > 0 || (statistics.deadlocked && !statistics.budgetExhausted) {
             partial.fail(.simulationBroken, statistics.deadlocked
@@ -146,14 +158,13 @@ public struct RunEngine: Sendable {
         let stuck = results.filter(\.gaveUp).count
         if stuck > 0 || statistics?.budgetExhausted == true {
             partial.verdicts = [LivenessVerdict.make(
-                history: partial.history, ledger: ledger, processorsAtDeadline: stuck,
-                deadlineMillis: configuration.deadlineMillis(policy: scenario.delivery), jobBudgetExhausted: statistics?.budgetExhausted == true,
-                policy: scenario.delivery)]
+                lastEventPerWorker: partial.pass.lastEventPerWorker, queue: queue, processorsAtDeadline: stuck,
+                deadlineMillis: configuration.deadlineMillis(policy: scenario.delivery), jobBudgetExhausted: statistics?.budgetExhausted == true)]
             partial.status = .violated
             return
         }
         do {
-            partial.verdicts = try check(partial.history, ledger: ledger, store: store)
+            partial.verdicts = try check(partial.history, queue: queue, observers: observers, store: store)
             partial.status = partial.verdicts.allSatisfy(\.held) ? .held : .violated
         } catch {
             partial.fail(.storeFailed, "checking the final store: \(error)")
@@ -221,14 +232,21 @@ public struct RunEngine: Sendable {
         min(configuration.workers, scenario.workload.concurrencyCap ?? .max)
     }
 
-    private func check(_ history: History, ledger: QueueLedger, store: any Store) throws(StoreError) -> [Verdict] {
+    /// `observers[i]` is checker i's from the pass, when it streams.
+    private func check(
+        _ history: History, queue: QueueTally, observers: [(any CheckingObserver)?], store: any Store
+    ) throws(StoreError) -> [Verdict] {
         let connection = try store.connect()
         defer { connection.close() }
         let input = CheckInput(history: history, messages: configuration.messages, policy: scenario.delivery, dialect: store.dialect,
-                               store: connection, ledger: ledger)
+                               store: connection, queue: queue)
         var verdicts: [Verdict] = []
-        for checker in checkers {
-            verdicts.append(try checker.check(input))
+        for (checker, observer) in zip(checkers, observers) {
+            if let observer {
+                verdicts.append(try observer.verdict(input))
+            } else {
+                verdicts.append(try checker.check(input))
+            }
         }
         return verdicts
     }
@@ -236,8 +254,6 @@ public struct RunEngine: Sendable {
     private func finish(_ partial: PartialRun, startNanos: UInt64, startedAt: String) -> Outcome {
         let durationNanos = activeClock.nowNanos() &- startNanos
         let processingSeconds = Double(partial.processingNanos) / 1e9
-        var byKindAndPoint: [String: Int] = [:]
-        for fault in partial.fired { byKindAndPoint["\(fault.fault.kind.rawValue)@\(fault.point.rawValue)", default: 0] += 1 }
         let report = RunReport(
             toolVersion: ToolVersion.current,
             scenario: .init(name: scenario.name, file: scenario.source.path, contentHash: scenario.source.contentHash.fixedHex,
@@ -256,18 +272,18 @@ public struct RunEngine: Sendable {
             delivery: scenario.delivery,
             processors: processorCount,
             latencyBudgetMillis: scenario.workload.latencyBudgetMillis,
-            historyEvents: partial.history.events.count,
-            faults: .init(planHash: partial.planHash.fixedHex, firedTotal: partial.fired.count, firedByKindAndPoint: byKindAndPoint,
-                          fired: Array(partial.fired.prefix(RunReport.Faults.firedLimit))),
+            historyEvents: partial.history.count,
+            faults: .init(planHash: partial.planHash.fixedHex, firedTotal: partial.fired.total, firedByKindAndPoint: partial.fired.byKindAndPoint,
+                          fired: partial.fired.firstFaults),
             timing: .init(startedAt: startedAt, durationMillis: Double(durationNanos) / 1e6,
                           processingMillis: processingSeconds * 1_000,
                           deliveriesPerSecond: processingSeconds > 0 ? Double(partial.counts.deliveries) / processingSeconds : 0),
             repro: "",
-            historyHash: partial.history.contentHash.fixedHex,
+            historyHash: partial.pass.contentHash.fixedHex,
             simulation: partial.simulation.map(RunReport.Simulation.init),
             keptRunSpace: partial.keptRunSpace
         )
-        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd)
+        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, throughput: partial.pass.throughput)
     }
 }
 
@@ -280,9 +296,10 @@ private struct PartialRun {
     var verdicts: [Verdict] = []
     var latency: LatencyRecorder
     var counts = DeliveryCounts()
-    var fired: [FiredFault] = []
+    var fired = FiredFaultTally()
     var queue: QueueCounts?
-    var history = History(events: [])
+    var history = History.empty
+    var pass = HistoryPass.empty
     var simulation: SimulationScheduler.Statistics?
     var keptRunSpace: RunSpace?
     var processingNanos: UInt64 = 0
@@ -302,6 +319,6 @@ private struct PartialRun {
     mutating func absorb(_ result: ProcessorResult) {
         latency.merge(result.latency)
         counts.add(result.counts)
-        fired.append(contentsOf: result.fired)
+        fired.merge(result.fired)
     }
 }

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import TortureKit
+
+/// The streaming checkers against the ones they replaced (`ReferenceCheckers/`), on histories
+/// recorded from every scenario of the catalogue — held and violated — with a memory budget
+/// small enough that the histories come back from spill files. Every built-in checker runs on
+/// every history, whatever the scenario names, so each meets many violations.
+@Suite(.serialized) struct StreamingCheckerEquivalenceTests {
+    static let catalogue: [String] = {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: Repository.scenarios)) ?? []
+        return files.filter { $0.hasSuffix(".yaml") }.map { String($0.dropLast(5)) }.sorted()
+    }()
+
+    struct Recorded {
+        var outcome: RunEngine.Outcome
+        var scenario: Scenario
+        var configuration: RunConfiguration
+        var directory: TemporaryDirectory
+        var store: SQLiteStore
+    }
+
+    func record(_ name: String, seed: UInt64) async throws -> Recorded {
+        let scenario = try Repository.scenario(name)
+        let directory = TemporaryDirectory()
+        let store = directory.sqliteStore()
+        let configuration = RunConfiguration(
+            scenario: name, workers: 16, messages: min(scenario.workload.messages, 200),
+            deliveriesPerMessage: scenario.workload.deliveriesPerMessage, concurrentDeliveries: scenario.workload.concurrentDeliveries,
+            seed: Seed(seed), store: store.commandLineValue, scenariosDirectory: "scenarios", memoryBudgetBytes: 16 << 10)
+        let outcome = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "test")
+        return Recorded(outcome: outcome, scenario: scenario, configuration: configuration, directory: directory, store: store)
+    }
+
+    /// Every verdict of both generations on one recorded history; fails the test where they differ.
+    func compare(_ recorded: Recorded, history: History? = nil) throws -> [Verdict] {
+        // The engine's report speaks of the history it recorded, not of one made from it.
+        let asRecorded = history == nil
+        let history = history ?? recorded.outcome.history
+        let events = Array(history)
+        #expect(events.count == history.count)
+        #expect(events.map(\.index) == Array(0..<events.count))
+        let policy = recorded.scenario.delivery, messages = recorded.configuration.messages
+        let connection = try recorded.store.connect()
+        defer { connection.close() }
+        let queue = QueueTally(history, messages: messages, subscribers: policy.subscribers,
+                               deliveriesPerMessage: recorded.configuration.deliveriesPerMessage)
+        let input = CheckInput(history: history, messages: messages, policy: policy, dialect: .sqlite, store: connection, queue: queue)
+        let reference = ReferenceInput(events: events, messages: messages, policy: policy, store: connection)
+
+        #expect(queue.counts == referenceCounts(reference.ledger))
+        if asRecorded, let reported = recorded.outcome.report.queue { #expect(reported == queue.counts) }
+
+        var pairs: [(Verdict, Verdict)] = [
+            (try ExactlyOneClaimChecker().check(input), try ReferenceExactlyOneClaim().check(reference)),
+            (try FencingChecker().check(input), try ReferenceFencing().check(reference)),
+            (try EveryFailureInDLQChecker().check(input), try ReferenceEveryFailureInDLQ().check(reference)),
+            (try NoLossChecker().check(input), try ReferenceNoLoss().check(reference)),
+        ]
+        for case .noDuplicateSubmissions(let table, let key) in recorded.scenario.invariants {
+            pairs.append((try NoDuplicateSubmissionsChecker(table: table, key: key).check(input),
+                          try ReferenceNoDuplicateSubmissions(table: table, key: key).check(reference)))
+        }
+        for (streamed, referenceVerdict) in pairs {
+            #expect(streamed == referenceVerdict, "\(recorded.scenario.name) seed \(recorded.configuration.seed): \(streamed.invariant)")
+        }
+        // The engine's own verdicts (one pass for all checkers) agree with the checkers run alone.
+        for verdict in recorded.outcome.report.verdicts where asRecorded {
+            if let alone = pairs.first(where: { $0.0.invariant == verdict.invariant }) { #expect(verdict == alone.0) }
+        }
+        return pairs.map(\.0)
+    }
+
+    @Test(arguments: catalogue)
+    func theSameVerdictsAndWitnessesAsBefore(scenario: String) async throws {
+        for seed: UInt64 in [1, 2] {
+            let recorded = try await record(scenario, seed: seed)
+            #expect(recorded.outcome.report.status == .held || recorded.outcome.report.status == .violated,
+                    "\(recorded.outcome.report.failureReason ?? "")")
+            _ = try compare(recorded)
+        }
+    }
+
+    /// Each of the four history checkers is violated on some catalogue history and still agrees:
+    /// the equivalence covers witnesses, not only clean passes. The broker never loses a dead
+    /// letter, so every-failure-in-dlq is met on a dlq-redrive history with its dead letters
+    /// tampered with: every other one dropped, the rest recorded twice.
+    @Test func theComparisonMeetsEveryKindOfViolation() async throws {
+        var violated = Set<String>()
+        for (scenario, wanted) in [("race-claim-naive", "exactly-one-claim"), ("visibility-timeout-naive", "fencing"),
+                                   ("dlq-redrive-naive", "no-loss")] {
+            for seed: UInt64 in 1...6 where !violated.contains(wanted) {
+                let verdicts = try compare(try await record(scenario, seed: seed))
+                if verdicts.first(where: { $0.invariant == wanted })?.held == false { violated.insert(wanted) }
+            }
+        }
+        let redrive = try await record("dlq-redrive", seed: 1)
+        var tampered: [HistoryEvent] = []
+        var deadLetters = 0
+        for event in redrive.outcome.history {
+            guard event.subject == HistoryEvent.Subject.deadLetter else {
+                tampered.append(event)
+                continue
+            }
+            deadLetters += 1
+            if deadLetters % 2 == 0 { tampered += [event, event] }
+        }
+        #expect(deadLetters >= 2, "dlq-redrive dead-letters some messages")
+        let verdicts = try compare(redrive, history: History(merging: [tampered]))
+        if verdicts.first(where: { $0.invariant == "every-failure-in-dlq" })?.held == false { violated.insert("every-failure-in-dlq") }
+        #expect(violated == ["exactly-one-claim", "fencing", "every-failure-in-dlq", "no-loss"])
+    }
+
+    @Test func aSpilledHistoryReadsBackLikeOneHeldInMemory() async throws {
+        let spilled = try await record("fault-matrix", seed: 3)
+        #expect(spilled.outcome.history.spilledBytes > 0, "a 16 KB budget over 16 workers spills a fault-matrix run")
+        let again = Array(spilled.outcome.history)
+        let inMemory = History(merging: [again])
+        #expect(Array(inMemory) == again)
+        #expect(inMemory.contentHash == spilled.outcome.history.contentHash)
+        #expect(spilled.outcome.report.historyHash == spilled.outcome.history.contentHash.fixedHex)
+    }
+}
