@@ -7,11 +7,11 @@ import Testing
 @Suite(.serialized) struct FaultScenarioTests {
     static let correct = [
         "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess", "fanout", "burst", "rate-limit", "fault-matrix",
-        "circuit-breaker", "session-join",
+        "circuit-breaker", "session-join", "try-lock-skip",
     ]
     static let naive = [
         "dlq-redrive-naive", "visibility-timeout-naive", "stale-republish-naive", "dlq-reprocess-naive", "fanout-naive", "rate-limit-naive",
-        "circuit-breaker-naive", "session-join-naive",
+        "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive",
     ]
 
     @Test(arguments: correct)

@@ -7,11 +7,11 @@ import Testing
 extension PostgresEndToEndTests {
     static let correctUnderFaults = [
         "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess", "fanout", "burst", "rate-limit",
-        "fault-matrix", "circuit-breaker", "session-join",
+        "fault-matrix", "circuit-breaker", "session-join", "try-lock-skip",
     ]
     static let naiveUnderFaults = [
         "dlq-redrive-naive", "visibility-timeout-naive", "stale-republish-naive", "dlq-reprocess-naive", "fanout-naive",
-        "rate-limit-naive", "circuit-breaker-naive", "session-join-naive",
+        "rate-limit-naive", "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive",
     ]
 
     @Test("every correct protocol holds under its faults on PostgreSQL", arguments: correctUnderFaults)

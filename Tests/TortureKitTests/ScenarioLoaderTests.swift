@@ -120,6 +120,13 @@ import Testing
         #expect(failure.message.contains("needs a step with `role: claim`"))
     }
 
+    @Test func everySkipBackedNeedsAStepThatCanSkip() throws {
+        let backed = Self.valid.replacingOccurrences(of: "  - exactly-one-claim", with: "  - exactly-one-claim\n  - every-skip-backed")
+        #expect(try ScenarioLoader.parse(backed, file: "tiny.yaml").invariants.contains(.everySkipBacked))
+        let failure = try #require(loadError(backed.replacingOccurrences(of: "on-failure: skip", with: "on-failure: fail")))
+        #expect(failure.message.contains("`every-skip-backed` needs a step that can `skip`"))
+    }
+
     @Test func yamlSyntaxErrorsCarryALine() throws {
         let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "  messages: 10", with: "  messages: [10")))
         #expect(failure.line != nil)

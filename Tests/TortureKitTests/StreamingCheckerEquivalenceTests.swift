@@ -56,6 +56,7 @@ import Testing
             (try FencingChecker().check(input), try ReferenceFencing().check(reference)),
             (try EveryFailureInDLQChecker().check(input), try ReferenceEveryFailureInDLQ().check(reference)),
             (try NoLossChecker().check(input), try ReferenceNoLoss().check(reference)),
+            (try EverySkipBackedChecker().check(input), try ReferenceEverySkipBacked().check(reference)),
         ]
         for case .noDuplicateSubmissions(let table, let key) in recorded.scenario.invariants {
             pairs.append((try NoDuplicateSubmissionsChecker(table: table, key: key).check(input),
@@ -81,14 +82,14 @@ import Testing
         }
     }
 
-    /// Each of the four history checkers is violated on some catalogue history and still agrees:
+    /// Each of the history checkers is violated on some catalogue history and still agrees:
     /// the equivalence covers witnesses, not only clean passes. The broker never loses a dead
     /// letter, so every-failure-in-dlq is met on a dlq-redrive history with its dead letters
     /// tampered with: every other one dropped, the rest recorded twice.
     @Test func theComparisonMeetsEveryKindOfViolation() async throws {
         var violated = Set<String>()
         for (scenario, wanted) in [("race-claim-naive", "exactly-one-claim"), ("visibility-timeout-naive", "fencing"),
-                                   ("dlq-redrive-naive", "no-loss")] {
+                                   ("dlq-redrive-naive", "no-loss"), ("try-lock-skip-naive", "every-skip-backed")] {
             for seed: UInt64 in 1...6 where !violated.contains(wanted) {
                 let verdicts = try compare(try await record(scenario, seed: seed))
                 if verdicts.first(where: { $0.invariant == wanted })?.held == false { violated.insert(wanted) }
@@ -108,7 +109,7 @@ import Testing
         #expect(deadLetters >= 2, "dlq-redrive dead-letters some messages")
         let verdicts = try compare(redrive, history: History(merging: [tampered]))
         if verdicts.first(where: { $0.invariant == "every-failure-in-dlq" })?.held == false { violated.insert("every-failure-in-dlq") }
-        #expect(violated == ["exactly-one-claim", "fencing", "every-failure-in-dlq", "no-loss"])
+        #expect(violated == ["exactly-one-claim", "fencing", "every-failure-in-dlq", "no-loss", "every-skip-backed"])
     }
 
     @Test func aSpilledHistoryReadsBackLikeOneHeldInMemory() async throws {

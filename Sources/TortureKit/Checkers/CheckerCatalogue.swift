@@ -12,6 +12,8 @@ public enum CheckerCatalogue {
             EveryFailureInDLQChecker()
         case .noLoss:
             NoLossChecker()
+        case .everySkipBacked:
+            EverySkipBackedChecker()
         case .fencing:
             FencingChecker()
         case .noDuplicateSubmissions(let table, let key):

@@ -141,6 +141,25 @@ public final class QueueTally: HistoryObserver {
     }
 
     public func processedCount(_ key: MessageKey) -> Int { Int(state(key).processed) }
+
+    /// Acknowledged as a duplicate, yet no delivery's work landed: a skip on nobody's behalf.
+    public func isSkippedWithoutProcessedCopy(_ key: MessageKey) -> Bool {
+        Self.isSkippedWithoutProcessedCopy(state(key))
+    }
+
+    /// Every such key, published or not, in order.
+    public var skippedWithoutProcessedCopy: [MessageKey] {
+        var keys: [MessageKey] = []
+        for (slot, state) in published.enumerated() where Self.isSkippedWithoutProcessedCopy(state) {
+            keys.append(MessageKey(message: slot / subscribers, subscriber: slot % subscribers))
+        }
+        keys += unpublished.filter { Self.isSkippedWithoutProcessedCopy($0.value) }.keys
+        return keys.sorted()
+    }
+
+    static func isSkippedWithoutProcessedCopy(_ state: MessageState) -> Bool {
+        state.has(MessageState.skipped) && state.processed == 0
+    }
     /// A delivery acknowledged it as already handled (`skip`).
     public func isSkipped(_ key: MessageKey) -> Bool { state(key).has(MessageState.skipped) }
     public func isDeadLettered(_ key: MessageKey) -> Bool { state(key).has(MessageState.deadLettered) }

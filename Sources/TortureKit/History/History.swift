@@ -38,16 +38,17 @@ public struct History: Sendable, Sequence {
         Iterator(logs)
     }
 
-    /// A k-way merge: a heap of each log's next event, keyed by (time, log).
+    /// A k-way merge: a heap of (time, log) over each log's next event; the events themselves
+    /// stay put in `heads`, so the heap moves 16 bytes, not an event and its strings.
     public struct Iterator: IteratorProtocol {
         private var readers: [SealedLogReader]
+        private var heads: [HistoryEvent?]
         private var heap = MinHeap<Head>()
         private var index = 0
 
         private struct Head: HeapOrdered {
             var timeNanos: UInt64
             var log: Int
-            var event: HistoryEvent
 
             func precedes(_ other: Head) -> Bool {
                 (timeNanos, log) < (other.timeNanos, other.log)
@@ -56,17 +57,18 @@ public struct History: Sendable, Sequence {
 
         init(_ logs: [SealedLog]) {
             readers = logs.map(SealedLogReader.init)
-            for log in readers.indices {
-                if let event = readers[log].next() { heap.push(Head(timeNanos: event.timeNanos, log: log, event: event)) }
-            }
+            heads = Array(repeating: nil, count: logs.count)
+            for log in readers.indices { advance(log) }
+        }
+
+        private mutating func advance(_ log: Int) {
+            heads[log] = readers[log].next()
+            if let event = heads[log] { heap.push(Head(timeNanos: event.timeNanos, log: log)) }
         }
 
         public mutating func next() -> HistoryEvent? {
-            guard let head = heap.popFirst() else { return nil }
-            if let following = readers[head.log].next() {
-                heap.push(Head(timeNanos: following.timeNanos, log: head.log, event: following))
-            }
-            var event = head.event
+            guard let head = heap.popFirst(), var event = heads[head.log] else { return nil }
+            advance(head.log)
             event.index = index
             index += 1
             return event

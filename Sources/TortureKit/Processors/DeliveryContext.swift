@@ -60,7 +60,7 @@ public final class DeliveryContext {
         let startNanos = machinery.context.clock.nowNanos()
         let result: StatementResult
         do {
-            result = try await machinery.storeCall { connection throws(StoreError) in try connection.execute(statement, parameters) }
+            result = try await machinery.storeCall(.execute(statement, parameters))
         } catch {
             machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
             throw DeliveryInterruption(machinery.storeFailure(delivery, subject: step.name, role: step.role, error))

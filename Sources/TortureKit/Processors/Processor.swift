@@ -35,6 +35,7 @@ actor Processor {
         machinery.deadlineNanos = startNanos &+ context.deadlineNanos
         defer { machinery.disconnect() }
         while machinery.isConnected, !context.abort.isSet {
+            await machinery.receiveLatency()
             let now = context.clock.nowNanos()
             if now >= machinery.deadlineNanos || context.stop.isSet {
                 machinery.gaveUp = true
@@ -84,7 +85,7 @@ actor Processor {
     private func work(_ entry: Delivery, firstDeliveredNanos: UInt64) async -> DeliveryEnding {
         if let isolation = context.handler.isolation {
             do {
-                try await machinery.storeCall { connection throws(StoreError) in try connection.begin(isolation) }
+                try await machinery.storeCall(.begin(isolation))
             } catch {
                 return machinery.storeFailure(entry, subject: "begin", error)
             }
@@ -107,7 +108,7 @@ actor Processor {
         if context.handler.isolation != nil {
             machinery.record(.invoke, entry, subject: HistoryEvent.Subject.commit)
             do {
-                try await machinery.storeCall { connection throws(StoreError) in try connection.commit() }
+                try await machinery.storeCall(.commit)
             } catch {
                 return machinery.storeFailure(entry, subject: HistoryEvent.Subject.commit, error)
             }

@@ -15,6 +15,11 @@ struct ProcessorContext: Sendable {
     /// The store's word for simulation: a lock held by a suspended processor cannot be waited
     /// out on the one thread, so busy means yield and try again.
     var busyMeansYield: Bool
+    /// A server in simulation: statements go through its sessions, which park a lane whose
+    /// statement waits on another's lock.
+    var sessions: (any ServerSessions)?
+    /// Simulation: how long store calls and receives take in virtual time (nil on threads).
+    var latency: SimulatedLatency?
     /// How long processors may work, on the injected clock from the moment they all start: a
     /// processor that reaches it stops taking deliveries, and the run ends with a `liveness`
     /// verdict instead of hanging.

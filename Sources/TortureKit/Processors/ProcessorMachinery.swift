@@ -19,6 +19,9 @@ final class ProcessorMachinery {
     var gaveUp = false
     /// When the run's deadline passes, on the injected clock: set when processing starts.
     var deadlineNanos = UInt64.max
+    /// Store calls and receives so far: what keys their simulated durations.
+    private var storeCalls = 0
+    private var receives = 0
 
     init(worker: Int, context: ProcessorContext) {
         self.worker = worker
@@ -37,8 +40,13 @@ final class ProcessorMachinery {
     }
 
     func disconnect() {
-        connection?.close()
-        connection = nil
+        guard let connection else { return }
+        self.connection = nil
+        if let sessions = context.sessions {
+            sessions.disconnect(connection)
+        } else {
+            connection.close()
+        }
     }
 
     func result() -> ProcessorResult {
@@ -56,15 +64,23 @@ final class ProcessorMachinery {
 
     /// One call on the processor's connection. In a simulation one thread runs every processor:
     /// each store call is preceded by a yield, so the scheduler may switch processors between any
-    /// two statements as real threads would; and where the store says a lock held by a suspended
-    /// processor can never be waited out (`busyMeansYield`), busy means yield (a virtual
-    /// microsecond, backing off) and try again. In real mode the store's busy timeout waited.
-    nonisolated(nonsending) func storeCall<T>(_ operation: (any StoreConnection) throws(StoreError) -> T) async throws(StoreError) -> T {
+    /// two statements as real threads would. A server's statements go through its sessions (a
+    /// lock wait parks the lane); where the store says a lock held by a suspended processor can
+    /// never be waited out (`busyMeansYield`), busy means yield (a virtual microsecond, backing
+    /// off) and try again. In real mode the store's own timeouts wait.
+    @discardableResult
+    nonisolated(nonsending) func storeCall(_ request: StoreRequest) async throws(StoreError) -> StatementResult {
+        if let latency = context.latency {
+            storeCalls += 1
+            let nanos = latency.nanos(latency.storeCall, seed: context.seed, salt: SimulatedLatency.storeCallSalt, worker: worker, call: storeCalls)
+            if nanos > 0 { try? await context.clock.sleep(nanos: nanos) }
+        }
         if context.simulated { await Task.yield() }
+        if let sessions = context.sessions { return try await sessions.perform(request, on: connection!) }
         var attempts = 0
         while true {
             do {
-                return try operation(connection!)
+                return try request.run(on: connection!)
             } catch .busy(let message) {
                 guard context.busyMeansYield else { throw .busy(message) }
                 attempts += 1
@@ -94,6 +110,7 @@ final class ProcessorMachinery {
     /// Rolls back the delivery's transaction; returns an ending only when the store is gone.
     func rollbackIfOpen(_ delivery: Delivery) -> DeliveryEnding? {
         guard transactional, let connection else { return nil }
+        defer { context.sessions?.settle() }
         do {
             try connection.rollback()
             record(.ok, delivery, subject: HistoryEvent.Subject.rollback)
@@ -102,6 +119,14 @@ final class ProcessorMachinery {
             if error.isUnavailable { return .storeGone(error) }
         }
         return nil
+    }
+
+    /// Simulation: a receive from the broker takes its simulated time first.
+    nonisolated(nonsending) func receiveLatency() async {
+        guard let latency = context.latency else { return }
+        receives += 1
+        let nanos = latency.nanos(latency.receive, seed: context.seed, salt: SimulatedLatency.receiveSalt, worker: worker, call: receives)
+        if nanos > 0 { try? await context.clock.sleep(nanos: nanos) }
     }
 
     /// Fires the plan's faults at a point: duplicates, delays and stalls happen here; a fault that
@@ -234,7 +259,7 @@ final class ProcessorMachinery {
             copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), seed: context.seed
         )
         do {
-            _ = try await storeCall { connection throws(StoreError) in try connection.execute(statement, parameters) }
+            try await storeCall(.execute(statement, parameters))
         } catch {
             counts.storeErrors[error.kind, default: 0] += 1
             record(.fail, delivery, subject: HistoryEvent.Subject.deadLetter, detail: error.description)

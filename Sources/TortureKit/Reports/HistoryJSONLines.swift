@@ -47,9 +47,10 @@ enum HistoryJSONLines {
             bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
             bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
         }
-        func number<Value: BinaryInteger>(_ name: StaticString, _ value: Value) {
+        func number(_ name: StaticString, _ value: Int) {
             key(name)
-            bytes.append(contentsOf: String(value).utf8)
+            if value < 0 { bytes.append(UInt8(ascii: "-")) }
+            appendDigits(value.magnitude, to: &bytes)
         }
         func text(_ name: StaticString, _ value: String) {
             key(name)
@@ -67,12 +68,24 @@ enum HistoryJSONLines {
         if let rowsReturned = event.rowsReturned { number("rowsReturned", rowsReturned) }
         text("subject", event.subject)
         number("subscriber", event.subscriber)
-        number("timeNanos", event.timeNanos)
+        key("timeNanos")
+        appendDigits(event.timeNanos, to: &bytes)
         number("worker", event.worker)
         bytes.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Decimal digits without making a `String`: tens of millions of numbers per file.
+    static func appendDigits(_ value: UInt64, to bytes: inout [UInt8]) {
+        guard value >= 10 else { return bytes.append(UInt8(ascii: "0") + UInt8(value)) }
+        appendDigits(value / 10, to: &bytes)
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
+    }
+
+    static func appendDigits(_ value: UInt, to bytes: inout [UInt8]) {
+        appendDigits(UInt64(value), to: &bytes)
+    }
 
     static func appendString(_ value: String, to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "\""))

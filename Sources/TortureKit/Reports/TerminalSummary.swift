@@ -12,6 +12,7 @@ public enum TerminalSummary {
             + "messages \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries  store \(report.store)")
         if let simulation = report.simulation {
             lines.append("scheduler \(parameters.scheduler)  history \(report.historyHash)  jobs \(simulation.jobsRun)  "
+                + (simulation.lockWaits.map { "lock waits \($0)  " } ?? "")
                 + "virtual time \(Formatting.duration(micros: simulation.virtualMillis * 1_000))"
                 + (simulation.foreignEnqueues > 0 ? "  FOREIGN ENQUEUES \(simulation.foreignEnqueues)" : ""))
         }
@@ -66,7 +67,8 @@ public enum TerminalSummary {
 
     static func queueLine(_ queue: QueueCounts) -> String {
         "queue: published \(queue.published), processed \(queue.processed), dead-lettered \(queue.deadLettered); "
-            + "lost \(queue.lost), duplicated \(queue.duplicated), unexpected \(queue.unexpected), recovered \(queue.recovered)"
+            + "lost \(queue.lost), duplicated \(queue.duplicated), unexpected \(queue.unexpected), recovered \(queue.recovered), "
+            + "skipped without a processed copy \(queue.skippedWithoutProcessedCopy)"
     }
 
     /// The seed systems promise a latency (seed 000: under 500 ms); say whether this run kept it.

@@ -70,11 +70,16 @@ public struct RunEngine: Sendable {
         let clock = activeClock
         var store = self.store
         var busyMeansYield = false
-        if simulation != nil {
+        var sessions: (any ServerSessions)?
+        if let simulation {
             switch store.simulation {
             case .supported(let simulated, let yields):
                 store = simulated
                 busyMeansYield = yields
+            case .sessions(let simulated, let serverSessions):
+                store = simulated
+                sessions = serverSessions
+                simulation.whenIdle { serverSessions.waitForParked() }
             case .unsupported(let reason):
                 var partial = PartialRun(planHash: 0, stepNames: stepNames)
                 partial.fail(.scenarioInvalid, "--scheduler \(configuration.scheduler) cannot run on \(store.dialect): \(reason)")
@@ -96,7 +101,9 @@ public struct RunEngine: Sendable {
             partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
-        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation, busyMeansYield: busyMeansYield, stop: stop)
+        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation, busyMeansYield: busyMeansYield, sessions: sessions, stop: stop)
+        sessions?.close()
+        partial.lockWaits = sessions?.lockWaits
         partial.keptRunSpace = settleRunSpace(status: partial.status)
         return finish(partial, startNanos: startNanos, startedAt: startedAt)
     }
@@ -106,7 +113,7 @@ public struct RunEngine: Sendable {
     /// Set-up, processors and checks, once the run's space exists in the store.
     private func runInSpace(
         _ partial: inout PartialRun, plan: FaultPlan, store: any Store, clock: any TortureClock, simulation: SimulationScheduler?,
-        busyMeansYield: Bool, stop: RunStop
+        busyMeansYield: Bool, sessions: (any ServerSessions)?, stop: RunStop
     ) async {
         do {
             try StoreSetup(scenario: scenario, dialect: store.dialect, messages: configuration.messages).prepare(store)
@@ -123,7 +130,9 @@ public struct RunEngine: Sendable {
             handler: scenario.handler, deadLetter: scenario.tables.deadLetter[store.dialect],
             onError: scenario.onError, seed: configuration.seed, plan: plan, broker: broker,
             clock: clock, store: store, progress: progress, abort: abort, simulated: simulation != nil,
-            busyMeansYield: busyMeansYield, deadlineNanos: UInt64(configuration.deadlineMillis(policy: scenario.delivery)) * 1_000_000,
+            busyMeansYield: busyMeansYield, sessions: sessions,
+            latency: simulation == nil ? nil : scenario.simulatedLatency ?? SimulatedLatency.defaults(for: store.dialect),
+            deadlineNanos: UInt64(configuration.deadlineMillis(policy: scenario.delivery)) * 1_000_000,
             stop: stop, historyBudget: configuration.historyBudget,
             historyShareBytes: configuration.historyBudget.shareBytes(logs: processorCount)
         )
@@ -280,7 +289,11 @@ public struct RunEngine: Sendable {
                           deliveriesPerSecond: processingSeconds > 0 ? Double(partial.counts.deliveries) / processingSeconds : 0),
             repro: "",
             historyHash: partial.pass.contentHash.fixedHex,
-            simulation: partial.simulation.map(RunReport.Simulation.init),
+            simulation: partial.simulation.map { statistics in
+                var simulation = RunReport.Simulation(statistics)
+                simulation.lockWaits = partial.lockWaits
+                return simulation
+            },
             keptRunSpace: partial.keptRunSpace
         )
         return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, throughput: partial.pass.throughput)
@@ -301,6 +314,7 @@ private struct PartialRun {
     var history = History.empty
     var pass = HistoryPass.empty
     var simulation: SimulationScheduler.Statistics?
+    var lockWaits: Int?
     var keptRunSpace: RunSpace?
     var processingNanos: UInt64 = 0
 

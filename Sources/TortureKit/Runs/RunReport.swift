@@ -92,6 +92,8 @@ public struct RunReport: Sendable, Codable {
         public var foreignEnqueues: Int
         public var deadlocked: Bool
         public var virtualMillis: Double
+        /// A server's statements that had to wait on another session's lock and were parked.
+        public var lockWaits: Int?
 
         init(_ statistics: SimulationScheduler.Statistics) {
             jobsRun = statistics.jobsRun

@@ -18,14 +18,18 @@ public struct Scenario: Sendable {
     public var invariants: [InvariantSpec]
     /// Checkers of your own, run after the built-in ones.
     public var checkers: [any Checker]
+    /// How long store calls and receives take in a simulated run; nil: the store's defaults
+    /// (`SimulatedLatency.defaults(for:)`).
+    public var simulatedLatency: SimulatedLatency?
     public var source: ScenarioSource
 
     public init(
         name: String, summary: String, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
         onError: ErrorHandling = .nack, invariants: [InvariantSpec], checkers: [any Checker] = [],
-        source: ScenarioSource? = nil
+        simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil
     ) {
+        self.simulatedLatency = simulatedLatency
         self.name = name
         self.summary = summary
         self.seedSystem = seedSystem

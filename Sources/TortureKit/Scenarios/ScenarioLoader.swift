@@ -201,6 +201,9 @@ public enum ScenarioLoader {
                 if plain == .exactlyOneClaim, !processing.machine.protocolSteps.contains(where: { $0.role == .claim }) {
                     throw entry.error("`exactly-one-claim` needs a step with `role: claim`")
                 }
+                if plain == .everySkipBacked, !processing.machine.protocolSteps.contains(where: { $0.onSuccess == .skip || $0.onFailure == .skip }) {
+                    throw entry.error("`every-skip-backed` needs a step that can `skip`")
+                }
                 invariant = plain
             } else {
                 let map = try entry.mapping(allowed: ["no-duplicate-submissions", "sql"])

@@ -36,10 +36,15 @@ public final class SimulationScheduler: @unchecked Sendable {
     private var timers = MinHeap<SimulationTimer>()
     private var timerSequence = 0
     private var generator: SeededGenerator
+    /// Its own stream: how much virtual time each job takes (the machine's speed).
+    private var jobTimes: SeededGenerator
     private var strategy: PriorityStrategy
     private var nowNanos: UInt64 = 0
     private var statistics = Statistics()
     private var driverStarted = false
+
+    /// Virtual time one job takes.
+    static let jobNanos: Range<UInt64> = 500..<5_000
 
     /// How long an idle driver waits for foreign work before it declares a deadlock.
     static let foreignGraceSeconds = 0.25
@@ -51,6 +56,15 @@ public final class SimulationScheduler: @unchecked Sendable {
     private let jobBudget: Int
 
     private let onBudgetExhausted: @Sendable () -> Void
+    /// Asked when nothing is runnable and no timer is due: work the simulation waits for outside
+    /// itself (a server session parked on a lock) may still wake a lane. True when it did.
+    private var onIdle: (@Sendable () -> Bool)?
+
+    public func whenIdle(_ body: @escaping @Sendable () -> Bool) {
+        lock.lock()
+        onIdle = body
+        lock.unlock()
+    }
 
     public init(seed: Seed, strategy: Strategy, jobBudget: Int = 1 << 40, onBudgetExhausted: @escaping @Sendable () -> Void = {}) {
         precondition(jobBudget > 0, "a simulation needs a positive job budget")
@@ -58,6 +72,7 @@ public final class SimulationScheduler: @unchecked Sendable {
         self.onBudgetExhausted = onBudgetExhausted
         // A different stream from the fault plan's and the schedule's, derived from the same seed.
         generator = SeededGenerator(seed: Mix.combine(seed.value, 0x5C4E_D01E))
+        jobTimes = SeededGenerator(seed: Mix.combine(seed.value, 0x10B_71AE))
         self.strategy = PriorityStrategy(strategy)
         let taskLane = SimulationTaskLane(scheduler: self)
         taskExecutor = taskLane
@@ -141,6 +156,15 @@ public final class SimulationScheduler: @unchecked Sendable {
         lock.unlock()
         while true {
             lock.lock()
+            // Time passes while lanes run (a job costs 0.5–5 µs of virtual time, as on a slow
+            // machine), so a timer can come due while others are runnable: it fires then.
+            if let due = timers.first, due.wakeNanos <= nowNanos, !runnable.isEmpty {
+                _ = timers.popFirst()
+                statistics.timersFired += 1
+                lock.unlock()
+                due.continuation.resume()
+                continue
+            }
             if runnable.isEmpty {
                 if let timer = timers.popFirst() {
                     nowNanos = max(nowNanos, timer.wakeNanos)
@@ -148,6 +172,11 @@ public final class SimulationScheduler: @unchecked Sendable {
                     lock.unlock()
                     timer.continuation.resume()
                     continue
+                }
+                if !finished(), let onIdle {
+                    lock.unlock()
+                    if onIdle() { continue }
+                    lock.lock()
                 }
                 if !finished() {
                     // Nothing of ours can run. Work from another thread may still arrive (it is
@@ -179,6 +208,7 @@ public final class SimulationScheduler: @unchecked Sendable {
             let job = queues[lane].removeFirst()
             if queues[lane].isEmpty { removeRunnable(lane) }
             statistics.jobsRun += 1
+            nowNanos += Self.jobNanos.lowerBound + jobTimes.next() % UInt64(Self.jobNanos.count)
             let serial = lane == taskLaneIndex ? nil : lanes[lane - 1]
             lock.unlock()
             if let serial {

@@ -12,6 +12,8 @@ final class PostgresConnection: StoreConnection {
     private let answerTimeoutMillis: Int32
     /// The password-free name of the server, for messages.
     private let serverName: String
+    /// A request sent by `send` whose answer `receive` has not taken yet.
+    private var pending: (request: StoreRequest, action: String)?
 
     init(keywords: [(String, String)], answerTimeoutMillis: Int32, serverName: String) throws(StoreError) {
         self.answerTimeoutMillis = answerTimeoutMillis
@@ -54,20 +56,28 @@ final class PostgresConnection: StoreConnection {
     }
 
     func begin(_ isolation: IsolationLevel) throws(StoreError) {
+        try executeScript(Self.beginCommand(isolation))
+    }
+
+    private static func beginCommand(_ isolation: IsolationLevel) -> String {
         let level = switch isolation {
         case .readCommitted: "READ COMMITTED"
         case .repeatableRead: "REPEATABLE READ"
         case .serializable: "SERIALIZABLE"
         }
-        try executeScript("BEGIN ISOLATION LEVEL \(level)")
+        return "BEGIN ISOLATION LEVEL \(level)"
     }
 
-    /// COMMIT of a transaction that already failed answers `ROLLBACK` without an error: that is a
-    /// failed commit, not a successful one.
     func commit() throws(StoreError) {
         let handle = try liveHandle()
         let result = try answer(sent: PQsendQuery(handle, "COMMIT"), while: "committing")
         defer { PQclear(result) }
+        try Self.checkCommitted(result)
+    }
+
+    /// COMMIT of a transaction that already failed answers `ROLLBACK` without an error: that is a
+    /// failed commit, not a successful one.
+    private static func checkCommitted(_ result: OpaquePointer) throws(StoreError) {
         if String(cString: PQcmdStatus(result)) == "ROLLBACK" {
             throw .other("[25P02] COMMIT rolled back a transaction that had already failed")
         }
@@ -89,7 +99,88 @@ final class PostgresConnection: StoreConnection {
     func close() {
         PQfinish(handle)
         handle = nil
+        pending = nil
         preparedNames.removeAll()
+    }
+
+    // MARK: Sent now, answered later (the simulation's sessions)
+
+    /// The server process serving this connection: what `pg_blocking_pids` is asked about.
+    var backendProcessID: Int32 {
+        handle.map { PQbackendPID($0) } ?? 0
+    }
+
+    /// Sends a request without waiting for its answer (statements are prepared first, which never
+    /// waits on a row lock).
+    func send(_ request: StoreRequest) throws(StoreError) {
+        precondition(pending == nil, "one request in flight per connection")
+        let handle = try liveHandle()
+        let action: String
+        let sent: Int32
+        switch request {
+        case .execute(let statement, let parameters):
+            let name = try preparedName(statement.postgresText)
+            let values = CStringArray(statement.parameters.map { parameters.value(of: $0).postgresText })
+            action = "running `\(statement.source)`"
+            sent = PQsendQueryPrepared(handle, name, Int32(values.count), values.pointers, nil, nil, 0)
+        case .begin(let isolation):
+            action = "beginning"
+            sent = PQsendQuery(handle, Self.beginCommand(isolation))
+        case .commit:
+            action = "committing"
+            sent = PQsendQuery(handle, "COMMIT")
+        }
+        guard sent == 1 else { throw failure(of: handle, while: action) }
+        pending = (request, action)
+    }
+
+    /// Inside a transaction (idle in it, between statements).
+    var inTransaction: Bool {
+        handle.map { PQtransactionStatus($0) == PQTRANS_INTRANS } ?? false
+    }
+
+    /// Marks where a statement about to be sent starts, so it can be taken back if it has to wait.
+    func savepoint() throws(StoreError) {
+        try executeScript("SAVEPOINT torture_step")
+    }
+
+    /// Takes back the statement in flight: asks the server to cancel it and, inside a
+    /// transaction, rolls back to the savepoint before it, so the transaction lives on as if the
+    /// statement had not been sent. Returns the answer instead when the statement finished first.
+    func withdraw() throws(StoreError) -> StatementResult? {
+        let handle = try liveHandle()
+        if let cancel = PQgetCancel(handle) {
+            var reason = [CChar](repeating: 0, count: 256)
+            _ = PQcancel(cancel, &reason, Int32(reason.count))
+            PQfreeCancel(cancel)
+        }
+        do {
+            return try receive()
+        } catch .busy(let message) where message.hasPrefix("[\(PostgresErrorClassifier.queryCanceled)]") {
+            if inTransaction || PQtransactionStatus(handle) == PQTRANS_INERROR { try executeScript("ROLLBACK TO SAVEPOINT torture_step") }
+            return nil
+        }
+    }
+
+    /// Whether the answer to what `send` sent has arrived, waiting at most `millis` for it.
+    func answerArrived(waitingMillis millis: Int32) throws(StoreError) -> Bool {
+        let handle = try liveHandle()
+        guard PQisBusy(handle) == 1 else { return true }
+        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+        if poll(&descriptor, 1, millis) > 0 {
+            guard PQconsumeInput(handle) == 1 else { throw failure(of: handle, while: pending?.action ?? "waiting") }
+        }
+        return PQisBusy(handle) == 0
+    }
+
+    /// The answer to what `send` sent (waiting for it if it has not arrived).
+    func receive() throws(StoreError) -> StatementResult {
+        guard let (request, action) = pending else { preconditionFailure("nothing was sent") }
+        pending = nil
+        let result = try answer(sent: 1, while: action)
+        defer { PQclear(result) }
+        if case .commit = request { try Self.checkCommitted(result) }
+        return Self.statementResult(result)
     }
 
     /// One query's rows as text, for the store's own bookkeeping (capacity, schema checks).

@@ -6,6 +6,7 @@ enum PostgresErrorClassifier {
     static let deadlockDetected = "40P01"
     static let uniqueViolation = "23505"
     static let duplicateSchema = "42P06"
+    static let queryCanceled = "57014"
 
     /// - Parameters:
     ///   - sqlState: the five-character code, nil when libpq failed before the server answered.

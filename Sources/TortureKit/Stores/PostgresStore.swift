@@ -21,8 +21,14 @@ public struct PostgresStore: Store {
         try open()
     }
 
+    /// The simulation drives the server's sessions as PostgreSQL's isolation tester does.
     public var simulation: StoreSimulation {
-        .unsupported("one thread cannot wait out a server's row locks")
+        .sessions(self, PostgresSessions(store: self))
+    }
+
+    /// A connection of the harness's own, outside the run's processors: asks who waits on whom.
+    func openMonitor() throws(StoreError) -> PostgresConnection {
+        try open()
     }
 
     public var runSpace: RunSpace? {

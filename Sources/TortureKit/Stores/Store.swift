@@ -37,6 +37,9 @@ public enum StoreSimulation: Sendable {
     /// Yes, with this store (e.g. without a busy timeout); `busyMeansYield`: a busy answer is a
     /// lock held by a suspended processor, to be waited out by yielding.
     case supported(any Store, busyMeansYield: Bool)
+    /// Yes, a server: statements go through `sessions`, which parks a lane whose statement waits
+    /// on a lock.
+    case sessions(any Store, any ServerSessions)
     /// No, and why.
     case unsupported(String)
 }

@@ -208,5 +208,6 @@ func referenceCounts(_ ledger: ReferenceLedger) -> QueueCounts {
     counts.duplicated = ledger.processed.values.filter { $0.count > 1 }.count
     counts.unexpected = ledger.processed.keys.filter { !ledger.published.contains($0) }.count
     counts.recovered = ledger.recovered.count
+    counts.skippedWithoutProcessedCopy = ledger.skips.keys.filter { ledger.isSkippedWithoutProcessedCopy($0) }.count
     return counts
 }

@@ -23,16 +23,21 @@ struct ReferenceLedger: Sendable {
     /// Deliveries whose work landed, per message (whether or not their ack did).
     private(set) var processed: [MessageKey: [HistoryEvent]] = [:]
     private(set) var deadLettered: [MessageKey: [HistoryEvent]] = [:]
-    /// Messages a delivery acknowledged as already handled (`skip`): the protocol's word that
-    /// someone processed them; scenario SQL checks hold it to that.
-    private(set) var skipped: Set<MessageKey> = []
+    /// The acks of deliveries that said "already handled" (`skip`), per message: the protocol's
+    /// word that someone processed it; `every-skip-backed` holds it to that.
+    private(set) var skips: [MessageKey: [HistoryEvent]] = [:]
     /// Messages that had a receive end badly before one was processed.
     private(set) var recovered: Set<MessageKey> = []
     let published: Set<MessageKey>
 
     /// Neither processed, nor acknowledged as a duplicate, nor dead-lettered: Jepsen's *lost*.
     func isLost(_ key: MessageKey) -> Bool {
-        processed[key] == nil && !skipped.contains(key) && deadLettered[key] == nil
+        processed[key] == nil && skips[key] == nil && deadLettered[key] == nil
+    }
+
+    /// Acknowledged as a duplicate, yet no delivery's work landed: a skip on nobody's behalf.
+    func isSkippedWithoutProcessedCopy(_ key: MessageKey) -> Bool {
+        skips[key] != nil && processed[key] == nil
     }
 
     init(_ events: [HistoryEvent], messages: Int, subscribers: Int) {
@@ -50,7 +55,7 @@ struct ReferenceLedger: Sendable {
                 entries[entryKey, default: Entry()].receives[event.attempt] = event
             case (HistoryEvent.Subject.delivery, .ok):
                 entries[entryKey, default: Entry()].acknowledged = true
-                if event.detail == "skip" { skipped.insert(messageKey) }
+                if event.detail == "skip" { skips[messageKey, default: []].append(event) }
             case (HistoryEvent.Subject.processed, .ok):
                 processed[messageKey, default: []].append(event)
                 if troubled.contains(messageKey) { recovered.insert(messageKey) }

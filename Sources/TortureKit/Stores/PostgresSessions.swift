@@ -1,0 +1,145 @@
+import Foundation
+
+/// PostgreSQL under the simulation, driven the way PostgreSQL's isolation tester drives sessions:
+/// one statement in flight at a time, sent without waiting. The driver waits while it runs (a
+/// slow statement is waited for, never guessed blocked from time); when the server reports it
+/// waiting on a lock (`pg_blocking_pids`) the statement is taken back — cancelled, and rolled back
+/// to a savepoint taken just before it — and its lane parks until a transaction ends, then sends
+/// it again. So the server never holds two waiters that one release could wake in either order:
+/// what it does at each step is a function of the interleaving alone. A wait that closes a cycle
+/// is the deadlock PostgreSQL would report, and fails the statement that closed it with 40P01.
+/// Used only on the simulation's driver thread.
+final class PostgresSessions: ServerSessions, @unchecked Sendable {
+    private struct Parked {
+        let connection: PostgresConnection
+        let processID: Int32
+        /// The sessions its statement waited on: idle transactions, which can only end.
+        let blockers: Set<Int32>
+        let continuation: UnsafeContinuation<Void, Never>
+    }
+
+    private let store: PostgresStore
+    /// Asks the server who waits on whom; opened on first use.
+    private var monitor: PostgresConnection?
+    private var parked: [Parked] = []
+    /// Statements taken back because they had to wait: the report's lock waits.
+    private(set) var lockWaits = 0
+    /// How long a statement that is neither answered nor blocked may run before the server is
+    /// taken for gone, as on threads.
+    private let answerTimeoutMillis: Int
+
+    init(store: PostgresStore) {
+        self.store = store
+        self.answerTimeoutMillis = Int(store.answerTimeoutMillis)
+    }
+
+    nonisolated(nonsending) func perform(
+        _ request: StoreRequest, on connection: any StoreConnection
+    ) async throws(StoreError) -> StatementResult {
+        // Only PostgresStore makes these sessions, and only for its own connections.
+        let session = connection as! PostgresConnection
+        while true {
+            let takeBack = if case .execute = request { session.inTransaction } else { false }
+            if takeBack { try session.savepoint() }
+            try session.send(request)
+            if let blockers = try blockersOnceSettled(session) {
+                if let answer = try session.withdraw() { return try finished(answer, session) }
+                lockWaits += 1
+                if closesCycle(session.backendProcessID, blockers) {
+                    throw .serializationFailure("[\(PostgresErrorClassifier.deadlockDetected)] deadlock detected (in simulation: "
+                        + "this statement waited on a session that waits on it)")
+                }
+                await withUnsafeContinuation { continuation in
+                    parked.append(Parked(connection: session, processID: session.backendProcessID, blockers: blockers,
+                                         continuation: continuation))
+                }
+                continue
+            }
+            return try finished(try session.receive(), session)
+        }
+    }
+
+    /// A transaction that ended may have released what parked statements waited on: they all go
+    /// again, in the order they parked.
+    private func finished(_ answer: StatementResult, _ session: PostgresConnection) throws(StoreError) -> StatementResult {
+        if !session.inTransaction { settle() }
+        return answer
+    }
+
+    func settle() {
+        guard !parked.isEmpty else { return }
+        let waking = parked
+        parked.removeAll()
+        for entry in waking { entry.continuation.resume() }
+    }
+
+    func disconnect(_ connection: any StoreConnection) {
+        let session = connection as! PostgresConnection
+        let processID = session.backendProcessID
+        session.close()
+        // A closed socket says nothing of when the server notices: wait until the session is
+        // gone (its transaction rolled back) before anything else runs.
+        var waitedMillis = 0
+        while waitedMillis < answerTimeoutMillis, (try? isAlive(processID)) ?? false {
+            usleep(1_000)
+            waitedMillis += 1
+        }
+        settle()
+    }
+
+    /// Parked statements wait only on idle transactions of lanes that will run again, so the
+    /// driver never idles on them; nothing to wait for.
+    func waitForParked() -> Bool { false }
+
+    func close() {
+        monitor?.close()
+        monitor = nil
+    }
+
+    /// Waits while the statement runs: nil once it is answered, the sessions it waits on once the
+    /// server says it waits on a lock. Never decides from time alone, except that a statement the
+    /// server neither answers nor reports blocked for the answer timeout means the server is gone.
+    private func blockersOnceSettled(_ session: PostgresConnection) throws(StoreError) -> Set<Int32>? {
+        var stepMillis: Int32 = 1
+        var waitedMillis = 0
+        while true {
+            if try session.answerArrived(waitingMillis: stepMillis) { return nil }
+            waitedMillis += Int(stepMillis)
+            let blockers = try blockingProcessIDs(session.backendProcessID)
+            if !blockers.isEmpty { return blockers }
+            guard waitedMillis < answerTimeoutMillis else {
+                throw .unavailable("\(store.url.redacted) neither answered nor reported a lock wait for \(answerTimeoutMillis / 1_000) s")
+            }
+            stepMillis = min(stepMillis * 2, 20)
+        }
+    }
+
+    /// Whether `processID` waiting on `blockers` closes a cycle through the parked sessions.
+    private func closesCycle(_ processID: Int32, _ blockers: Set<Int32>) -> Bool {
+        var seen = Set<Int32>()
+        var frontier = Array(blockers)
+        while let next = frontier.popLast() {
+            if next == processID { return true }
+            guard seen.insert(next).inserted else { continue }
+            for entry in parked where entry.processID == next { frontier += entry.blockers }
+        }
+        return false
+    }
+
+    private func isAlive(_ processID: Int32) throws(StoreError) -> Bool {
+        try !monitorRows("SELECT 1 FROM pg_stat_activity WHERE pid = \(processID)").isEmpty
+    }
+
+    /// The process id is a number libpq gave us, not scenario text: safe to write into the query.
+    private func blockingProcessIDs(_ processID: Int32) throws(StoreError) -> Set<Int32> {
+        let rows = try monitorRows("SELECT unnest(pg_blocking_pids(\(processID)))")
+        return Set(rows.compactMap { row in
+            if case .integer(let value) = row.first { Int32(value) } else { nil }
+        })
+    }
+
+    private func monitorRows(_ sql: String) throws(StoreError) -> [[SQLValue]] {
+        if monitor == nil { monitor = try store.openMonitor() }
+        return try monitor!.rows(sql)
+    }
+}
