@@ -4,7 +4,8 @@ import Testing
 
 /// The streaming checkers against the ones they replaced (`ReferenceCheckers/`), on histories
 /// recorded from every scenario of the catalogue — held and violated — with a memory budget
-/// small enough that the histories come back from spill files. Every built-in checker runs on
+/// small enough that the histories come back from spill files. Recorded in simulation: one
+/// thread and virtual time, so the suite does not starve the timing tests that run beside it. Every built-in checker runs on
 /// every history, whatever the scenario names, so each meets many violations.
 @Suite(.serialized) struct StreamingCheckerEquivalenceTests {
     static let catalogue: [String] = {
@@ -20,14 +21,15 @@ import Testing
         var store: SQLiteStore
     }
 
-    func record(_ name: String, seed: UInt64) async throws -> Recorded {
+    func record(_ name: String, seed: UInt64, messages: Int = 100) async throws -> Recorded {
         let scenario = try Repository.scenario(name)
         let directory = TemporaryDirectory()
         let store = directory.sqliteStore()
         let configuration = RunConfiguration(
-            scenario: name, workers: 16, messages: min(scenario.workload.messages, 200),
+            scenario: name, workers: 8, messages: min(scenario.workload.messages, messages),
             deliveriesPerMessage: scenario.workload.deliveriesPerMessage, concurrentDeliveries: scenario.workload.concurrentDeliveries,
-            seed: Seed(seed), store: store.commandLineValue, scenariosDirectory: "scenarios", memoryBudgetBytes: 16 << 10)
+            seed: Seed(seed), store: store.commandLineValue, scenariosDirectory: "scenarios", scheduler: .simulation,
+            memoryBudgetBytes: 16 << 10)
         let outcome = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "test")
         return Recorded(outcome: outcome, scenario: scenario, configuration: configuration, directory: directory, store: store)
     }
@@ -113,8 +115,8 @@ import Testing
     }
 
     @Test func aSpilledHistoryReadsBackLikeOneHeldInMemory() async throws {
-        let spilled = try await record("fault-matrix", seed: 3)
-        #expect(spilled.outcome.history.spilledBytes > 0, "a 16 KB budget over 16 workers spills a fault-matrix run")
+        let spilled = try await record("fault-matrix", seed: 3, messages: 400)
+        #expect(spilled.outcome.history.spilledBytes > 0, "a 16 KB budget over 8 workers spills a fault-matrix run")
         let again = Array(spilled.outcome.history)
         let inMemory = History(merging: [again])
         #expect(Array(inMemory) == again)
