@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Proves the HTML reports render: runs a naive scenario until one seed is caught, soaks it
-# briefly, and has headless Chromium screenshot the run's and the soak's index.html to PNGs.
+# Proves the HTML reports render: a passing run, a naive scenario caught on one seed, and a brief
+# soak; headless Chromium screenshots each index.html to a PNG.
 # Installs chromium with apt-get when it is missing.
 #   scripts/report-screenshot.sh [OUT_DIR=reports/screenshots]
 set -euo pipefail
@@ -20,6 +20,9 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+"$binary" run race-claim --workers 16 --messages 300 --seed 0x5eed --report-dir "$work/reports" \
+    --scenarios scenarios > "$work/pass.out" || true
+pass_html=$(readlink -f "$work/reports/latest")/index.html
 # 16 workers on 300 messages: caught on the first seeds, and a timeline small enough to read.
 "$binary" run race-claim-naive --workers 16 --messages 300 --seed 0x5eed --report-dir "$work/reports" \
     --scenarios scenarios > "$work/run.out" || true
@@ -35,7 +38,9 @@ shoot() {
     [ -s "$2" ] || { echo "error: no screenshot of $1" >&2; exit 1; }
     echo "screenshot: $2"
 }
-shoot "$run_html" "$out/run-report.png" 3700
-shoot "$soak_html" "$out/soak-report.png" 2600
+shoot "$pass_html" "$out/pass-report.png" 2400
+shoot "$run_html" "$out/run-report.png" 8600
+shoot "$soak_html" "$out/soak-report.png" 3400
+cp "$pass_html" "$out/pass-report.html"
 cp "$run_html" "$out/run-report.html"
 cp "$soak_html" "$out/soak-report.html"

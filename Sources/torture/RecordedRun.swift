@@ -75,7 +75,7 @@ struct RecordedRun {
 enum RecordedRunExecution {
     static func run(
         _ scenario: Scenario, _ configuration: RunConfiguration, stores: any StoreProvider, reportDirectory: String
-    ) async throws -> (outcome: RunEngine.Outcome, directory: String?) {
+    ) async throws -> (outcome: RunEngine.Outcome, directory: String?, lost: String?) {
         let store: any Store
         do {
             store = try stores.makeStore(scenario: scenario.name, seed: configuration.seed)
@@ -86,8 +86,11 @@ enum RecordedRunExecution {
         let started = Date()
         let outcome = ReproLine.stamped(await RunEngine(scenario: scenario, configuration: configuration, store: store)
             .run(startedAt: Timestamp.iso8601(started)))
-        let directory = RunReportFiles.write(outcome, store: store, started: started, root: reportDirectory)
-        stores.discard(store)
-        return (outcome, directory)
+        defer { stores.discard(store) }
+        do {
+            return (outcome, try RunReportFiles.write(outcome, store: store, started: started, root: reportDirectory), nil)
+        } catch {
+            return (outcome, nil, error.description)
+        }
     }
 }

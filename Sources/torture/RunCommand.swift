@@ -8,12 +8,22 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run one scenario once: many processors, seeded faults, invariants checked.",
         discussion: """
             Exits 0 when every invariant held, 1 when one was violated (and prints the line that \
-            reproduces the run), 2 for a wrong command line or scenario, 3 when the store failed. \
-            The report is written to <report-dir>/<scenario>/<yyyymmdd-hhmmss>-<seed>/.
+            reproduces the run), 2 for a wrong command line or scenario, 3 when the store failed or the \
+            report could not be written, 130 / 143 after SIGINT / SIGTERM (the partial report is written \
+            and the store removed, within two seconds). The report is written to \
+            <report-dir>/<scenario>/<yyyymmdd-hhmmss>-<seed>/.
+
+            Examples:
+              torture run race-claim --workers 64
+              torture run race-claim-naive --seed 0x5eed            # caught: exit 1, witnesses, repro line
+              torture run race-claim --store postgres://me@db/torture --workers 64
+              torture run race-claim-naive --scheduler sim --seed 3  # one interleaving, replayable
+              torture run ./my-scenario.yaml --messages 200 --junit reports/junit.xml
             """
     )
 
-    @Argument(help: ArgumentHelp("Scenario name (see `torture list`) or path to a scenario file.", valueName: "scenario"))
+    @Argument(help: ArgumentHelp("Scenario name (see `torture list`) or path to a scenario file.", valueName: "scenario"),
+              completion: ScenarioCompletion.kind)
     var scenario: String
 
     @OptionGroup var options: RunOptions
@@ -63,13 +73,18 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let interruption = RunInterruption()
+        let signals = InterruptSignals(deadlineSeconds: Self.signalDeadlineSeconds, onSignal: { interruption.interrupt(signal: $0) })
+        signals.start()
         let runSeed = seed.flatMap(Seed.init(parsing:)) ?? Seed(UInt64.random(in: .min ... .max))
         if seed == nil { Console.error("seed \(runSeed) (drawn; pass --seed \(runSeed) to repeat)") }
 
         let loaded: Scenario
+        let scenarioPath: String
         let byName = !(scenario.contains("/") || scenario.hasSuffix(".yaml") || scenario.hasSuffix(".yml"))
         do {
-            loaded = try ScenarioLoader.load(path: options.scenarioOptions.catalogue.path(for: scenario))
+            scenarioPath = try options.scenarioOptions.catalogue.path(for: scenario)
+            loaded = try ScenarioLoader.load(path: scenarioPath)
         } catch {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
@@ -97,11 +112,11 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: \(error)")
             throw ExitCode(ExitStatus.usage)
         }
-        defer { stores.finish() }
         let store: any Store
         do {
             store = try stores.makeStore(scenario: loaded.name, seed: runSeed)
         } catch {
+            stores.finish()
             Console.error("error: cannot make a store on \(stores.commandLineValue): \(error.message)")
             throw ExitCode(ExitStatus.storeFailed)
         }
@@ -109,65 +124,45 @@ struct RunCommand: AsyncParsableCommand {
         let configuration = RunConfiguration(
             scenario: byName ? scenario : loaded.source.path, workers: options.workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
-            seed: runSeed, store: stores.commandLineValue, scenariosDirectory: byName ? options.scenarioOptions.directory : nil,
+            seed: runSeed, store: stores.commandLineValue,
+            scenariosDirectory: byName ? options.scenarioOptions.catalogue.directory(ofPath: scenarioPath) : nil,
             scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis),
             memoryBudgetBytes: options.memoryBudgetBytes
         )
         let progress = RunProgress()
         let engine = RunEngine(scenario: loaded, configuration: configuration, store: store, progress: progress)
         let progressLine = Console.standardErrorIsTerminal && !options.json ? ProgressLine.make(scenario: loaded.name, progress: progress) : nil
+        let writer = FinalWriter()
+        let output = RunOutput(options: options, started: started, stores: stores, store: store)
+        signals.onDeadline { signal in
+            // The run did not wind down in time: report that, drop (or name) its space, and go.
+            guard writer.claim() else { return }
+            progressLine?.stop()
+            let outcome = engine.abandoned(startedAt: Timestamp.iso8601(started), signal: signal, keptRunSpace: RunOutput.dropOrKeep(store))
+            exitNow(output.finish(ReproLine.stamped(outcome), exitCode: 128 + signal))
+        }
         progressLine?.start()
-        var outcome = await engine.run(startedAt: Timestamp.iso8601(started))
+        var outcome = await engine.run(startedAt: Timestamp.iso8601(started), interruption: interruption)
+        guard writer.claim() else {
+            // The signal's deadline is writing the report and will exit: do not race it.
+            try await Task.sleep(for: .seconds(10))
+            return
+        }
         progressLine?.stop()
+        if let note = (store as? PostgresStore)?.confinementNote { Console.error("note: \(note)") }
         if checkDeterminism, outcome.report.status == .held || outcome.report.status == .violated {
             outcome = await DeterminismCheck(scenario: loaded, configuration: configuration, first: outcome, stores: stores)
                 .rerun(startedAt: Timestamp.iso8601(started))
         }
         outcome = ReproLine.stamped(outcome)
-
-        let directory = RunReportFiles.write(outcome, store: store, started: started, root: options.reportDirectory)
-        stores.discard(store)
-        if let junit = options.junit {
-            do {
-                try JUnitWriter.write(JUnitReport.run(outcome.report), to: junit)
-            } catch {
-                Console.error("warning: could not write the JUnit file \(junit): \(error.localizedDescription)")
-            }
-        }
-        if options.json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(outcome.report), as: UTF8.self))
-        } else {
-            print(TerminalSummary.render(outcome.report, reportDirectory: directory))
-        }
-        let code = outcome.report.status.exitCode
+        let signal = interruption.signalNumber
+        let code = output.finish(outcome, exitCode: signal.map { 128 + $0 } ?? outcome.report.status.exitCode)
         if code != 0 { throw ExitCode(code) }
     }
-}
 
-/// Writing a run's report folder, shared by run, replay and shrink.
-enum RunReportFiles {
-    /// A report that cannot be written is said, not fatal: the verdict is still printed.
-    static func write(_ outcome: RunEngine.Outcome, store: any Store, started: Date, root reportDirectory: String) -> String? {
-        let writer = ReportWriter(root: reportDirectory)
-        do {
-            let directory = try writer.makeDirectory(scenario: outcome.report.scenario.name, stamp: Timestamp.folder(started),
-                                                     seed: outcome.report.parameters.seed)
-            try writer.write(outcome, to: directory)
-            if outcome.report.status != .held {
-                do {
-                    try store.snapshot(into: directory)
-                } catch {
-                    Console.error("warning: could not copy the store into the report: \(error)")
-                }
-            }
-            return directory
-        } catch {
-            Console.error("warning: could not write the report under \(reportDirectory): \(error.localizedDescription)")
-            return nil
-        }
-    }
+    /// After a signal the run winds down and reports; past this it is abandoned, so the whole
+    /// exit (report, cleanup) stays within two seconds.
+    static let signalDeadlineSeconds = 1.0
 }
 
 enum Timestamp {

@@ -42,6 +42,8 @@ struct RunOptions: ParsableArguments {
     static let messagesRange = 1...10_000_000
 
     func validate() throws {
+        try OutputLocation.requireParent(of: reportDirectory, for: "--report-dir")
+        if let junit { try OutputLocation.requireParent(of: junit, for: "--junit") }
         guard Self.workersRange.contains(workers) else { throw ValidationError("--workers must be from 1 to 1024, got \(workers)") }
         if let messages, !Self.messagesRange.contains(messages) {
             throw ValidationError("--messages must be from 1 to 10000000, got \(messages)")

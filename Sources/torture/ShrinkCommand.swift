@@ -33,6 +33,7 @@ struct ShrinkCommand: AsyncParsableCommand {
     var store: String?
 
     func validate() throws {
+        try OutputLocation.requireParent(of: reportDirectory, for: "--report-dir")
         guard (1...50).contains(attempts) else { throw ValidationError("--attempts must be from 1 to 50, got \(attempts)") }
         guard (1...10_000).contains(maxRuns) else { throw ValidationError("--max-runs must be from 1 to 10000, got \(maxRuns)") }
     }
@@ -56,7 +57,7 @@ struct ShrinkCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.held)
         }
 
-        let (outcome, directory) = try await RecordedRunExecution.run(
+        let (outcome, directory, lost) = try await RecordedRunExecution.run(
             recorded.scenario, result.configuration, stores: stores, reportDirectory: reportDirectory)
         print(TerminalSummary.render(outcome.report, reportDirectory: directory))
         let before = recorded.report, after = outcome.report
@@ -70,6 +71,10 @@ struct ShrinkCommand: AsyncParsableCommand {
             """)
         if after.status != .violated {
             print("the smallest case passed on its final run (a flaky race on threads): try --scheduler sim, or more --attempts")
+        }
+        if let lost {
+            Console.error("error: \(lost)")
+            throw ExitCode(ExitStatus.storeFailed)
         }
         let code = after.status.exitCode
         if code != 0 { throw ExitCode(code) }

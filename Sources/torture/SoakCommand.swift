@@ -10,17 +10,27 @@ struct SoakCommand: AsyncParsableCommand {
         discussion: """
             Scenarios are named as arguments, separated by spaces or commas; none, or `all`, means \
             every scenario in the --scenarios folder except the `-naive` twins, which are meant to \
-            fail — name a twin to include it (`--scenarios all` or `--scenarios a,b` also names them             when no folder has that name). Seed k of shard i/n is a hash of --seed-start and \
+            fail — name a twin to include it (`--scenarios all` or `--scenarios a,b` also names them \
+            when no folder has that name). Seed k of shard i/n is a hash of --seed-start and \
             k·n + i − 1: shards never share a seed, and the same --seed-start gives the same seeds. \
             Each run gets a fresh SQLite file (or a PostgreSQL schema of its own); a run that holds leaves nothing behind, one that does \
             not gets a report folder like `torture run`'s, and its repro line is printed. The soak's \
-            summary (summary.md, summary.json, index.html) goes to <report-dir>/soak/…. \
-            Exits 0 when everything held, 1 when something was violated, 2 for a wrong command line \
-            or scenario, 3 when a store failed, 130 / 143 after SIGINT / SIGTERM (summary written).
+            summary (summary.md, summary.json, index.html, a latency-<scenario>.hgrm each) goes to \
+            <report-dir>/soak/…. Exits 0 when everything held, 1 when something was violated, 2 for a \
+            wrong command line or scenario, 3 when a store failed or the summary could not be written, \
+            130 / 143 after SIGINT / SIGTERM (the run in hand stopped and its store removed, the summary \
+            written, within two seconds).
+
+            Examples:
+              torture soak --duration 30m                                   # every scenario but the naive twins
+              torture soak race-claim,idempotent-submit --runs 200 --keep-going
+              torture soak --duration 20m --shard 3/8 --seed-start 1234 --junit reports/junit.xml   # a CI matrix job
+              torture soak --duration 10m --store postgres                  # TORTURE_DATABASE_URL
             """
     )
 
-    @Argument(help: ArgumentHelp("Scenario names, or `all` (the default): every scenario but the -naive twins.", valueName: "scenario"))
+    @Argument(help: ArgumentHelp("Scenario names, or `all` (the default): every scenario but the -naive twins.", valueName: "scenario"),
+              completion: ScenarioCompletion.kind)
     var scenarios: [String] = []
 
     @Option(help: ArgumentHelp("How long to keep starting runs: 90s, 30m, 2h (default 5m unless --runs).", valueName: "duration"))
@@ -41,7 +51,6 @@ struct SoakCommand: AsyncParsableCommand {
     @Flag(name: .customLong("keep-going"), help: "Collect violations instead of stopping at the first.")
     var keepGoing = false
 
-
     func validate() throws {
         if duration != nil, runs != nil { throw ValidationError("give --duration or --runs, not both") }
         if let duration, SoakLimit.parseDuration(duration) == nil {
@@ -60,6 +69,9 @@ struct SoakCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let cancellation = SoakCancellation()
+        let signals = InterruptSignals(deadlineSeconds: 1.2, onSignal: { cancellation.cancel(signal: $0) })
+        signals.start()
         let start = seedStart.flatMap(Seed.init(parsing:)) ?? Seed(UInt64.random(in: .min ... .max))
         if seedStart == nil { Console.error("seed start \(start) (drawn; pass --seed-start \(start) to repeat)") }
         let stores = try StoreOption(parsing: options.store).makeProvider(stamp: nil)
@@ -72,7 +84,6 @@ struct SoakCommand: AsyncParsableCommand {
         let header = SoakSummary.Header(startedAt: wallClock.stamp().iso8601, seedStart: start, shard: shard, limit: limit,
                                         keepGoing: keepGoing, workers: options.workers, store: stores.commandLineValue)
         let outputs = SoakOutputs(reportRoot: options.reportDirectory, junitPath: options.junit, json: options.json, wallClock: wallClock, stores: stores)
-        let cancellation = SoakCancellation()
         let checkpoint = SoakCheckpoint()
         let progress = SoakProgress()
         let live = Console.standardErrorIsTerminal && !options.json
@@ -83,17 +94,23 @@ struct SoakCommand: AsyncParsableCommand {
             cancellation: cancellation, progress: progress, checkpoint: checkpoint,
             onRunFinished: { event in
                 MemoryRelease.afterRun()
-                if live { SoakProgressLine.announce(event) }
+                SoakProgressLine.announce(event, live: live)
             }
         )
-        let signals = SoakSignals(cancellation: cancellation) {
+        signals.onDeadline { signal in
             // The deadline passed with a run still going: write what the last finished run left.
             guard var summary = checkpoint.close() else { return }
-            summary.markInterrupted(signal: cancellation.signalNumber ?? SIGINT, abandonedRun: true)
-            let code = outputs.finish(summary)
-            Foundation.exit(code)
+            summary.markInterrupted(signal: signal, abandonedRun: true)
+            if let store = checkpoint.storeInHand {
+                if let kept = RunOutput.dropOrKeep(store) {
+                    summary.stopReason += "; its \(kept.description) is left behind (\(kept.keptBecause ?? "kept")): remove it with \(kept.dropCommand)"
+                    Console.error("kept \(kept.description); remove it with: \(kept.dropCommand)")
+                } else if store.runSpace != nil {
+                    summary.stopReason += "; its store was removed"
+                }
+            }
+            exitNow(outputs.finish(summary))
         }
-        signals.start()
         let progressLine = live ? SoakProgressLine.make(progress: progress, limit: limit) : nil
         progressLine?.start()
         _ = await loop.run()

@@ -10,8 +10,13 @@ struct SoakOutputs: Sendable {
     let wallClock: SystemWallClock
     let stores: any StoreProvider
 
-    /// Writes and prints; returns the exit code.
+    /// Writes and prints; returns the exit code: the summary's, or 3 when what it should leave
+    /// could not be written.
     func finish(_ summary: SoakSummary) -> Int32 {
+        // First: failed runs took their snapshots as they were written, and after a signal the
+        // stores must be gone even if the summary runs out of time.
+        stores.finish()
+        var lost: [String] = []
         let stamp = wallClock.stamp()
         var directory: String?
         let writer = SoakReportWriter(root: reportRoot)
@@ -20,24 +25,24 @@ struct SoakOutputs: Sendable {
             try writer.write(summary, to: folder, generatedAt: stamp.iso8601)
             directory = folder
         } catch {
-            Console.error("warning: could not write the soak report under \(reportRoot): \(error.localizedDescription)")
+            lost.append("the soak's summary could not be written under \(reportRoot): \(error.localizedDescription)")
         }
         if let junitPath {
             do {
                 try JUnitWriter.write(JUnitReport.soak(summary), to: junitPath)
             } catch {
-                Console.error("warning: could not write the JUnit file \(junitPath): \(error.localizedDescription)")
+                lost.append("the JUnit file \(junitPath) could not be written: \(error.localizedDescription)")
             }
         }
-        stores.finish()
         if json {
             print((try? SoakReportWriter.json(summary)) ?? "{}")
         } else {
             print(SoakSummaryMarkdown.terminalLines(summary, directory: directory))
             if let junitPath { print("junit: \(junitPath)") }
         }
+        for reason in lost { Console.error("error: \(reason)") }
         // The signal path exits right after: flush what print buffered.
         fflush(nil)
-        return summary.exitCode
+        return lost.isEmpty ? summary.exitCode : ExitStatus.storeFailed
     }
 }

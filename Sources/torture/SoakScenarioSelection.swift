@@ -18,10 +18,10 @@ struct SoakScenarioSelection {
         var names = names
         var options = options
         var isDirectory: ObjCBool = false
-        let folderExists = FileManager.default.fileExists(atPath: options.directory, isDirectory: &isDirectory) && isDirectory.boolValue
-        if names.isEmpty, !folderExists {
-            names = [options.directory]
-            options.directory = ScenarioOptions.defaultDirectory
+        if names.isEmpty, let directory = options.directory,
+           !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
+            names = [directory]
+            options.directory = nil
         }
         self.names = names.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
             .filter { !$0.isEmpty }
@@ -35,9 +35,10 @@ struct SoakScenarioSelection {
     ) throws -> [SoakScenario] {
         let catalogue = options.catalogue
         var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: options.directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        if let directory = options.directory,
+           !(FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) && isDirectory.boolValue) {
             // The issue's sketch spelled the list `--scenarios a,b`; here that flag is the folder.
-            Console.error("error: --scenarios is the folder of scenario files and \"\(options.directory)\" is not one; "
+            Console.error("error: --scenarios is the folder of scenario files and \"\(directory)\" is not one; "
                 + "name the scenarios to soak as arguments instead: torture soak race-claim,idempotent-submit")
             throw ExitCode(ExitStatus.usage)
         }
@@ -45,7 +46,7 @@ struct SoakScenarioSelection {
         do {
             if isAll {
                 for file in try catalogue.files() {
-                    let name = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+                    let name = ScenarioCatalogue.name(ofPath: file)
                     if !name.hasSuffix(Self.naiveSuffix) { paths.append((name, file)) }
                 }
             } else {
@@ -78,12 +79,12 @@ struct SoakScenarioSelection {
             selected.append(SoakScenario(scenario: scenario, configuration: RunConfiguration(
                 scenario: byName ? nameOrPath : path, workers: workers, messages: messages ?? scenario.workload.messages,
                 deliveriesPerMessage: scenario.workload.deliveriesPerMessage, concurrentDeliveries: scenario.workload.concurrentDeliveries,
-                seed: Seed(0), store: store, scenariosDirectory: byName ? options.directory : nil, scheduler: scheduler,
+                seed: Seed(0), store: store, scenariosDirectory: byName ? catalogue.directory(ofPath: path) : nil, scheduler: scheduler,
                 memoryBudgetBytes: memoryBudgetBytes
             )))
         }
         guard !selected.isEmpty else {
-            Console.error("error: no scenario to soak in \(options.directory)")
+            Console.error("error: no scenario to soak in \(options.directory ?? "the built-in catalogue")")
             throw ExitCode(ExitStatus.usage)
         }
         return selected

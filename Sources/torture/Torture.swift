@@ -19,6 +19,11 @@ struct Torture: AsyncParsableCommand {
 @main
 enum Main {
     static func main() async {
+        let subcommands = Torture.configuration.subcommands.compactMap { $0.configuration.commandName }
+        if let message = SubcommandSuggestion.message(for: Array(CommandLine.arguments.dropFirst()), subcommands: subcommands) {
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(ExitStatus.usage)
+        }
         do {
             var command = try Torture.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

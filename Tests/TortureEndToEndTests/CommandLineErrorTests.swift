@@ -33,6 +33,43 @@ import Testing
         #expect(result.stderr.contains("expected a whole number"))
     }
 
+    /// The new form's mistakes, each at its file:line:column: a value from a later step, a column
+    /// the step cannot return, an actor without a schedule, a twin of a missing scenario.
+    @Test func validateNamesTheNewFormsMistakesWhereTheyAre() throws {
+        let workspace = Workspace()
+        let base = """
+            name: base
+            description: read, then write back
+            workload: { messages: 10, deliveries-per-message: 1, concurrent-deliveries: 1 }
+            protocol:
+              schema: CREATE TABLE c (id TEXT PRIMARY KEY, value INTEGER);
+              steps:
+                - name: read
+                  role: read
+                  sql: SELECT value FROM c WHERE id = :message
+                  success: row-returned
+                - name: write
+                  role: write
+                  sql: UPDATE c SET value = :read.value + 1 WHERE id = :message
+                  success: rows-affected
+            invariants: [no-loss]
+            """
+        _ = try workspace.write("base.yaml", base)
+        let cases: [(String, String, String)] = [
+            ("forward", base.replacingOccurrences(of: "WHERE id = :message\n      success: row-returned", with: "WHERE id = :write.value\n      success: row-returned"),
+             ":9:12: `:write.value`: step `write` comes later"),
+            ("column", base.replacingOccurrences(of: ":read.value + 1", with: ":read.count + 1"), ":13:12: `:read.count`: step `read` returns (value), not `count`"),
+            ("actor", base + "\nactors:\n  - name: sweeper\n    steps: []\n", ":17:5: actor `sweeper` has no `schedule`"),
+            ("twin", "name: twin\nextends: bsae\ndescription: a typo\n", ":2:10: `extends: bsae`: no scenario file bsae.yaml next to this one, nor a built-in one; did you mean `base`?"),
+        ]
+        for (name, text, expected) in cases {
+            let file = try workspace.write("\(name).yaml", text)
+            let result = try TortureProcess.run(["validate", file])
+            #expect(result.status == 2, "\(name): \(result.stdout)")
+            #expect(result.stderr.contains(file + expected), "\(name): \(result.stderr)")
+        }
+    }
+
     @Test func runRefusesABrokenScenarioFileWithExit2() throws {
         let workspace = Workspace()
         let file = try workspace.write("broken.yaml", Self.misspelled)
@@ -63,6 +100,19 @@ import Testing
         let result = try TortureProcess.run(arguments + ["--scenarios", TortureProcess.scenarios, "--report-dir", workspace.reports])
         #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
         #expect(!result.stderr.isEmpty)
+    }
+
+    @Test(arguments: [
+        ["run", "race-claim", "--junit", "/nonexistent-torture/dir/j.xml"],
+        ["soak", "race-claim", "--runs", "1", "--junit", "/nonexistent-torture/dir/j.xml"],
+        ["run", "race-claim", "--report-dir", "/nonexistent-torture/dir/reports"],
+        ["soak", "race-claim", "--runs", "1", "--report-dir", "/nonexistent-torture/dir/reports"],
+    ])
+    func anOutputInAFolderThatDoesNotExistIsRefusedAndNothingIsCreated(arguments: [String]) async throws {
+        let result = try await TortureProcess.runAwaiting(arguments + ["--scenarios", TortureProcess.scenarios])
+        #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
+        #expect(result.stderr.contains("the folder /nonexistent-torture/dir does not exist"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent-torture"), "no folder was made")
     }
 
     @Test func listShowsEveryScenarioWithItsSeedSystem() throws {

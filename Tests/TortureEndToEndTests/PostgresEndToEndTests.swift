@@ -28,7 +28,46 @@ struct PostgresEndToEndTests {
         let (outcome, _) = try await run("race-claim", seed: seed)
         #expect(outcome.exitCode == 0, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
         #expect(outcome.stdout.contains("exactly-one-claim          held"))
-        #expect(try database.runSchemas() == before, "a passing run must drop its schema")
+        #expect(try database.runSchemas() == before, "a passing run must drop its schema and its role")
+    }
+
+    @Test("the scenario's SQL runs as the run's own role: a table outside its schema is out of reach")
+    func confinedToItsSchema() async throws {
+        try database.query("CREATE TABLE public.victim (id TEXT); INSERT INTO public.victim VALUES ('kept')")
+        defer { _ = try? database.query("DROP TABLE public.victim") }
+        let before = try database.runSchemas()
+        let workspace = Workspace()
+        let file = try workspace.write("reach.yaml", """
+            name: reach-out
+            description: publishes into a table of another schema
+            workload: { messages: 5, deliveries-per-message: 1, concurrent-deliveries: 1 }
+            protocol:
+              schema:
+                postgres: CREATE TABLE m (id TEXT PRIMARY KEY);
+              publish:
+                postgres: INSERT INTO public.victim (id) VALUES (:message)
+              steps:
+                - { name: read, role: read, sql: { postgres: SELECT 1 }, success: row-returned, on-success: done, on-failure: fail }
+            invariants: [no-loss]
+            """)
+        let (outcome, _) = try await run(file, seed: "0x1", workers: 2)
+        #expect(outcome.exitCode == 2, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("[42501] permission denied for table victim"), "\(outcome.stdout)")
+        #expect(try database.query("SELECT string_agg(id, ',') FROM public.victim") == "kept")
+        #expect(try database.runSchemas() == before, "schema and role are gone")
+    }
+
+    @Test("a user that may not create roles still runs, and is told what that means")
+    func withoutCreateRole() async throws {
+        let user = "plain_user_\(getpid())"
+        try database.query("CREATE ROLE \(user) LOGIN; GRANT CREATE ON DATABASE \(try database.query("SELECT current_database()")) TO \(user)")
+        defer { _ = try? database.query("REVOKE CREATE ON DATABASE \((try? database.query("SELECT current_database()")) ?? "postgres") FROM \(user); DROP ROLE \(user)") }
+        let url = try #require(database.url.firstMatch(of: /^(postgres(?:ql)?:\/\/)[^@\/]*@(.*)$/))
+        let before = try database.runSchemas()
+        let (outcome, _) = try await run("race-claim", seed: "0x3", workers: 4, store: "\(url.1)\(user)@\(url.2)", extra: ["--messages", "50"])
+        #expect(outcome.exitCode == 0, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
+        #expect(outcome.stderr.contains("note: \(user) may not create roles"), "\(outcome.stderr)")
+        #expect(try database.runSchemas() == before)
     }
 
     @Test("the naive twins are caught, and their schema is kept with the command that drops it",
@@ -39,15 +78,27 @@ struct PostgresEndToEndTests {
         #expect(outcome.exitCode == 1, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
         #expect(outcome.stdout.contains("VIOLATED"))
         #expect(outcome.stdout.contains("repro: torture run \(scenario)"))
+        if scenario == "race-claim-naive" {
+            #expect(outcome.stdout.contains("row (message_id = m-"), "an SQL witness names its columns")
+        }
         let kept = try database.runSchemas().subtracting(before)
         try #require(kept.count == 1, "a violation keeps exactly its own schema, found \(kept)")
         let schema = kept.first!
-        let drop = "DROP SCHEMA \"\(schema)\" CASCADE;"
-        #expect(outcome.stdout.contains(drop))
-        let tables = try database.query("SELECT count(*) FROM pg_tables WHERE schemaname = '\(schema)'")
-        #expect(tables == "2", "the kept schema holds the run's tables")
+        let drop = "DROP SCHEMA \"\(schema)\" CASCADE; DROP ROLE \"\(schema)\";"
+        #expect(outcome.stdout.contains(drop), "the printed command removes the schema and the run's role")
+        let owners = try database.query("SELECT string_agg(DISTINCT tableowner, ',') || ':' || count(*) FROM pg_tables WHERE schemaname = '\(schema)'")
+        #expect(owners == "\(schema):2", "the kept schema holds the run's tables, made by the run's role")
         try database.query(drop)
         #expect(try database.runSchemas() == before)
+    }
+
+    @Test("a URL naming several hosts reaches libpq whole: the first refuses, the second serves")
+    func severalHosts() async throws {
+        let url = try #require(database.url.firstMatch(of: /^(postgres(?:ql)?:\/\/[^@\/]*@)([^\/?]+)(.*)$/))
+        let twoHosts = "\(url.1)127.0.0.1:1,\(url.2)\(url.3)"
+        let (outcome, _) = try await run("race-claim", seed: "0x7", workers: 4, store: twoHosts, extra: ["--messages", "50"])
+        #expect(outcome.exitCode == 0, "stdout: \(outcome.stdout)\nstderr: \(outcome.stderr)")
+        #expect(outcome.stdout.contains("127.0.0.1:1,"), "the store is shown as typed")
     }
 
     @Test("a run works only inside its schema: a same-named table in public is not touched")
@@ -63,9 +114,9 @@ struct PostgresEndToEndTests {
         #expect(try database.query("SELECT id || ':' || coalesce(claimed_by, 'unclaimed') FROM public.messages") == "m-00000:unclaimed")
         #expect(try database.query("SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = 'public'")
             == publicTablesBefore)
-        let schema = try #require(outcome.stdout.firstMatch(of: /DROP SCHEMA "(torture_[a-z0-9_]+)" CASCADE;/)?.1)
+        let schema = String(try #require(outcome.stdout.firstMatch(of: /DROP SCHEMA "(torture_[a-z0-9_]+)" CASCADE;/)?.1))
         #expect(try database.query("SELECT count(*) FROM \"\(schema)\".messages") == "1000")
-        try database.query("DROP SCHEMA \"\(schema)\" CASCADE")
+        try database.dropRunSpace(schema)
     }
 
     @Test("a schema that already exists is refused and left alone")
@@ -73,7 +124,7 @@ struct PostgresEndToEndTests {
         let name = try #require(RunSchemaName(validating: "torture_e2e_existing_\(getpid())"))
         let store = PostgresStore(url: try PostgresURL(parsing: database.url), schema: name)
         try store.createRunSpace(workers: 1)
-        defer { _ = try? database.query("DROP SCHEMA IF EXISTS \"\(name)\" CASCADE") }
+        defer { _ = try? database.dropRunSpace(name.text) }
         try database.query("CREATE TABLE \"\(name)\".keep (id int); INSERT INTO \"\(name)\".keep VALUES (7)")
         #expect {
             try store.createRunSpace(workers: 1)
@@ -119,7 +170,7 @@ struct PostgresEndToEndTests {
         let reportJSON = Self.files(under: violated.1).filter { $0.hasSuffix("report.json") }
         #expect(reportJSON.count == 1)
         for schema in try database.runSchemas().subtracting(before) {
-            try database.query("DROP SCHEMA \"\(schema)\" CASCADE")
+            try database.dropRunSpace(schema)
         }
     }
 

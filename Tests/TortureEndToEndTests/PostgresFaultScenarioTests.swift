@@ -7,11 +7,11 @@ import Testing
 extension PostgresEndToEndTests {
     static let correctUnderFaults = [
         "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess", "fanout", "burst", "rate-limit",
-        "fault-matrix", "circuit-breaker", "session-join", "try-lock-skip",
+        "fault-matrix", "circuit-breaker", "session-join", "try-lock-skip", "counter",
     ]
     static let naiveUnderFaults = [
         "dlq-redrive-naive", "visibility-timeout-naive", "stale-republish-naive", "dlq-reprocess-naive", "fanout-naive",
-        "rate-limit-naive", "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive",
+        "rate-limit-naive", "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive", "counter-naive",
     ]
 
     @Test("every correct protocol holds under its faults on PostgreSQL", arguments: correctUnderFaults)
@@ -35,7 +35,7 @@ extension PostgresEndToEndTests {
         #expect(caught, "\(scenario) held on PostgreSQL for 5 seeds")
         // Each violation kept its schema; drop them so the server ends as it began.
         for schema in try database.runSchemas().subtracting(before) {
-            try database.query("DROP SCHEMA \"\(schema)\" CASCADE")
+            try database.dropRunSpace(schema)
         }
     }
 
@@ -62,6 +62,6 @@ extension PostgresEndToEndTests {
         #expect(caught.stdout.contains("repro: torture run race-claim-naive"))
         let kept = try database.runSchemas().subtracting(before)
         #expect(kept.count == 1 && kept.first?.hasPrefix("torture_soak") == true, "the violated run keeps its schema: \(kept)")
-        for schema in kept { try database.query("DROP SCHEMA \"\(schema)\" CASCADE") }
+        for schema in kept { try database.dropRunSpace(schema) }
     }
 }

@@ -20,6 +20,24 @@ extension PostgresEndToEndTests {
     private static func sql(_ text: String) -> SQLTemplate { try! SQLTemplate(text) }
     private static let noParameters = StatementParameters(message: "", worker: "", attempt: 0, seed: Seed(0))
 
+    @Test("a check runs read-only: DELETE … RETURNING is refused with 25006 and deletes nothing")
+    func checksAreReadOnly() throws {
+        let store = try isolatedStore("readonly")
+        defer { try? store.dropRunSpace() }
+        let connection = try store.connect()
+        defer { connection.close() }
+        try connection.beginReadOnly()
+        var failure: StoreError?
+        do {
+            _ = try connection.execute(Self.sql("DELETE FROM rows RETURNING id"), Self.noParameters)
+        } catch {
+            failure = error
+        }
+        try connection.endReadOnly()
+        #expect(failure.map { $0.kind == "other" && $0.message.contains("[25006]") } == true, "\(String(describing: failure))")
+        #expect(try connection.execute(Self.sql("SELECT count(*) FROM rows"), Self.noParameters).rows == [[.integer(2)]])
+    }
+
     @Test("write skew under SERIALIZABLE fails with 40001 as a serialization failure")
     func serializationFailure() throws {
         let store = try isolatedStore("skew")

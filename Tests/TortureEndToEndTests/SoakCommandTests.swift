@@ -5,7 +5,7 @@ import TortureKit
 @Suite(.serialized) struct SoakCommandTests {
     @Test func correctScenariosHoldAndTheSummaryIsWrittenInEveryForm() throws {
         let workspace = Workspace()
-        let junit = workspace.path + "/out/junit.xml"
+        let junit = workspace.path + "/junit.xml"
         let result = try workspace.soak(["all", "--runs", "4", "--messages", "200", "--seed-start", "0x5eed", "--junit", junit])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.hasPrefix("soak held: 4 runs (4 held, 0 violated"))
@@ -20,10 +20,17 @@ import TortureKit
         // `all` is every scenario but the twins, in name order; 4 runs cover the first four on seed position 0.
         #expect(summary["runs"] as? Int == 4 && summary["seedsCovered"] as? Int == 1 && summary["ending"] as? String == "runs-done")
         let scenarios = try #require(summary["scenarios"] as? [[String: Any]])
-        #expect(scenarios.filter { ($0["runs"] as? Int ?? 0) > 0 }.map { $0["name"] as? String } == ["burst", "circuit-breaker", "dlq-redrive", "dlq-reprocess"])
+        #expect(scenarios.filter { ($0["runs"] as? Int ?? 0) > 0 }.map { $0["name"] as? String } == ["burst", "circuit-breaker", "counter", "dlq-redrive"])
         #expect(scenarios.count >= 12 && scenarios.allSatisfy { !(($0["name"] as? String) ?? "").hasSuffix("-naive") })
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
-        #expect(xml.contains("<testsuites ") && xml.contains("tests=\"4\" failures=\"0\" errors=\"0\""))
+        #expect(xml.contains("<testsuites ") && xml.contains("tests=\"\(scenarios.count)\" failures=\"0\" errors=\"0\""),
+                "one case per scenario")
+        #expect(xml.contains("skipped=\"\(scenarios.count - 4)\""), "the scenarios the soak did not reach are skipped")
+        #expect(xml.contains("<testcase classname=\"torture.soak\" name=\"burst\""))
+        for scenario in ["burst", "circuit-breaker", "dlq-redrive", "dlq-reprocess"] {
+            let hgrm = try String(contentsOfFile: "\(directory)/latency-\(scenario).hgrm", encoding: .utf8)
+            #expect(hgrm.contains("Percentile") && hgrm.contains("#[Max"), "\(scenario)'s merged histogram")
+        }
         #expect(!FileManager.default.fileExists(atPath: workspace.reports + "/burst"), "passing runs leave no report folder")
     }
 
@@ -33,6 +40,9 @@ import TortureKit
         #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.hasPrefix("soak VIOLATED"))
         #expect(result.stdout.contains("stopped: race-claim-naive seed 0x"))
+        #expect(result.stderr.contains("VIOLATED race-claim-naive seed 0x") && result.stderr.contains("exactly-one-claim ("),
+                "without a terminal the broken invariant is still said as it is found: \(result.stderr)")
+        #expect(!result.stderr.contains("\u{1B}"), "and with no terminal control codes")
         let repros = result.stdout.split(separator: "\n").filter { $0.hasPrefix("repro: ") }
         #expect(repros.count == 1, "stops at the first violation")
         let repro = try #require(repros.first)
@@ -68,21 +78,29 @@ import TortureKit
     }
 
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
-    func aSignalEndsTheSoakWithinTwoSecondsWithAReadablePartialSummary(signal: Int32, exitCode: Int32) throws {
+    func aSignalEndsTheSoakWithinTwoSecondsWithAReadablePartialSummary(signal: Int32, exitCode: Int32) async throws {
         let workspace = Workspace()
         // race-claim at 100 messages: a run takes well under a second even on a loaded machine, so
         // some have finished when the signal comes.
         let running = try RunningTorture(["soak", "race-claim", "--duration", "10m", "--messages", "100", "--seed-start", "3",
                                           "--junit", workspace.path + "/junit.xml",
                                           "--report-dir", workspace.reports, "--scenarios", TortureProcess.scenarios], in: workspace)
-        usleep(2_000_000)
-        let seconds = try #require(running.signal(signal), "the soak did not end after the signal")
+        // The second run's store appears once the first run has finished and been counted.
+        let started = ContinuousClock.now
+        while !Self.storeFolderHolds(run: 2, of: running.pid) {
+            if ContinuousClock.now - started > .seconds(120) { running.stop() }
+            try #require(ContinuousClock.now - started <= .seconds(120), "no run finished in two minutes")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let folder = try #require(Interrupting.storeFolder(of: running.pid))
+        let seconds = try #require(await running.signalAwaiting(signal), "the soak did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == exitCode, "\(running.stdout)\n\(running.stderr)")
         let directory = try #require(running.stdout.line(startingWith: "soak report: ").map { String($0.dropFirst("soak report: ".count)) })
         let summary = try workspace.json(at: directory + "/summary.json")
         #expect(summary["ending"] as? String == "interrupted" && summary["signal"] as? Int == Int(signal))
         #expect((summary["runs"] as? Int ?? 0) >= 1, "runs before the signal are counted")
+        #expect(!FileManager.default.fileExists(atPath: folder), "the temporary stores are gone")
         let markdown = try String(contentsOfFile: directory + "/summary.md", encoding: .utf8)
         #expect(markdown.contains("(interrupted)"))
         #expect(try String(contentsOfFile: workspace.path + "/junit.xml", encoding: .utf8).hasSuffix("</testsuites>\n"))
@@ -90,19 +108,30 @@ import TortureKit
         #expect(leftovers.isEmpty, "half-written files: \(leftovers)")
     }
 
-    @Test func aRunTooLongToWaitForIsAbandonedAndTheSummaryStillWrittenWithinTwoSeconds() throws {
+    /// Whether the soak's temporary folder has got to its `run`-th store (`<run>-<scenario>-<seed>.sqlite`).
+    static func storeFolderHolds(run: Int, of pid: pid_t) -> Bool {
+        guard let folder = Interrupting.storeFolder(of: pid) else { return false }
+        return ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).contains { $0.hasPrefix("\(run)-") }
+    }
+
+    @Test func theRunInHandIsStoppedNotCountedAndTheSummaryWrittenWithinTwoSeconds() async throws {
         let workspace = Workspace()
         // 100 000 messages × 4 deliveries: far longer than the two seconds a signal allows.
         let running = try RunningTorture(["soak", "race-claim", "--runs", "1", "--messages", "100000", "--seed-start", "3",
                                           "--report-dir", workspace.reports, "--scenarios", TortureProcess.scenarios], in: workspace)
-        usleep(1_000_000)
-        let seconds = try #require(running.signal(SIGINT), "the soak did not end after the signal")
+        let started = ContinuousClock.now
+        while Interrupting.storeFolder(of: running.pid) == nil, ContinuousClock.now - started < .seconds(120) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let folder = try #require(Interrupting.storeFolder(of: running.pid), "the soak never made its store")
+        let seconds = try #require(await running.signalAwaiting(SIGINT), "the soak did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == 130, "\(running.stdout)\n\(running.stderr)")
         let directory = try #require(running.stdout.line(startingWith: "soak report: ").map { String($0.dropFirst("soak report: ".count)) })
         let summary = try workspace.json(at: directory + "/summary.json")
         #expect(summary["runs"] as? Int == 0 && summary["ending"] as? String == "interrupted")
-        #expect((summary["stopReason"] as? String)?.contains("abandoned") == true)
+        #expect((summary["stopReason"] as? String)?.contains("not counted") == true, "\(summary["stopReason"] ?? "")")
+        #expect(!FileManager.default.fileExists(atPath: folder), "the temporary store is gone")
     }
 
     @Test func aWrongCommandLineExits2AndSaysWhatWasExpected() throws {

@@ -29,10 +29,22 @@ struct TestDatabase {
         try Self.psql(url: url, sql)
     }
 
-    /// The `torture_*` schemas there are now.
+    /// The `torture_*` schemas and roles there are now: a run's role has its schema's name.
     func runSchemas() throws -> Set<String> {
-        Set(try query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'torture\\_%'")
-            .split(separator: "\n").map(String.init))
+        Set(try query("""
+            SELECT nspname FROM pg_namespace WHERE nspname LIKE 'torture\\_%'
+            UNION SELECT rolname FROM pg_roles WHERE rolname LIKE 'torture\\_%'
+            """).split(separator: "\n").map(String.init))
+    }
+
+    /// The `torture_*` roles alone.
+    func runRoles() throws -> Set<String> {
+        Set(try query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'torture\\_%'").split(separator: "\n").map(String.init))
+    }
+
+    /// A kept run's schema and its role, as the printed DROP command removes them.
+    func dropRunSpace(_ name: String) throws {
+        try query("DROP SCHEMA IF EXISTS \"\(name)\" CASCADE; DROP ROLE IF EXISTS \"\(name)\"")
     }
 
     static func psql(url: String, _ sql: String) throws -> String {

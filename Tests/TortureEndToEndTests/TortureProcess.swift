@@ -13,9 +13,30 @@ enum TortureProcess {
     static var repositoryRoot: String { TortureBinary.packageRoot }
     static var scenarios: String { repositoryRoot + "/scenarios" }
 
-    static func run(_ arguments: [String], timeoutSeconds: Double = 120) throws -> Result {
+    /// As `run`, for async tests: waits with `Task.sleep`, so a long child never holds one of the
+    /// cooperative pool's two threads — every async test in this process (engine runs included)
+    /// needs them, and two blocked threads stall them all.
+    static func runAwaiting(_ arguments: [String], in folder: String? = nil, timeoutSeconds: Double = 120) async throws -> Result {
         let started = ContinuousClock.now
-        let child = try ChildProcess(executable: TortureBinary.path, arguments: arguments)
+        let child = try child(arguments, in: folder)
+        let status = await child.exitCode(timeoutSeconds: timeoutSeconds)
+        let elapsed = ContinuousClock.now - started
+        return Result(status: status, stdout: child.stdout, stderr: child.stderr,
+                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    private static func child(_ arguments: [String], in folder: String?) throws -> ChildProcess {
+        if let folder {
+            try ChildProcess(executable: "/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$@\"", folder, TortureBinary.path] + arguments)
+        } else {
+            try ChildProcess(executable: TortureBinary.path, arguments: arguments)
+        }
+    }
+
+    /// `in folder`: run from there, as a user outside the repository would.
+    static func run(_ arguments: [String], in folder: String? = nil, timeoutSeconds: Double = 120) throws -> Result {
+        let started = ContinuousClock.now
+        let child = try child(arguments, in: folder)
         var status = child.exitCodeIfFinished()
         while status == nil {
             if ContinuousClock.now - started > .seconds(timeoutSeconds) { kill(child.pid, SIGKILL) }

@@ -105,8 +105,10 @@ import Testing
         let input = CheckInput(history: History.empty, messages: 4, dialect: .sqlite, store: connection)
         let violated = try SQLChecker(name: "none", query: SQLTemplate("SELECT message_id, worker FROM submissions ORDER BY message_id")).check(input)
         #expect(violated.invariant == "sql:none")
-        #expect(violated.witnesses.map(\.text) == ["row (m-00000, w-01)", "row (m-00003, w-02)"])
+        #expect(violated.witnesses.map(\.text) == ["row (message_id = m-00000, worker = w-01)", "row (message_id = m-00003, worker = w-02)"])
         #expect(violated.witnesses.map(\.message) == ["m-00000", "m-00003"])
+        let counted = try SQLChecker(name: "twice", query: SQLTemplate("SELECT message_id, COUNT(*) AS copies FROM submissions GROUP BY message_id")).check(input)
+        #expect(counted.witnesses.first?.text == "row (message_id = m-00000, copies = 1)")
         let held = try SQLChecker(name: "none", query: SQLTemplate("SELECT 1 FROM submissions WHERE worker = 'w-99'")).check(input)
         #expect(held.held)
     }

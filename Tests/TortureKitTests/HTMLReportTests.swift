@@ -13,7 +13,7 @@ import Testing
         let svgs = try HTMLChecks.wellFormedSVGs(html)
         let messages = RunHTMLReport.witnessMessages(outcome)
         #expect(!messages.isEmpty && messages.count <= RunHTMLReport.timelineMessageLimit)
-        #expect(svgs.count == 2 + messages.count, "latency, throughput, and one timeline per witness message")
+        #expect(svgs.count == 4 + messages.count, "percentiles, histogram, latency over time, throughput, and one timeline per witness message")
         let firstWitness = try #require(outcome.report.violatedVerdicts.first?.witnesses.first)
         #expect(html.contains("timeline of \(Names.message(messages[0]))"))
         #expect(html.contains(HTMLPage.escape(firstWitness.text)))
@@ -31,7 +31,7 @@ import Testing
         let html = SoakHTMLReport.render(summary, reportRoot: directory.path + "/reports", directory: soakDirectory,
                                          generatedAt: "2026-01-02T03:04:05Z")
         try HTMLChecks.selfContained(html)
-        #expect(try HTMLChecks.wellFormedSVGs(html).count == 1 + summary.scenarios.count)
+        #expect(try HTMLChecks.wellFormedSVGs(html).count == 1 + 2 * summary.scenarios.count, "throughput; per scenario percentiles and histogram")
         let failed = try #require(summary.violations.first)
         let run = try #require(failed.reportDirectory)
         #expect(html.contains("href=\"../../race-claim-naive/\((run as NSString).lastPathComponent)/index.html\""))

@@ -35,6 +35,46 @@ import Testing
         }
     }
 
+    /// Events with kept step values (NULL, integers, text, booleans, a real), beside events
+    /// without, and an actor's tick (a negative message).
+    static func eventsWithValues(count: Int) -> [HistoryEvent] {
+        let samples: [StepValues?] = [
+            StepValues(columns: ["id", "value"], values: [.text("c1"), .integer(41)]),
+            nil,
+            StepValues(columns: ["value"], values: [.null]),
+            StepValues(columns: ["held", "n", "note"], values: [.boolean(true), .integer(-9_000_000_000), .text("ünï \"q\"\n")]),
+            StepValues(columns: ["held", "ratio"], values: [.boolean(false), .real(0.25)]),
+            StepValues(columns: [], values: []),
+            StepValues(columns: ["value"], values: [.integer(Int64.max)]),
+        ]
+        return (0..<count).map { position in
+            let values = samples[position % samples.count]
+            let delivery = position % 10 == 9 ? Delivery.actorTick(actor: position % 3, instance: 1, tick: position)
+                : Delivery(message: position, copy: 1, attempt: 1)
+            return HistoryEvent(timeNanos: UInt64(position) * 1_000, worker: 4, delivery: delivery, kind: values == nil ? .invoke : .ok,
+                                subject: position % 2 == 0 ? "read" : "write", role: .read,
+                                rowsReturned: values == nil || position % 4 == 1 ? nil : 1, values: values)
+        }
+    }
+
+    @Test func stepValuesSurviveTheLogAndASpill() throws {
+        let folder = TemporaryDirectory()
+        let events = Self.eventsWithValues(count: 700)
+        for share in [Int.max, 1] {
+            let log = HistoryLog(shareBytes: share, spillDirectory: folder.path)
+            for event in events { log.append(event) }
+            #expect(log.spillError == nil)
+            let sealed = log.sealed()
+            #expect((sealed.spilledBytes > 0) == (share != Int.max))
+            let read = Array(History(logs: [sealed]))
+            #expect(read.map { event in var copy = event; copy.index = 0; return copy } == events)
+            #expect(read.compactMap(\.values).count == events.compactMap(\.values).count)
+            #expect(read[3].values?["n"] == .integer(-9_000_000_000))
+            #expect(read[2].values?["value"] == .null)
+            #expect(read[9].delivery.isActorTick)
+        }
+    }
+
     @Test func moreDistinctStringsThanTheTableHoldsStillReadBack() {
         let log = HistoryLog(shareBytes: .max, spillDirectory: "")
         let events = (0..<(HistoryRecord.stringTableLimit * 2)).map { position in
@@ -73,7 +113,7 @@ import Testing
     @Test func historyJSONLinesMatchTheEncoder() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for event in Self.sampleEvents(worker: 2, count: 60) + [HistoryEvent(timeNanos: 1, worker: 0, delivery: Delivery(message: 0, attempt: 1),
+        for event in Self.sampleEvents(worker: 2, count: 60) + Self.eventsWithValues(count: 14) + [HistoryEvent(timeNanos: 1, worker: 0, delivery: Delivery(message: 0, attempt: 1),
                                                                               kind: .fail, subject: "a/b", detail: "\u{7f}\u{1f}é/")] {
             #expect(HistoryJSONLines.line(event) == String(decoding: try encoder.encode(event), as: UTF8.self))
         }

@@ -15,18 +15,29 @@ import Testing
         let xml = JUnitWriter.render(JUnitReport.soak(summary))
         let root = try #require(try XMLDocument(data: Data(xml.utf8)).rootElement())
         let totals = try JUnitSchema.validate(root)
-        #expect(totals.tests == summary.scenarios.reduce(0) { $0 + $1.heldRanges.count } + summary.violations.count)
-        #expect(totals.failures == summary.runsViolated && totals.errors == 0)
+        #expect(totals.tests == 2, "one case per scenario, whatever the seeds")
+        #expect(totals.failures == 1 && totals.errors == 0)
 
         let suites = root.elements(forName: "testsuite")
-        #expect(suites.map { $0.attribute(forName: "name")?.stringValue } == ["race-claim", "race-claim-naive"])
-        let held = try #require(suites[0].elements(forName: "testcase").first)
-        #expect(held.attribute(forName: "name")?.stringValue == "race-claim seeds #0–#2 (3 runs held)")
-        let failure = try #require(suites[1].elements(forName: "testcase").compactMap { $0.elements(forName: "failure").first }.first)
+        #expect(suites.map { $0.attribute(forName: "name")?.stringValue } == ["torture soak shard 1/1"])
+        let cases = suites[0].elements(forName: "testcase")
+        #expect(cases.map { $0.attribute(forName: "name")?.stringValue } == ["race-claim", "race-claim-naive"], "names carry no seed")
+        #expect(cases[0].elements(forName: "system-out").first?.stringValue?.contains("held: seeds 0x") == true, "the seeds are in the body")
+        let failure = try #require(cases[1].elements(forName: "failure").first)
         #expect(failure.attribute(forName: "type")?.stringValue?.contains("exactly-one-claim") == true)
+        #expect(failure.attribute(forName: "message")?.stringValue?.hasPrefix("\(summary.runsViolated) of ") == true)
         let text = failure.stringValue ?? ""
         #expect(text.contains(" claimed by "), "witnesses in words")
         #expect(text.contains("repro: torture run race-claim-naive ") && text.contains("--seed 0x"))
+        #expect(text.components(separatedBy: "repro: ").count - 1 == summary.runsViolated, "every failed run's repro line")
+    }
+
+    @Test func theSameScenariosGiveTheSameCaseNamesWhateverTheSeeds() async throws {
+        let first = try await SoakLoop.small(["race-claim"], runs: 2, keepGoing: true, in: TemporaryDirectory()).run()
+        var second = first
+        second.seedStart = Seed(0xDEAD)
+        let names = { (summary: SoakSummary) in JUnitReport.soak(summary).suites.flatMap { $0.cases.map(\.name) } + JUnitReport.soak(summary).suites.map(\.name) }
+        #expect(names(first) == names(second))
     }
 
     @Test func aRunIsOneCaseAndMarkupInTextIsEscaped() async throws {

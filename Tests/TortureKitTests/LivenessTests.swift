@@ -39,8 +39,9 @@ import Testing
         // loaded that a thread starts after the deadline, that processor has nothing to say.)
         #expect(verdict.witnesses.dropFirst().allSatisfy { $0.workers.count == 1 && $0.text.contains("abandoned") }, "\(verdict.witnesses)")
         if scheduler.isSimulated { #expect(verdict.witnesses.count == 5) }
-        // The stall is an hour: the run ends at its deadline instead (real time on threads).
-        #expect(elapsed < .seconds(120))
+        // The stall is an hour: the run ends at its deadline instead (real time on threads; the
+        // bound leaves room for a machine loaded by parallel test suites).
+        #expect(elapsed < .seconds(600))
     }
 
     @Test func aSimulationThatSpinsPastItsJobBudgetIsStoppedWithAVerdict() async throws {

@@ -22,15 +22,17 @@ import Testing
         let report = outcome.report
         #expect(report.status == .held, "\(report.verdicts)")
         #expect(report.verdicts.map(\.invariant) == ["exactly-one-claim", "every-skip-backed", "sql:every-message-claimed", "sql:processed-once"])
-        #expect(report.counts.deliveries == 800)
+        // 800 receives, and one more for each delivery that outlived its visibility timeout on a
+        // loaded machine (its message comes back).
+        #expect(report.counts.deliveries >= 800 && report.counts.deliveries <= 820)
         #expect(report.counts.done == 200)
-        #expect(report.counts.done + report.counts.skipped + report.counts.failed == 800)
+        #expect(report.counts.done + report.counts.skipped + report.counts.failed == report.counts.deliveries)
         #expect(report.latency.endToEnd.count == 200)
         #expect(report.latency.steps.map(\.step) == ["claim", "process"])
         #expect(report.faults.firedTotal > 0)
         // Every delivery leaves an invoke and an ok/fail for itself in the history.
         let deliveryEvents = Array(outcome.history).filter { $0.subject == HistoryEvent.Subject.delivery }
-        #expect(deliveryEvents.count == 1_600)
+        #expect(deliveryEvents.count == 2 * report.counts.deliveries)
         #expect(outcome.history.map(\.index) == Array(0..<outcome.history.count))
     }
 
@@ -60,24 +62,26 @@ import Testing
     }
 
     /// The fault plan keys on (seed, message, attempt, point), so the worker count cannot change
-    /// it: the same faults fire at the same places with 8 and with 64 processors.
+    /// it: the same faults fire at the same places with 8 and with 64 processors. Which points a
+    /// delivery reaches does depend on timing (a copy that loses the claim skips before
+    /// `after-claim`), so the runs are compared where every first receive goes: `before-claim`.
     @Test func theFaultPlanIsTheSameAt8And64Workers() async throws {
-        let few = try await run("race-claim", workers: 8, messages: 150, seed: 0x5EED).report
-        let many = try await run("race-claim", workers: 64, messages: 150, seed: 0x5EED).report
+        let seed = Seed(0x5EED)
+        let few = try await run("race-claim", workers: 8, messages: 150, seed: seed.value).report
+        let many = try await run("race-claim", workers: 64, messages: 150, seed: seed.value).report
         #expect(few.faults.planHash == many.faults.planHash)
         // Every fault a run lists is the plan's decision for that delivery and point.
-        let plan = FaultPlan(seed: Seed(0x5EED), profile: try Repository.scenario("race-claim").faults)
+        let plan = FaultPlan(seed: seed, profile: try Repository.scenario("race-claim").faults)
         for fired in few.faults.fired + many.faults.fired {
-            #expect(plan.faults(for: fired.delivery, at: fired.point).contains(fired.fault), "\(fired)")
+            #expect(plan.faults(for: fired.delivery, at: fired.point).contains(fired.fault), "\(fired) fired but the plan does not say so")
         }
-        #expect(few.faults.firedTotal > 0)
         #expect(few.faults.fired.count == min(few.faults.firedTotal, RunReport.Faults.firedLimit))
-        // race-claim's faults are delays: each copy is received once, whatever the timing, so the
-        // same faults fire — unless a loaded machine let a lease run out, and a redelivery (a new
-        // attempt) drew faults of its own.
+        let atClaim = "delay@before-claim"
+        #expect((few.faults.firedByKindAndPoint[atClaim] ?? 0) > 0)
+        // Each copy is received once, whatever the timing — unless a loaded machine let a lease
+        // run out, and a redelivery (a new attempt) drew faults of its own.
         if few.counts.deliveries == 600, many.counts.deliveries == 600 {
-            #expect(few.faults.firedByKindAndPoint == many.faults.firedByKindAndPoint)
-            #expect(few.faults.firedTotal == many.faults.firedTotal)
+            #expect(few.faults.firedByKindAndPoint[atClaim] == many.faults.firedByKindAndPoint[atClaim])
         }
         let other = try await run("race-claim", workers: 8, messages: 150, seed: 0x5EEE).report
         #expect(other.faults.planHash != few.faults.planHash)

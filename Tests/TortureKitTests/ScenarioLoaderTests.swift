@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TortureKit
 
@@ -98,13 +99,13 @@ import Testing
     @Test func publishMayOnlyBindTheMessage() throws {
         let failure = try #require(loadError(Self.valid.replacingOccurrences(of: "VALUES (:message)", with: "VALUES (:worker)")))
         #expect(failure.line == 14)
-        #expect(failure.message.contains("`:worker` is not available here"))
+        #expect(failure.message.contains("`:worker` is not available in `protocol.publish`"))
     }
 
     @Test func everyStatementNeedsEveryDialectOfTheSchema() throws {
         let text = Self.valid.replacingOccurrences(
             of: "    sqlite: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT);",
-            with: "    sqlite: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT);\n    postgres: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT);"
+            with: "    sqlite: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT);\n    postgres: CREATE TABLE m (id TEXT PRIMARY KEY, by TEXT NULL);"
         )
         let failure = try #require(loadError(text))
         #expect(failure.message.contains("missing `postgres` SQL"))
@@ -149,7 +150,7 @@ import Testing
 
     static let catalogue = [
         "race-claim", "idempotent-submit", "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess",
-        "fanout", "burst", "rate-limit", "circuit-breaker", "session-join",
+        "fanout", "burst", "rate-limit", "circuit-breaker", "session-join", "counter",
     ]
 
     @Test(arguments: catalogue)
@@ -163,6 +164,9 @@ import Testing
         #expect(twin.faults == scenario.faults, "a twin must face the same faults")
         #expect(twin.delivery == scenario.delivery)
         #expect(twin.invariants.map(\.name) == scenario.invariants.map(\.name), "a twin must be held to the same invariants")
+        #expect(twin.actors.map(\.name) == scenario.actors.map(\.name), "a twin faces the same actors")
+        let text = try String(contentsOfFile: "\(Repository.scenarios)/\(name)-naive.yaml", encoding: .utf8)
+        #expect(text.contains("\nextends: \(name)\n"), "a twin states only what differs from its base")
     }
 
     @Test func readsEveryFaultKindAndTheDeliveryPolicy() throws {

@@ -21,6 +21,17 @@ public enum CheckerCatalogue {
         case .sql(let name, let query):
             // The loader guarantees every invariant has SQL for each dialect of the schema.
             SQLChecker(name: name, query: query[dialect]!)
+        case .noLostUpdate(let read, let wrote, let key):
+            NoLostUpdateChecker(read: read, wrote: wrote, key: key)
+        }
+    }
+
+    /// The SQL a checker runs on the final store, for the invariants that read it.
+    public static func storeQuery(of invariant: InvariantSpec, dialect: Dialect) -> SQLTemplate? {
+        switch invariant {
+        case .noDuplicateSubmissions(let table, let key): NoDuplicateSubmissionsChecker(table: table, key: key).query
+        case .sql(_, let query): query[dialect]
+        default: nil
         }
     }
 }

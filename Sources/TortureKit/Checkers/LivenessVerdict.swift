@@ -6,7 +6,7 @@ enum LivenessVerdict {
 
     static func make(
         lastEventPerWorker: [Int: HistoryEvent], queue: QueueTally, processorsAtDeadline: Int, deadlineMillis: Int,
-        jobBudgetExhausted: Bool
+        jobBudgetExhausted: Bool, processors: Int = .max
     ) -> Verdict {
         var witnesses: [Witness] = []
         let cause = jobBudgetExhausted
@@ -24,7 +24,8 @@ enum LivenessVerdict {
             message: nil, workers: [], events: [],
             text: "\(cause): \(unfinished) message(s) unfinished"
                 + (unfinished == 0 ? "" : ", first \(firstUnfinished.map { Names.message($0.message) }.joined(separator: ", "))")))
-        for (worker, event) in lastEventPerWorker.sorted(by: { $0.key < $1.key }) {
+        // Actor instances (numbered after the processors) are not what the run waited for.
+        for (worker, event) in lastEventPerWorker.sorted(by: { $0.key < $1.key }) where worker < processors {
             witnesses.append(Witness(
                 message: Names.message(event.message), workers: [Names.worker(worker)], events: [event.index],
                 text: "\(Names.worker(worker)) was last at \(event.kind.rawValue) \(event.subject) of \(event.delivery.label)"

@@ -11,14 +11,18 @@ public struct NoDuplicateSubmissionsChecker: Checker {
         self.key = key
     }
 
+    /// Identifiers were validated as plain names by the scenario loader: safe to splice.
+    var query: SQLTemplate {
+        try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
+    }
+
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
-        // Identifiers were validated as plain names by the scenario loader: safe to splice.
-        let query = try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
         let rows = try input.store.execute(query, .forChecks).rows
         let duplicated = Set(rows.compactMap { $0.first.flatMap { Names.messageIndex($0.description) } })
         var submitters: [Int: [HistoryEvent]] = [:]
         if !duplicated.isEmpty {
-            for event in input.history where event.kind == .ok && event.role == .submit && duplicated.contains(event.message) {
+            for event in input.history where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick
+                && duplicated.contains(event.message) {
                 submitters[event.message, default: []].append(event)
             }
         }

@@ -69,6 +69,8 @@ public final class QueueTally: HistoryObserver {
     public var unpublishedKeys: [MessageKey] { unpublished.keys.sorted() }
 
     public func observe(_ event: HistoryEvent) {
+        // An actor's ticks are not queue entries.
+        guard !event.delivery.isActorTick else { return }
         switch (event.subject, event.kind) {
         case (HistoryEvent.Subject.delivery, .invoke):
             updateEntry(event.entryKey) { $0 += 1 }

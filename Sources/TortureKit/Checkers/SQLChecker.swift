@@ -11,12 +11,20 @@ public struct SQLChecker: Checker {
     public var invariant: String { "sql:\(name)" }
 
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
-        let rows = try input.store.execute(query, .forChecks).rows
-        let witnesses = rows.map { row in
+        let result = try input.store.execute(query, .forChecks)
+        let witnesses = result.rows.map { row in
             let values = row.map(\.description)
             let message = values.first.flatMap { Names.messageIndex($0) != nil ? $0 : nil }
-            return Witness(message: message, workers: [], events: [], text: "row (\(values.joined(separator: ", ")))")
+            return Witness(message: message, workers: [], events: [], text: Self.describe(values, columns: result.columns))
         }
         return Verdict(invariant: invariant, witnesses: witnesses)
+    }
+
+    /// `row (message_id = m-00000, count = 2)`: a bare tuple means nothing to whoever did not write the query.
+    static func describe(_ values: [String], columns: [String]) -> String {
+        let pairs = values.enumerated().map { index, value in
+            index < columns.count ? "\(columns[index]) = \(value)" : value
+        }
+        return "row (\(pairs.joined(separator: ", ")))"
     }
 }

@@ -15,7 +15,7 @@ public final class Broker: Sendable {
         case deadLettered(Delivery)
         /// Nothing visible yet; the earliest entry becomes visible at this time.
         case wait(untilNanos: UInt64)
-        /// Every entry is acknowledged or dead-lettered.
+        /// Every entry is acknowledged or dead-lettered, and no actor will publish more.
         case drained
     }
 
@@ -65,6 +65,20 @@ public final class Broker: Sendable {
         var handedOut = 0
         /// Per message × subscriber; 0 = not yet delivered.
         var firstDeliveredNanos: [UInt64]
+        /// Every publication after the start (duplicates, republications): a quiet actor tick is
+        /// one during which this did not move.
+        var publications = 0
+        /// Actor instances that may publish: while any has not had a quiet tick at the current
+        /// `publications`, an empty queue is not drained.
+        var holders = 0
+        var quietMarks: [Int: Int] = [:]
+        /// Publishers in the middle of a tick: the queue never closes under one.
+        var inTick: Set<Int> = []
+        var closed = false
+        /// Per message: how many copies actors have published again.
+        var republished: [Int: Int] = [:]
+
+        var isDrained: Bool { open == 0 && (holders == 0 || closed) }
 
         mutating func enqueue(_ index: Int, visibleAtNanos: UInt64) {
             heap.push(VisibilityItem(visibleAtNanos: visibleAtNanos, sequence: sequence, entry: index, version: entries[index]!.version))
@@ -130,14 +144,17 @@ public final class Broker: Sendable {
                 } else if scheduled != nil {
                     index = state.takeScheduled(subscribers: subscribers)
                 } else {
-                    return .drained
+                    // Nothing queued: drained, unless an entry is being dead-lettered or an actor
+                    // may still publish.
+                    return state.isDrained ? .drained : .wait(untilNanos: nowNanos &+ Self.heldPollNanos)
                 }
                 var entry = state.entries[index]!
                 entry.receives += 1
                 entry.version += 1
                 if entry.receives > maxReceives {
+                    // Gone from the queue's entries, but still open until `deadLetterSettled`:
+                    // a DLQ table is written first.
                     state.entries[index] = nil
-                    state.open -= 1
                     return .deadLettered(Delivery(message: entry.message, copy: entry.copy, attempt: entry.receives - 1, subscriber: entry.subscriber))
                 }
                 entry.state = .inFlight
@@ -153,6 +170,77 @@ public final class Broker: Sendable {
                 return .delivery(Lease(delivery: delivery, token: entry.token, expiresAtNanos: expires,
                                        firstDeliveredNanos: state.firstDeliveredNanos[firstIndex], entry: index))
             }
+        }
+    }
+
+    /// How soon a processor looks again at an empty queue that an entry being dead-lettered or an
+    /// actor still holds open.
+    static let heldPollNanos: UInt64 = 1_000_000
+
+    /// A dead-lettered entry's DLQ write (if any) is done: it leaves the queue.
+    public func deadLetterSettled() {
+        state.withLock { $0.open -= 1 }
+    }
+
+    /// Before the run: how many actor instances may publish. The queue is drained only once
+    /// each has had a quiet tick (`reportQuiet`).
+    public func holdOpen(forPublishers count: Int) {
+        state.withLock { $0.holders = count }
+    }
+
+    /// Nothing queued or in flight, nothing being dead-lettered, and no publisher holding on.
+    public var isDrained: Bool { state.withLock { $0.isDrained } }
+
+    /// A publishing actor instance starts a tick: nil when the queue has closed (the actor stops),
+    /// else the publication count if the queue is empty now (for `endPublisherTick`).
+    public func beginPublisherTick(_ publisher: Int) -> Int?? {
+        state.withLock { state in
+            guard !state.closed else { return nil }
+            state.inTick.insert(publisher)
+            return .some(state.open == 0 ? state.publications : nil)
+        }
+    }
+
+    /// The tick is over. One that began and ended with the queue empty and published nothing
+    /// since `mark` is quiet (`mark` nil: it was not); when every publisher's last tick was quiet
+    /// at the current count and none is in a tick, the queue is drained for good.
+    public func endPublisherTick(_ publisher: Int, mark: Int?) {
+        state.withLock { state in
+            state.inTick.remove(publisher)
+            if let mark, state.open == 0, mark == state.publications {
+                state.quietMarks[publisher] = mark
+            } else {
+                state.quietMarks[publisher] = nil
+            }
+            let current = state.publications
+            if state.open == 0, state.inTick.isEmpty, state.quietMarks.count == state.holders,
+               state.quietMarks.values.allSatisfy({ $0 == current }) {
+                state.closed = true
+            }
+        }
+    }
+
+    /// An actor publishes `message` again (seed 000's stale-message republisher, a DLQ cron): a new
+    /// copy per subscriber, visible at once. Returns each copy's first delivery-to-be.
+    public func republish(message: Int) -> [Delivery] {
+        precondition((0..<messages).contains(message), "republishing a message that was never published")
+        let subscribers = policy.subscribers
+        return state.withLock { state in
+            state.republished[message, default: 0] += 1
+            let copy = Delivery.firstRepublishedCopy + state.republished[message]!
+            state.publications += 1
+            var copies: [Delivery] = []
+            for subscriber in 0..<subscribers {
+                let index = state.nextInjectedEntry
+                state.nextInjectedEntry += 1
+                state.entries[index] = Entry(message: message, copy: copy, subscriber: subscriber)
+                // SNS pushes a publication at once, ahead of what a queue already holds.
+                state.heap.push(VisibilityItem(visibleAtNanos: 0, sequence: state.urgentSequence, entry: index, version: 0))
+                state.urgentSequence -= 1
+                state.open += 1
+                copies.append(Delivery(message: message, copy: copy, attempt: 1, subscriber: subscriber))
+            }
+            return copies
         }
     }
 
@@ -194,6 +282,7 @@ public final class Broker: Sendable {
             state.heap.push(VisibilityItem(visibleAtNanos: 0, sequence: state.urgentSequence, entry: index, version: 0))
             state.urgentSequence -= 1
             state.open += 1
+            state.publications += 1
             return Delivery(message: delivery.message, copy: copy, attempt: 1, subscriber: delivery.subscriber)
         }
     }

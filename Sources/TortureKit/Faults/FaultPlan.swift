@@ -22,9 +22,48 @@ public struct FaultPlan: Sendable {
     public func faults(for delivery: Delivery, at point: InjectionPoint) -> [Fault] {
         let kinds = kindsByPoint[Int(point.code) - 1]
         guard !kinds.isEmpty else { return [] }
+        return fire(kinds, at: point) { salt in
+            Mix.combine(seed.value, salt, UInt64(delivery.message), UInt64(delivery.copy), UInt64(delivery.attempt),
+                        UInt64(delivery.subscriber), point.code)
+        }
+    }
+
+    /// The faults that fire at `point` in tick `tick` of an actor's `instance`: keyed by (seed,
+    /// kind, actor, instance, tick, point), apart from every delivery's keys.
+    public func faults(forActor actorKey: UInt64, instance: Int, tick: Int, at point: InjectionPoint) -> [Fault] {
+        let kinds = kindsByPoint[Int(point.code) - 1]
+        guard !kinds.isEmpty else { return [] }
+        return fire(kinds, at: point) { salt in
+            Mix.combine(seed.value, salt, Self.actorSalt, actorKey, UInt64(instance), UInt64(tick), point.code)
+        }
+    }
+
+    /// Hash of an actor's decisions over its first `actorTicksHashed` ticks per instance.
+    public func planHash(actorKey: UInt64, instances: Int) -> UInt64 {
+        var hash = ContentHash()
+        hash.add(actorKey)
+        guard !profile.isEmpty else { return hash.value }
+        for instance in 1...max(1, instances) {
+            for tick in 1...Self.actorTicksHashed {
+                for point in InjectionPoint.allCases {
+                    for fault in faults(forActor: actorKey, instance: instance, tick: tick, at: point) {
+                        hash.add(UInt64(instance) << 32 | UInt64(tick))
+                        hash.add(point.code)
+                        hash.add(fault.summary)
+                    }
+                }
+            }
+        }
+        return hash.value
+    }
+
+    public static let actorTicksHashed = 64
+    private static let actorSalt: UInt64 = 0xAC_70F0
+
+    private func fire(_ kinds: [FaultKind], at point: InjectionPoint, key: (UInt64) -> UInt64) -> [Fault] {
         var fired: [Fault] = []
         for kind in kinds {
-            guard let fault = decide(kind, delivery: delivery, point: point) else { continue }
+            guard let fault = decide(kind, at: point, key: key) else { continue }
             fired.append(fault)
             if kind.endsDelivery { break }
         }
@@ -70,11 +109,11 @@ public struct FaultPlan: Sendable {
     /// Deliveries whose decisions `planHash` enumerates: every catalogue workload fits.
     public static let planHashDeliveryLimit = 250_000
 
-    private func decide(_ kind: FaultKind, delivery: Delivery, point: InjectionPoint) -> Fault? {
+    private func decide(_ kind: FaultKind, at point: InjectionPoint, key: (UInt64) -> UInt64) -> Fault? {
         guard let rule = profile[kind, point], rule.probability > 0 else { return nil }
-        guard Mix.unitInterval(key(kind.salt, delivery, point)) < rule.probability else { return nil }
+        guard Mix.unitInterval(key(kind.salt)) < rule.probability else { return nil }
         let span = UInt64(rule.maxMillis - rule.minMillis + 1)
-        let millis = rule.minMillis + Int(key(kind.salt ^ Self.lengthSalt, delivery, point) % span)
+        let millis = rule.minMillis + Int(key(kind.salt ^ Self.lengthSalt) % span)
         switch kind {
         case .duplicate: return .duplicate
         case .delay: return .delay(millis: millis)
@@ -84,10 +123,5 @@ public struct FaultPlan: Sendable {
         case .error: return .error
         case .storeError: return .storeError(rule.storeError ?? .busy)
         }
-    }
-
-    private func key(_ salt: UInt64, _ delivery: Delivery, _ point: InjectionPoint) -> UInt64 {
-        Mix.combine(seed.value, salt, UInt64(delivery.message), UInt64(delivery.copy), UInt64(delivery.attempt),
-                    UInt64(delivery.subscriber), point.code)
     }
 }

@@ -25,11 +25,13 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
     public var rowsAffected: Int?
     /// The broker's lease token, on a delivery's invoke.
     public var lease: Int?
+    /// The first row a step returned, when a later step or a checker uses its values.
+    public var values: StepValues?
 
     public init(
         index: Int = 0, timeNanos: UInt64, worker: Int, delivery: Delivery, kind: Kind,
         subject: String, role: StepRole? = nil, detail: String? = nil, rowsReturned: Int? = nil, rowsAffected: Int? = nil,
-        lease: Int? = nil
+        lease: Int? = nil, values: StepValues? = nil
     ) {
         self.index = index
         self.timeNanos = timeNanos
@@ -45,18 +47,20 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         self.rowsReturned = rowsReturned
         self.rowsAffected = rowsAffected
         self.lease = lease
+        self.values = values
     }
 
     func hash(into hash: inout ContentHash) {
         hash.add(timeNanos)
         hash.add(UInt64(worker) << 32 | UInt64(subscriber))
-        hash.add(UInt64(message) << 32 | UInt64(copy))
+        hash.add(UInt64(truncatingIfNeeded: message) << 32 | UInt64(copy))
         hash.add(UInt64(attempt) << 32 | UInt64(rowsAffected ?? -1 & 0xFFFF_FFFF))
         hash.add(UInt64(rowsReturned ?? -1 & 0xFFFF_FFFF) << 32 | UInt64(lease ?? 0))
         hash.add(kind.rawValue)
         hash.add(subject)
         hash.add(role?.rawValue ?? "")
         hash.add(detail ?? "")
+        values?.hash(into: &hash)
     }
 
     public var delivery: Delivery {
@@ -75,6 +79,8 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         public static let deadLetter = "dead-letter"
         /// A delivery's work landed (committed, or its last autocommit step ran) with `done`.
         public static let processed = "processed"
-        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter, processed]
+        /// One run of a scenario actor: invoke when it starts, ok / fail / info when it ends.
+        public static let tick = "tick"
+        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter, processed, tick]
     }
 }

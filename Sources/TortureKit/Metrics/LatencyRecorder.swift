@@ -41,9 +41,12 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     public var minMicros: Double
     public var meanMicros: Double
     public var p50Micros: Double
+    public var p75Micros: Double
     public var p90Micros: Double
+    public var p95Micros: Double
     public var p99Micros: Double
     public var p999Micros: Double
+    public var p9999Micros: Double
     public var maxMicros: Double
 
     public init(_ histogram: Histogram<UInt64>) {
@@ -53,9 +56,29 @@ public struct LatencySummary: Sendable, Codable, Equatable {
         minMicros = micros(histogram.min)
         meanMicros = total == 0 ? 0 : histogram.mean / 1_000
         p50Micros = micros(histogram.valueAtPercentile(50))
+        p75Micros = micros(histogram.valueAtPercentile(75))
         p90Micros = micros(histogram.valueAtPercentile(90))
+        p95Micros = micros(histogram.valueAtPercentile(95))
         p99Micros = micros(histogram.valueAtPercentile(99))
         p999Micros = micros(histogram.valueAtPercentile(99.9))
+        p9999Micros = micros(histogram.valueAtPercentile(99.99))
         maxMicros = micros(histogram.max)
+    }
+
+    /// Reports of schema version 1 had no p75, p95 or p99.99: they read as 0 (a replay never
+    /// reads a recorded latency).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        count = try container.decode(UInt64.self, forKey: .count)
+        minMicros = try container.decode(Double.self, forKey: .minMicros)
+        meanMicros = try container.decode(Double.self, forKey: .meanMicros)
+        p50Micros = try container.decode(Double.self, forKey: .p50Micros)
+        p75Micros = try container.decodeIfPresent(Double.self, forKey: .p75Micros) ?? 0
+        p90Micros = try container.decode(Double.self, forKey: .p90Micros)
+        p95Micros = try container.decodeIfPresent(Double.self, forKey: .p95Micros) ?? 0
+        p99Micros = try container.decode(Double.self, forKey: .p99Micros)
+        p999Micros = try container.decode(Double.self, forKey: .p999Micros)
+        p9999Micros = try container.decodeIfPresent(Double.self, forKey: .p9999Micros) ?? 0
+        maxMicros = try container.decode(Double.self, forKey: .maxMicros)
     }
 }

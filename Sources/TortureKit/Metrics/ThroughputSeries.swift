@@ -64,10 +64,10 @@ public struct ThroughputSeries: Sendable, Codable, Equatable {
 }
 
 extension ThroughputSeries {
-    /// A series for a run's finished deliveries, sized from its first and last event's times:
-    /// about 100 buckets of whole milliseconds. Feed it with `addDelivery`.
-    public static func deliveries(originNanos: UInt64, spanNanos: UInt64) -> ThroughputSeries {
-        ThroughputSeries(initialBucketWidthNanos: max(1_000_000, (spanNanos / 100 / 1_000_000) * 1_000_000))
+    /// A series for a run's finished deliveries, sized from its first and last event's times and
+    /// about how many deliveries finished (`bucketWidthNanos`). Feed it with `addDelivery`.
+    public static func deliveries(originNanos: UInt64, spanNanos: UInt64, count: Int) -> ThroughputSeries {
+        ThroughputSeries(initialBucketWidthNanos: bucketWidthNanos(spanNanos: spanNanos, count: count))
     }
 
     /// Counts `event` if it ended a delivery (ok or fail), relative to `originNanos`.
@@ -76,11 +76,31 @@ extension ThroughputSeries {
         add(elapsedNanos: event.timeNanos &- originNanos)
     }
 
-    /// Deliveries finished over a run's time, read off its history in a pass of its own.
+    /// Deliveries finished over a run's time, read off its history in two passes of its own (one
+    /// counts them, for the bucket width).
     public static func deliveries(in history: History) -> ThroughputSeries {
         let originNanos = history.firstTimeNanos ?? 0
-        var series = deliveries(originNanos: originNanos, spanNanos: (history.lastTimeNanos ?? originNanos) &- originNanos)
+        let endings = history.reduce(0) { $0 + ($1.subject == HistoryEvent.Subject.delivery && $1.kind != .invoke ? 1 : 0) }
+        var series = deliveries(originNanos: originNanos, spanNanos: (history.lastTimeNanos ?? originNanos) &- originNanos, count: endings)
         for event in history { series.addDelivery(event, originNanos: originNanos) }
         return series
     }
+
+    /// Deliveries finish in bursts (a lock released, a batch of commits), so a bucket of a few
+    /// milliseconds reads a burst of 90 as "30 k/s". A bucket is at least `minimumBucketNanos`, holds
+    /// about `countPerBucket` deliveries on average, and there are at most `bucketTarget` of them;
+    /// widths are 1-2-5 steps, so the axis reads in round numbers.
+    static func bucketWidthNanos(spanNanos: UInt64, count: Int) -> UInt64 {
+        let wanted = max(minimumBucketNanos, spanNanos / UInt64(bucketTarget),
+                         count > 0 ? spanNanos * UInt64(countPerBucket) / UInt64(count) : 0)
+        var decade: UInt64 = 1_000_000
+        while true {
+            for step: UInt64 in [1, 2, 5] where decade * step >= wanted { return decade * step }
+            decade *= 10
+        }
+    }
+
+    static let minimumBucketNanos: UInt64 = 20_000_000
+    static let countPerBucket = 40
+    static let bucketTarget = 60
 }

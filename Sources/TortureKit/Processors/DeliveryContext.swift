@@ -10,7 +10,8 @@
 public final class DeliveryContext {
     /// Which message, copy, receive and subscriber this is.
     public private(set) var delivery = Delivery(message: 0, attempt: 0)
-    /// `:message`, `:worker`, `:attempt`, `:copy`, `:subscriber`, `:lease`, `:seed`.
+    /// `:message`, `:message_number`, `:worker`, `:attempt`, `:copy`, `:subscriber`, `:lease`,
+    /// `:seed`, `:now`, and the values kept steps returned (`:step.column`).
     public private(set) var parameters: StatementParameters
     /// The store's SQL dialect, for a handler that writes SQL per dialect.
     public var dialect: Dialect { machinery.context.store.dialect }
@@ -28,11 +29,40 @@ public final class DeliveryContext {
         self.stepIndex = index
     }
 
+    /// An actor's run: what its `publish` steps put back into the broker.
+    var outbox = Outbox()
+
+    func beginTick(_ tick: Delivery) {
+        delivery = tick
+        parameters = StatementParameters(message: "", messageNumber: 0, worker: machinery.workerName, attempt: 0,
+                                         seed: machinery.context.seed, tick: tick.attempt)
+        outbox.startRun()
+    }
+
+    /// Turns each row's `column` into a publication: sent now, or when the run commits.
+    func publish(_ result: StatementResult, column: String, step: String) {
+        for problem in outbox.add(result, column: column, messages: machinery.context.broker.messages) {
+            machinery.record(.info, delivery, subject: step, detail: problem)
+        }
+        if !outbox.sendsAtCommit { sendPublications() }
+    }
+
+    /// Puts the run's pending publications into the broker and records each copy.
+    func sendPublications() {
+        for message in outbox.take() {
+            for copy in machinery.context.broker.republish(message: message) {
+                machinery.record(.info, copy, subject: HistoryEvent.Subject.published,
+                                 detail: "republished by \(machinery.workerName) (run \(parameters.tick))")
+            }
+        }
+    }
+
     func begin(_ lease: Broker.Lease) {
         delivery = lease.delivery
         parameters = StatementParameters(
-            message: Names.message(delivery.message), worker: machinery.workerName, attempt: delivery.attempt,
-            copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token, seed: machinery.context.seed
+            message: Names.message(delivery.message), messageNumber: delivery.message, worker: machinery.workerName,
+            attempt: delivery.attempt, copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token,
+            seed: machinery.context.seed
         )
     }
 
@@ -58,6 +88,7 @@ public final class DeliveryContext {
         }
         machinery.record(.invoke, delivery, subject: step.name, role: step.role)
         let startNanos = machinery.context.clock.nowNanos()
+        if statement.usesNow { parameters.nowMillis = machinery.millisSinceStart(startNanos) }
         let result: StatementResult
         do {
             result = try await machinery.storeCall(.execute(statement, parameters))
@@ -67,8 +98,13 @@ public final class DeliveryContext {
         }
         machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
         let held = success.holds(for: result)
+        var values: StepValues?
+        if step.keepsValues {
+            parameters.keep(result, of: step.name)
+            values = result.rows.first.map { StepValues(columns: result.columns, values: $0) }
+        }
         machinery.record(held ? .ok : .fail, delivery, subject: step.name, role: step.role,
-                         rowsReturned: result.rows.count, rowsAffected: result.rowsAffected)
+                         rowsReturned: result.rows.count, rowsAffected: result.rowsAffected, values: values)
         switch step.role {
         case .read: try await inject(.afterRead)
         case .claim, .submit: try await inject(.afterClaim)

@@ -27,10 +27,14 @@ public protocol DeliveryHandler: Sendable {
 public struct HandlerStep: Sendable, Equatable {
     public var name: String
     public var role: StepRole
+    /// Keep the first row the step returns: later statements of the delivery bind its columns as
+    /// `:step.column`, and the history records them for the witnesses.
+    public var keepsValues: Bool
 
-    public init(_ name: String, role: StepRole) {
+    public init(_ name: String, role: StepRole, keepsValues: Bool = false) {
         self.name = name
         self.role = role
+        self.keepsValues = keepsValues
     }
 }
 

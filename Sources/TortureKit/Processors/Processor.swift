@@ -13,7 +13,7 @@ actor Processor {
     init(worker: Int, context: ProcessorContext, executor: any SerialExecutor) {
         self.worker = worker
         self.executor = executor
-        self.machinery = ProcessorMachinery(worker: worker, context: context)
+        self.machinery = ProcessorMachinery(participant: .processor(worker, context), context: context)
         self.delivery = DeliveryContext(machinery: machinery)
     }
 
@@ -32,6 +32,7 @@ actor Processor {
     /// Takes deliveries until the broker runs dry, the store is gone, or the run's deadline
     /// (`startNanos` + the context's deadline) passes.
     func run(startNanos: UInt64) async -> ProcessorResult {
+        machinery.startNanos = startNanos
         machinery.deadlineNanos = startNanos &+ context.deadlineNanos
         defer { machinery.disconnect() }
         while machinery.isConnected, !context.abort.isSet {
@@ -52,6 +53,7 @@ actor Processor {
                 } catch {
                     context.abort.set("\(machinery.workerName) lost the store: \(error.message)")
                 }
+                context.broker.deadLetterSettled()
             case .delivery(let lease):
                 do {
                     let failed = try await handle(lease)

@@ -1,14 +1,16 @@
-/// Everything one processor owns — its connection, its log, its histograms, its counts — and the
-/// mechanics the lifecycle and the handler's context share: recording, store calls, faults.
-/// Helpers here compute and carry out; `Processor` decides. Used only on its processor's executor.
+/// Everything one participant — a processor, or an instance of a scenario actor — owns: its
+/// connection, its log, its histograms, its counts; and the mechanics the lifecycle and the
+/// handler's context share: recording, store calls, faults. Helpers here compute and carry out;
+/// `Processor` (or `ActorInstance`) decides. Used only on its participant's executor.
 final class ProcessorMachinery {
     let worker: Int
-    /// `w-12`: bound into every statement, so made once.
+    /// `w-12` or `sweeper-1`: bound into every statement, so made once.
     let workerName: String
     let context: ProcessorContext
     /// The handler's, read once: the step loop looks them up per statement.
     let steps: [HandlerStep]
     let transactional: Bool
+    private let faultsAt: @Sendable (Delivery, InjectionPoint) -> [Fault]
 
     private var connection: (any StoreConnection)?
     private let log: HistoryLog
@@ -19,16 +21,19 @@ final class ProcessorMachinery {
     var gaveUp = false
     /// When the run's deadline passes, on the injected clock: set when processing starts.
     var deadlineNanos = UInt64.max
+    /// When processing started, on the injected clock: what `:now` counts from.
+    var startNanos: UInt64 = 0
     /// Store calls and receives so far: what keys their simulated durations.
     private var storeCalls = 0
     private var receives = 0
 
-    init(worker: Int, context: ProcessorContext) {
-        self.worker = worker
-        self.workerName = Names.worker(worker)
+    init(participant: Participant, context: ProcessorContext) {
+        self.worker = participant.worker
+        self.workerName = participant.name
         self.context = context
-        self.steps = context.handler.steps
-        self.transactional = context.handler.isolation != nil
+        self.steps = participant.steps
+        self.transactional = participant.transactional
+        self.faultsAt = participant.faults
         self.latency = LatencyRecorder(stepCount: steps.count)
         self.log = HistoryLog(shareBytes: context.historyShareBytes, spillDirectory: context.historyBudget.spillDirectory)
     }
@@ -55,11 +60,16 @@ final class ProcessorMachinery {
 
     func record(
         _ kind: HistoryEvent.Kind, _ delivery: Delivery, subject: String, role: StepRole? = nil, detail: String? = nil,
-        rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil
+        rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil, values: StepValues? = nil
     ) {
         log.append(
             timeNanos: context.clock.nowNanos(), worker: worker, delivery: delivery, kind: kind, subject: subject, role: role,
-            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease)
+            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values)
+    }
+
+    /// `:now`: whole milliseconds of the injected clock since processing started.
+    func millisSinceStart(_ nowNanos: UInt64) -> Int {
+        Int((nowNanos &- startNanos) / 1_000_000)
     }
 
     /// One call on the processor's connection. In a simulation one thread runs every processor:
@@ -133,7 +143,7 @@ final class ProcessorMachinery {
     /// ends the delivery is carried out, and how the delivery ended is returned. A pause cut
     /// short by the run's deadline abandons the delivery.
     nonisolated(nonsending) func fire(_ point: InjectionPoint, _ delivery: Delivery) async -> DeliveryEnding? {
-        let faults = context.plan.faults(for: delivery, at: point)
+        let faults = faultsAt(delivery, point)
         guard !faults.isEmpty else { return nil }
         for fault in faults {
             fired.add(FiredFault(delivery: delivery, point: point, fault: fault, worker: worker), atNanos: context.clock.nowNanos())
@@ -255,8 +265,9 @@ final class ProcessorMachinery {
         record(.ok, delivery, subject: HistoryEvent.Subject.deadLetter, detail: "after \(delivery.attempt) receives")
         guard let statement = context.deadLetter else { return }
         let parameters = StatementParameters(
-            message: Names.message(delivery.message), worker: workerName, attempt: delivery.attempt,
-            copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), seed: context.seed
+            message: Names.message(delivery.message), messageNumber: delivery.message, worker: workerName, attempt: delivery.attempt,
+            copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), seed: context.seed,
+            nowMillis: statement.usesNow ? millisSinceStart(context.clock.nowNanos()) : 0
         )
         do {
             try await storeCall(.execute(statement, parameters))
@@ -265,6 +276,23 @@ final class ProcessorMachinery {
             record(.fail, delivery, subject: HistoryEvent.Subject.deadLetter, detail: error.description)
             if error.isUnavailable { throw error }
         }
+    }
+}
+
+/// Who a machinery works for: its number and name in the history, its steps, and where its
+/// faults come from.
+struct Participant {
+    var worker: Int
+    var name: String
+    var steps: [HandlerStep]
+    var transactional: Bool
+    var faults: @Sendable (Delivery, InjectionPoint) -> [Fault]
+
+    static func processor(_ worker: Int, _ context: ProcessorContext) -> Participant {
+        let plan = context.plan
+        return Participant(
+            worker: worker, name: Names.worker(worker), steps: context.handler.steps, transactional: context.handler.isolation != nil,
+            faults: { plan.faults(for: $0, at: $1) })
     }
 }
 

@@ -70,8 +70,37 @@ enum HistoryJSONLines {
         number("subscriber", event.subscriber)
         key("timeNanos")
         appendDigits(event.timeNanos, to: &bytes)
+        if let values = event.values {
+            key("values")
+            appendValues(values, to: &bytes)
+        }
         number("worker", event.worker)
         bytes.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+    }
+
+    /// As `StepValues` encodes itself: `[["id","c1"],["value",41]]`.
+    static func appendValues(_ values: StepValues, to bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "["))
+        for (position, (column, value)) in zip(values.columns, values.values).enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "["))
+            appendString(column, to: &bytes)
+            bytes.append(UInt8(ascii: ","))
+            switch value {
+            case .null: bytes.append(contentsOf: Array("null".utf8))
+            case .integer(let number):
+                if number < 0 { bytes.append(UInt8(ascii: "-")) }
+                appendDigits(number.magnitude, to: &bytes)
+            case .real(let number):
+                // Rare, and JSONEncoder's spelling of a double is its own: ask it.
+                let encoded = (try? JSONEncoder().encode([number])).map { Array($0.dropFirst().dropLast()) } ?? Array("null".utf8)
+                bytes.append(contentsOf: encoded)
+            case .text(let text): appendString(text, to: &bytes)
+            case .boolean(let flag): bytes.append(contentsOf: Array((flag ? "true" : "false").utf8))
+            }
+            bytes.append(UInt8(ascii: "]"))
+        }
+        bytes.append(UInt8(ascii: "]"))
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -12,6 +12,7 @@ public struct JUnitReport: Sendable, Equatable {
         public var tests: Int { cases.count }
         public var failures: Int { cases.filter { $0.failure != nil }.count }
         public var errors: Int { cases.filter { $0.error != nil }.count }
+        public var skipped: Int { cases.filter { $0.skipped != nil }.count }
         public var seconds: Double { cases.reduce(0) { $0 + $1.seconds } }
     }
 
@@ -23,6 +24,8 @@ public struct JUnitReport: Sendable, Equatable {
         public var failure: Problem?
         /// No verdict: the store or the scenario failed.
         public var error: Problem?
+        /// Why the case did not run (a soak stopped before it reached this scenario).
+        public var skipped: String?
         public var systemOut: String?
     }
 
@@ -39,24 +42,43 @@ public struct JUnitReport: Sendable, Equatable {
 }
 
 extension JUnitReport {
-    /// One suite per scenario; a case per range of seeds that held and one per run that did not.
+    /// One case per scenario, named after the scenario alone, so CI's test history lines up night
+    /// after night whatever the seeds: which seeds ran is in the case's output, every run that did
+    /// not hold (invariant, witnesses, repro line) in its failure or error. A scenario the soak
+    /// never reached is skipped.
     public static func soak(_ summary: SoakSummary) -> JUnitReport {
-        let suites = summary.scenarios.map { tally in
-            var cases = tally.heldRanges.map { range in
-                Case(
-                    classname: "torture.soak.\(tally.name)",
-                    name: range.firstPosition == range.lastPosition
-                        ? "\(tally.name) seed #\(range.firstPosition) (\(range.firstSeed))"
-                        : "\(tally.name) seeds #\(range.firstPosition)–#\(range.lastPosition) (\(range.runs) runs held)",
-                    seconds: range.seconds,
-                    systemOut: "seeds \(range.firstSeed) … \(range.lastSeed): positions \(range.firstPosition)–\(range.lastPosition) "
-                        + "of the sequence from --seed-start \(summary.seedStart), shard \(summary.shard)"
-                )
+        let cases = summary.scenarios.map { tally in
+            let failed = summary.violations.filter { $0.scenario == tally.name }
+            var testCase = Case(classname: "torture.soak", name: tally.name,
+                                seconds: tally.heldRanges.reduce(0) { $0 + $1.seconds } + failed.reduce(0) { $0 + $1.seconds })
+            testCase.systemOut = seedLines(tally, summary: summary)
+            guard tally.runs > 0 else {
+                testCase.skipped = "the soak ended before it ran \(tally.name)"
+                return testCase
             }
-            cases += summary.violations.filter { $0.scenario == tally.name }.map(failedCase)
-            return Suite(name: tally.name, timestamp: summary.startedAt, cases: cases.sorted { position(of: $0) < position(of: $1) })
+            let text = failed.map(failureLines).joined(separator: "\n\n")
+            if tally.violated > 0 {
+                let invariants = Set(failed.flatMap { $0.invariants.map(\.invariant) }).sorted()
+                testCase.failure = Problem(message: "\(tally.violated) of \(tally.runs) runs violated \(invariants.joined(separator: ", "))",
+                                           type: invariants.joined(separator: ","), text: text)
+            } else if tally.withoutVerdict > 0 {
+                testCase.error = Problem(message: "\(tally.withoutVerdict) of \(tally.runs) runs ended without a verdict: "
+                    + (failed.first?.failureReason ?? "see the output"), type: failed.first?.status.rawValue ?? "no-verdict", text: text)
+            }
+            return testCase
         }
-        return JUnitReport(name: "torture soak \(summary.seedStart) shard \(summary.shard)", suites: suites)
+        return JUnitReport(name: "torture soak", suites: [
+            Suite(name: "torture soak shard \(summary.shard)", timestamp: summary.startedAt, cases: cases),
+        ])
+    }
+
+    private static func seedLines(_ tally: SoakSummary.ScenarioTally, summary: SoakSummary) -> String {
+        var lines = ["\(tally.runs) runs: \(tally.held) held, \(tally.violated) violated, \(tally.withoutVerdict) without verdict; "
+            + "seed start \(summary.seedStart), shard \(summary.shard)"]
+        lines += tally.heldRanges.map { range in
+            "held: seeds \(range.firstSeed) … \(range.lastSeed) (positions \(range.firstPosition)–\(range.lastPosition), \(range.runs) runs)"
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// One suite with one case: the run's scenario and seed.
@@ -80,10 +102,9 @@ extension JUnitReport {
                            suites: [Suite(name: report.scenario.name, timestamp: report.timing.startedAt, cases: [testCase])])
     }
 
-    private static func failedCase(_ failed: SoakSummary.FailedRun) -> Case {
-        var testCase = Case(classname: "torture.soak.\(failed.scenario)",
-                            name: "\(failed.scenario) seed #\(failed.position) (\(failed.seed))", seconds: failed.seconds)
-        var lines: [String] = []
+    /// A run that did not hold, in lines: seed, invariants with witnesses, report folder, repro.
+    private static func failureLines(_ failed: SoakSummary.FailedRun) -> String {
+        var lines = ["seed \(failed.seed) (position \(failed.position)): \(failed.status.rawValue)"]
         for invariant in failed.invariants {
             lines.append("\(invariant.invariant): \(invariant.witnessCount) witnesses")
             lines += invariant.witnesses.map { "  " + $0 }
@@ -91,7 +112,13 @@ extension JUnitReport {
         if let reason = failed.failureReason { lines.append(reason) }
         if let directory = failed.reportDirectory { lines.append("report: \(directory)") }
         lines.append("repro: \(failed.repro)")
-        let text = lines.joined(separator: "\n")
+        return lines.joined(separator: "\n")
+    }
+
+    private static func failedCase(_ failed: SoakSummary.FailedRun) -> Case {
+        var testCase = Case(classname: "torture.soak.\(failed.scenario)",
+                            name: "\(failed.scenario) seed #\(failed.position) (\(failed.seed))", seconds: failed.seconds)
+        let text = failureLines(failed)
         switch failed.status {
         case .held:
             break
@@ -100,15 +127,9 @@ extension JUnitReport {
             testCase.failure = Problem(
                 message: failed.invariants.map { "\($0.invariant) violated (\($0.witnessCount) witnesses)" }.joined(separator: "; "),
                 type: names.joined(separator: ","), text: text)
-        case .storeFailed, .scenarioInvalid, .simulationBroken:
+        case .storeFailed, .scenarioInvalid, .simulationBroken, .interrupted:
             testCase.error = Problem(message: failed.failureReason ?? failed.status.rawValue, type: failed.status.rawValue, text: text)
         }
         return testCase
-    }
-
-    /// Cases in seed order: "#12" in the name.
-    private static func position(of testCase: Case) -> Int {
-        guard let hash = testCase.name.firstIndex(of: "#") else { return 0 }
-        return Int(testCase.name[testCase.name.index(after: hash)...].prefix { $0.isNumber }) ?? 0
     }
 }

@@ -3,8 +3,7 @@ import Foundation
 /// `JUnitReport` as XML text, written atomically.
 public enum JUnitWriter {
     public static func write(_ report: JUnitReport, to path: String) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        // The CLI refused a missing folder before the run: nothing here makes one.
         try render(report).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
@@ -14,12 +13,13 @@ public enum JUnitWriter {
             + "errors=\"\(report.errors)\" time=\"\(seconds(report.seconds))\">")
         for suite in report.suites {
             var attributes = "name=\"\(escape(suite.name))\" tests=\"\(suite.tests)\" failures=\"\(suite.failures)\" "
-                + "errors=\"\(suite.errors)\" skipped=\"0\" time=\"\(seconds(suite.seconds))\""
+                + "errors=\"\(suite.errors)\" skipped=\"\(suite.skipped)\" time=\"\(seconds(suite.seconds))\""
             if let timestamp = suite.timestamp { attributes += " timestamp=\"\(escape(timestamp))\"" }
             lines.append("  <testsuite \(attributes)>")
             for testCase in suite.cases {
                 let open = "    <testcase classname=\"\(escape(testCase.classname))\" name=\"\(escape(testCase.name))\" time=\"\(seconds(testCase.seconds))\""
                 let children = problem("failure", testCase.failure) + problem("error", testCase.error)
+                    + (testCase.skipped.map { ["      <skipped message=\"\(escape($0))\"/>"] } ?? [])
                     + (testCase.systemOut.map { ["      <system-out>\(escape($0))</system-out>"] } ?? [])
                 if children.isEmpty {
                     lines.append(open + "/>")

@@ -47,6 +47,7 @@ public enum MarkdownSummary {
                 + "\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s; history \(report.historyEvents) events",
         ]
         if let queue = report.queue { lines += ["", TerminalSummary.queueLine(queue)] }
+        if let actors = report.actors { lines += ["", TerminalSummary.actorsLine(actors)] }
         if let budget = TerminalSummary.budgetLine(report) { lines += ["", budget] }
         let policy = report.delivery
         lines += ["", "delivery: \(policy.preset.rawValue), visibility timeout \(policy.visibilityTimeoutMillis) ms, "

@@ -51,7 +51,6 @@ public struct ReportWriter {
     private func pointLatest(at directory: String) throws {
         let latest = "\(root)/latest"
         let target = directory.hasPrefix(root + "/") ? String(directory.dropFirst(root.count + 1)) : directory
-        try? FileManager.default.removeItem(atPath: latest)
-        try FileManager.default.createSymbolicLink(atPath: latest, withDestinationPath: target)
+        try ReportFolder.replaceLink(latest, pointingAt: target)
     }
 }

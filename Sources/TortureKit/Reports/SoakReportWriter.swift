@@ -1,6 +1,7 @@
 import Foundation
 
-/// Writes a soak's folder: `summary.json`, `summary.md`, `index.html`, each atomically (a temporary
+/// Writes a soak's folder: `summary.json`, `summary.md`, `index.html`, a `latency-<scenario>.hgrm`
+/// per scenario that ran, each atomically (a temporary
 /// file renamed into place), so a soak stopped by a signal leaves either the old file or the new
 /// one, never half of one.
 public struct SoakReportWriter {
@@ -20,6 +21,9 @@ public struct SoakReportWriter {
         try SoakSummaryMarkdown.render(summary).write(toFile: "\(directory)/summary.md", atomically: true, encoding: .utf8)
         let html = SoakHTMLReport.render(summary, reportRoot: root, directory: directory, generatedAt: generatedAt)
         try html.write(toFile: "\(directory)/index.html", atomically: true, encoding: .utf8)
+        for tally in summary.scenarios where !tally.latencyHgrm.isEmpty {
+            try tally.latencyHgrm.write(toFile: "\(directory)/latency-\(tally.name).hgrm", atomically: true, encoding: .utf8)
+        }
     }
 
     public static func json(_ summary: SoakSummary) throws -> String {

@@ -20,8 +20,12 @@ public enum TerminalSummary {
             + faultBreakdown(report.faults.firedByKindAndPoint))
         lines.append("")
 
-        if report.status == .storeFailed || report.status == .scenarioInvalid {
-            let label = report.status == .storeFailed ? "STORE FAILED" : "SCENARIO INVALID"
+        if [.storeFailed, .scenarioInvalid, .interrupted].contains(report.status) {
+            let label = switch report.status {
+            case .storeFailed: "STORE FAILED"
+            case .interrupted: "INTERRUPTED"
+            default: "SCENARIO INVALID"
+            }
             lines.append("\(label): \(report.failureReason ?? "unknown reason")")
             lines.append("no verdict: the run did not finish (\(report.counts.deliveries) deliveries recorded)")
         } else {
@@ -42,6 +46,7 @@ public enum TerminalSummary {
                          ("stale acks", counts.staleAcks), ("swallowed", counts.swallowed)].filter { $0.1 > 0 }
         if !incidents.isEmpty { lines.append("  " + incidents.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
         if let queue = report.queue { lines.append(queueLine(queue)) }
+        if let actors = report.actors { lines.append(actorsLine(actors)) }
         lines.append("latency end-to-end  " + Formatting.latencyLine(report.latency.endToEnd))
         if let budget = budgetLine(report) { lines.append(budget) }
         let stepWidth = max(8, report.latency.steps.map(\.step.count).max() ?? 0)
@@ -63,6 +68,15 @@ public enum TerminalSummary {
             lines.append("repro: \(report.repro)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// `actors: sweeper-1 41 runs (2 failed), published 17; …`
+    static func actorsLine(_ actors: [ActorSummary]) -> String {
+        "actors: " + actors.map { actor in
+            let troubles = [("failed", actor.failed), ("crashed", actor.crashed), ("skipped", actor.skipped)].filter { $0.1 > 0 }
+            let aside = troubles.isEmpty ? "" : " (" + troubles.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
+            return "\(actor.name) \(actor.runs) runs\(aside)" + (actor.published > 0 ? ", published \(actor.published)" : "")
+        }.joined(separator: "; ")
     }
 
     static func queueLine(_ queue: QueueCounts) -> String {

@@ -6,21 +6,24 @@ struct HistoryPass {
     var lastEventPerWorker: [Int: HistoryEvent]
     var throughput: ThroughputSeries
 
-    static func run(_ history: History, queue: QueueTally, observers: [any HistoryObserver]) -> HistoryPass {
+    /// `deliveries`: about how many deliveries ended (the processors' count), which sizes the
+    /// throughput series' buckets before the pass.
+    static func run(_ history: History, queue: QueueTally?, observers: [any HistoryObserver], deliveries: Int) -> HistoryPass {
         var hash = ContentHash()
         var last: [Int: HistoryEvent] = [:]
         let originNanos = history.firstTimeNanos ?? 0
-        var throughput = ThroughputSeries.deliveries(originNanos: originNanos, spanNanos: (history.lastTimeNanos ?? originNanos) &- originNanos)
+        var throughput = ThroughputSeries.deliveries(originNanos: originNanos, spanNanos: (history.lastTimeNanos ?? originNanos) &- originNanos,
+                                                     count: deliveries)
         for event in history {
             event.hash(into: &hash)
             last[event.worker] = event
             throughput.addDelivery(event, originNanos: originNanos)
-            queue.observe(event)
+            queue?.observe(event)
             for observer in observers { observer.observe(event) }
         }
         return HistoryPass(contentHash: hash.value, lastEventPerWorker: last, throughput: throughput)
     }
 
     static let empty = HistoryPass(
-        contentHash: ContentHash().value, lastEventPerWorker: [:], throughput: ThroughputSeries.deliveries(originNanos: 0, spanNanos: 0))
+        contentHash: ContentHash().value, lastEventPerWorker: [:], throughput: ThroughputSeries.deliveries(originNanos: 0, spanNanos: 0, count: 0))
 }

@@ -18,6 +18,10 @@ public struct RunEngine: Sendable {
         precondition(configuration.workers >= 1 && configuration.messages >= 1, "a run needs workers and messages")
         var scenario = scenario
         scenario.faults = scenario.faults.disabling(configuration.disabledFaults).profile
+        // A rule switched off (by shrink, or --disable-fault) is off for the actors too.
+        for index in scenario.actors.indices {
+            scenario.actors[index].faults = scenario.actors[index].faults.disabling(configuration.disabledFaults).profile
+        }
         self.scenario = scenario
         self.configuration = configuration
         self.store = store
@@ -32,12 +36,26 @@ public struct RunEngine: Sendable {
         public var report: RunReport
         public var history: History
         public var endToEnd: Histogram<UInt64>
+        /// Deliveries over time, for the HTML chart.
         public var throughput: ThroughputSeries
+        /// One per protocol step, in step order: the HTML report's percentile plot.
+        public var steps: [Histogram<UInt64>] = []
     }
 
     /// `startedAt` is the wall-clock stamp to print; the engine itself only reads the injected clock.
-    public func run(startedAt: String) async -> Outcome {
+    /// An `interruption` ends the run early: what was recorded is reported as `interrupted`.
+    public func run(startedAt: String, interruption: RunInterruption? = nil) async -> Outcome {
         let stop = RunStop()
+        let watch = interruption?.watch(stop)
+        defer { if let watch { interruption?.unwatch(watch) } }
+        var engine = self
+        engine.interruption = interruption
+        return await engine.run(startedAt: startedAt, stop: stop)
+    }
+
+    private var interruption: RunInterruption?
+
+    private func run(startedAt: String, stop: RunStop) async -> Outcome {
         guard configuration.scheduler.isSimulated else { return await run(startedAt: startedAt, simulation: nil, stop: stop) }
         let strategy: SimulationScheduler.Strategy = switch configuration.scheduler {
         case .pct(let depth): .pct(depth: depth, horizon: Self.pctHorizon(configuration))
@@ -88,7 +106,12 @@ public struct RunEngine: Sendable {
         }
         let startNanos = clock.nowNanos()
         let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
-        let planHash = plan.planHash(workload: configuration.workload, policy: scenario.delivery)
+        var planHasher = ContentHash()
+        planHasher.add(plan.planHash(workload: configuration.workload, policy: scenario.delivery))
+        for actor in scenario.actors {
+            planHasher.add(FaultPlan(seed: configuration.seed, profile: actor.faults).planHash(actorKey: actor.key, instances: actor.schedule.instances))
+        }
+        let planHash = scenario.actors.isEmpty ? plan.planHash(workload: configuration.workload, policy: scenario.delivery) : planHasher.value
         var partial = PartialRun(planHash: planHash, stepNames: stepNames)
 
         guard scenario.dialects.contains(store.dialect) else {
@@ -96,7 +119,7 @@ public struct RunEngine: Sendable {
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
         do {
-            try store.createRunSpace(workers: processorCount)
+            try store.createRunSpace(workers: processorCount + actorInstanceCount)
         } catch {
             partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
@@ -122,6 +145,10 @@ public struct RunEngine: Sendable {
             return
         }
 
+        if let signal = interruption?.signalNumber {
+            partial.fail(.interrupted, "interrupted by signal \(signal) while setting up the store")
+            return
+        }
         let schedule = DeliverySchedule(seed: configuration.seed, workload: configuration.workload)
         let broker = Broker(schedule: schedule, policy: scenario.delivery)
         progress.start(total: schedule.count * scenario.delivery.subscribers)
@@ -134,22 +161,32 @@ public struct RunEngine: Sendable {
             latency: simulation == nil ? nil : scenario.simulatedLatency ?? SimulatedLatency.defaults(for: store.dialect),
             deadlineNanos: UInt64(configuration.deadlineMillis(policy: scenario.delivery)) * 1_000_000,
             stop: stop, historyBudget: configuration.historyBudget,
-            historyShareBytes: configuration.historyBudget.shareBytes(logs: processorCount)
+            // Every processor and every actor instance keeps a log of its own.
+            historyShareBytes: configuration.historyBudget.shareBytes(logs: processorCount + actorInstanceCount)
         )
 
-        let (results, processingNanos, statistics) = await runProcessors(context, simulation: simulation)
+        let (results, actorResults, processingNanos, statistics) = await runParticipants(context, simulation: simulation)
         partial.processingNanos = processingNanos
         partial.simulation = statistics
         for result in results { partial.absorb(result) }
-        partial.history = History(logs: results.map(\.log))
+        for result in actorResults { partial.absorb(result) }
+        partial.actors = actorResults.map(\.summary)
+        let logs = results.map(\.log) + actorResults.map(\.log)
+        // Checked first: a run cut short has unfinished messages, which no checker must read as lost.
+        if let signal = interruption?.signalNumber {
+            partial.fail(.interrupted, interruptedReason(signal: signal, logs: logs, into: &partial))
+            return
+        }
+        partial.history = History(logs: logs)
         // One pass for everything that reads the history: the tally, the checkers, the report.
         let queue = QueueTally(messages: configuration.messages, subscribers: scenario.delivery.subscribers,
                                deliveriesPerMessage: configuration.deliveriesPerMessage)
         let observers = checkers.map { ($0 as? any StreamingChecker)?.makeObserver(messages: configuration.messages, policy: scenario.delivery) }
-        partial.pass = HistoryPass.run(partial.history, queue: queue, observers: observers.compactMap { $0 })
+        partial.pass = HistoryPass.run(partial.history, queue: queue, observers: observers.compactMap { $0 },
+                                       deliveries: partial.counts.deliveries)
         partial.queue = queue.counts
 
-        if let spillError = results.lazy.compactMap(\.spillError).first {
+        if let spillError = (results.map(\.spillError) + actorResults.map(\.spillError)).lazy.compactMap({ $0 }).first {
             partial.fail(.storeFailed, "the history could not be kept: \(spillError.message)")
             return
         }
@@ -168,7 +205,8 @@ public struct RunEngine: Sendable {
         if stuck > 0 || statistics?.budgetExhausted == true {
             partial.verdicts = [LivenessVerdict.make(
                 lastEventPerWorker: partial.pass.lastEventPerWorker, queue: queue, processorsAtDeadline: stuck,
-                deadlineMillis: configuration.deadlineMillis(policy: scenario.delivery), jobBudgetExhausted: statistics?.budgetExhausted == true)]
+                deadlineMillis: configuration.deadlineMillis(policy: scenario.delivery), jobBudgetExhausted: statistics?.budgetExhausted == true,
+                processors: processorCount)]
             partial.status = .violated
             return
         }
@@ -176,8 +214,29 @@ public struct RunEngine: Sendable {
             partial.verdicts = try check(partial.history, queue: queue, observers: observers, store: store)
             partial.status = partial.verdicts.allSatisfy(\.held) ? .held : .violated
         } catch {
-            partial.fail(.storeFailed, "checking the final store: \(error)")
+            // A store that answers but refuses a check's query: the scenario's SQL, not the machine.
+            partial.fail(error.isUnavailable ? .storeFailed : .scenarioInvalid, "checking the final store: \(error)")
         }
+    }
+
+    /// Events of an interrupted run's history merged into its report at most: merging, hashing and
+    /// writing a long history takes seconds, and a signal allows two. Counts, latencies and faults
+    /// come from the processors directly and are always there.
+    static let interruptedHistoryLimit = 5_000
+
+    /// What an interrupted run reports, keeping its history when it is short enough. The logs
+    /// count their events as they write them: nothing is decoded to decide. A kept history is
+    /// hashed in one pass over it (the report's `historyHash`); the checkers' observers are not
+    /// run on it.
+    private func interruptedReason(signal: Int32, logs: [SealedLog], into partial: inout PartialRun) -> String {
+        let reason = "interrupted by signal \(signal) after \(partial.counts.deliveries) deliveries: what ran is recorded, with no verdict"
+        let events = logs.reduce(0) { $0 + $1.count }
+        guard events <= Self.interruptedHistoryLimit else {
+            return reason + "; its history (\(events) events) is left out, since a signal allows two seconds"
+        }
+        partial.history = History(logs: logs)
+        partial.pass = HistoryPass.run(partial.history, queue: nil, observers: [], deliveries: partial.counts.deliveries)
+        return reason
     }
 
     /// A violation keeps the run's space for a post-mortem; anything else drops it. A drop that
@@ -197,45 +256,6 @@ public struct RunEngine: Sendable {
         }
     }
 
-    /// One executor per processor: a thread each, or a lane of the simulation. All connect first;
-    /// then all run at once; the processing time counts from the start of the second phase.
-    private func runProcessors(
-        _ context: ProcessorContext, simulation: SimulationScheduler?
-    ) async -> (results: [ProcessorResult], processingNanos: UInt64, statistics: SimulationScheduler.Statistics?) {
-        let clock = context.clock
-        guard let simulation else {
-            let executors = (0..<processorCount).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
-            defer { executors.forEach { $0.shutdown() } }
-            let processors = executors.enumerated().map { Processor(worker: $0, context: context, executor: $1) }
-            let (results, nanos) = await Self.connectAndRun(processors, clock: clock, preferring: nil)
-            return (results, nanos, nil)
-        }
-        let processors = (0..<processorCount).map { Processor(worker: $0, context: context, executor: simulation.makeLane()) }
-        let taskExecutor = simulation.taskExecutor
-        let (value, statistics) = await simulation.run {
-            await Self.connectAndRun(processors, clock: clock, preferring: taskExecutor)
-        }
-        return (value?.0 ?? [], value?.1 ?? 0, statistics)
-    }
-
-    private static func connectAndRun(
-        _ processors: [Processor], clock: any TortureClock, preferring taskExecutor: (any TaskExecutor)?
-    ) async -> ([ProcessorResult], UInt64) {
-        await withTaskGroup(of: Void.self) { group in
-            for processor in processors { group.addTask(executorPreference: taskExecutor) { await processor.connect() } }
-        }
-        let startNanos = clock.nowNanos()
-        let results = await withTaskGroup(of: (Int, ProcessorResult).self) { group in
-            for processor in processors {
-                group.addTask(executorPreference: taskExecutor) { (processor.worker, await processor.run(startNanos: startNanos)) }
-            }
-            var results: [(Int, ProcessorResult)] = []
-            for await result in group { results.append(result) }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
-        }
-        return (results, clock.nowNanos() &- startNanos)
-    }
-
     /// `--workers`, capped by the scenario's concurrency cap.
     public var processorCount: Int {
         min(configuration.workers, scenario.workload.concurrencyCap ?? .max)
@@ -247,6 +267,8 @@ public struct RunEngine: Sendable {
     ) throws(StoreError) -> [Verdict] {
         let connection = try store.connect()
         defer { connection.close() }
+        try connection.beginReadOnly()
+        defer { try? connection.endReadOnly() }
         let input = CheckInput(history: history, messages: configuration.messages, policy: scenario.delivery, dialect: store.dialect,
                                store: connection, queue: queue)
         var verdicts: [Verdict] = []
@@ -258,6 +280,17 @@ public struct RunEngine: Sendable {
             }
         }
         return verdicts
+    }
+
+    /// The report of a run that did not stop within the time a signal allows, written by whoever
+    /// gave up waiting for it: what it had recorded is out of reach, so it says only that, and
+    /// where its space in the store is if that could not be dropped either.
+    public func abandoned(startedAt: String, signal: Int32, keptRunSpace: RunSpace?) -> Outcome {
+        var partial = PartialRun(planHash: 0, stepNames: stepNames)
+        partial.fail(.interrupted, "interrupted by signal \(signal); the run did not stop within the time a signal allows, "
+            + "so what it recorded is not in this report")
+        partial.keptRunSpace = keptRunSpace
+        return finish(partial, startNanos: activeClock.nowNanos(), startedAt: startedAt)
     }
 
     private func finish(_ partial: PartialRun, startNanos: UInt64, startedAt: String) -> Outcome {
@@ -294,9 +327,11 @@ public struct RunEngine: Sendable {
                 simulation.lockWaits = partial.lockWaits
                 return simulation
             },
-            keptRunSpace: partial.keptRunSpace
+            keptRunSpace: partial.keptRunSpace,
+            actors: partial.actors.isEmpty ? nil : partial.actors
         )
-        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, throughput: partial.pass.throughput)
+        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, throughput: partial.pass.throughput,
+                       steps: partial.latency.steps)
     }
 }
 
@@ -317,6 +352,7 @@ private struct PartialRun {
     var lockWaits: Int?
     var keptRunSpace: RunSpace?
     var processingNanos: UInt64 = 0
+    var actors: [ActorSummary] = []
 
     init(planHash: UInt64, stepNames: [String]) {
         self.planHash = planHash
@@ -333,6 +369,11 @@ private struct PartialRun {
     mutating func absorb(_ result: ProcessorResult) {
         latency.merge(result.latency)
         counts.add(result.counts)
+        fired.merge(result.fired)
+    }
+
+    /// An actor's steps are not in the latency histograms nor its ticks in the delivery counts.
+    mutating func absorb(_ result: ActorResult) {
         fired.merge(result.fired)
     }
 }

@@ -11,6 +11,9 @@ public struct RunReport: Sendable, Codable {
         case storeFailed = "store-failed"
         /// The simulation could not vouch for its own determinism (foreign work, deadlock): exit 3.
         case simulationBroken = "simulation-broken"
+        /// SIGINT or SIGTERM ended the run: what ran is reported, with no verdict (exit 128 + the
+        /// signal, which the CLI knows; 130 here).
+        case interrupted
 
         public var exitCode: Int32 {
             switch self {
@@ -18,6 +21,7 @@ public struct RunReport: Sendable, Codable {
             case .violated: 1
             case .scenarioInvalid: 2
             case .storeFailed, .simulationBroken: 3
+            case .interrupted: 130
             }
         }
     }
@@ -58,6 +62,9 @@ public struct RunReport: Sendable, Codable {
         public static let firedLimit = FiredFaultTally.keptLimit
     }
 
+    /// The shape of this file (docs/report-format.md): raised whenever a field changes meaning or
+    /// goes away. 1 is every report written before the field existed.
+    public var schemaVersion = RunReport.currentSchemaVersion
     public var toolVersion: String
     public var scenario: ScenarioInfo
     public var parameters: RunConfiguration
@@ -105,10 +112,46 @@ public struct RunReport: Sendable, Codable {
     }
     /// The run's space in a shared store, when it was not dropped: what it is and how to remove it.
     public var keptRunSpace: RunSpace?
+    /// What each instance of the scenario's actors did; nil when it has none.
+    public var actors: [ActorSummary]?
 
     public var violatedVerdicts: [Verdict] { verdicts.filter { !$0.held } }
 }
 
+extension RunReport {
+    /// 2 added `schemaVersion` and the p75 / p95 / p99.99 latencies.
+    public static let currentSchemaVersion = 2
+}
+
 public enum ToolVersion {
     public static let current = "0.1.0"
+}
+
+/// Reading a report.json back (replay, shrink): a report older than `schemaVersion` has no such
+/// key and is version 1; everything else is read as written.
+extension RunReport {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        schemaVersion = try container.decodeIfPresent(Int.self, forKey: .schemaVersion) ?? 1
+        toolVersion = try container.decode(String.self, forKey: .toolVersion)
+        scenario = try container.decode(ScenarioInfo.self, forKey: .scenario)
+        parameters = try container.decode(RunConfiguration.self, forKey: .parameters)
+        store = try container.decode(String.self, forKey: .store)
+        status = try container.decode(Status.self, forKey: .status)
+        failureReason = try container.decodeIfPresent(String.self, forKey: .failureReason)
+        verdicts = try container.decode([Verdict].self, forKey: .verdicts)
+        latency = try container.decode(Latency.self, forKey: .latency)
+        counts = try container.decode(DeliveryCounts.self, forKey: .counts)
+        queue = try container.decodeIfPresent(QueueCounts.self, forKey: .queue)
+        delivery = try container.decode(DeliveryPolicy.self, forKey: .delivery)
+        processors = try container.decode(Int.self, forKey: .processors)
+        latencyBudgetMillis = try container.decodeIfPresent(Int.self, forKey: .latencyBudgetMillis)
+        historyEvents = try container.decode(Int.self, forKey: .historyEvents)
+        faults = try container.decode(Faults.self, forKey: .faults)
+        timing = try container.decode(Timing.self, forKey: .timing)
+        repro = try container.decode(String.self, forKey: .repro)
+        historyHash = try container.decode(String.self, forKey: .historyHash)
+        simulation = try container.decodeIfPresent(Simulation.self, forKey: .simulation)
+        keptRunSpace = try container.decodeIfPresent(RunSpace.self, forKey: .keptRunSpace)
+    }
 }

@@ -1,16 +1,24 @@
 /// Creates the scenario's schema, publishes its messages and prepares every statement once, so a
-/// typo in a scenario's SQL stops the run before it starts instead of failing every delivery.
-struct StoreSetup {
-    let scenario: Scenario
-    let dialect: Dialect
-    let messages: Int
+/// mistake in a scenario's SQL stops the run before it starts — naming the file and line — instead
+/// of failing every delivery or, worse, the checks at the end. `validate --store` runs the same.
+public struct StoreSetup {
+    public let scenario: Scenario
+    public let dialect: Dialect
+    public let messages: Int
 
-    struct Failure: Error {
-        var status: RunReport.Status
-        var reason: String
+    public init(scenario: Scenario, dialect: Dialect, messages: Int) {
+        self.scenario = scenario
+        self.dialect = dialect
+        self.messages = messages
     }
 
-    func prepare(_ store: any Store) throws(Failure) {
+    public struct Failure: Error, CustomStringConvertible {
+        public var status: RunReport.Status
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    public func prepare(_ store: any Store) throws(Failure) {
         let connection: any StoreConnection
         do {
             connection = try store.connect()
@@ -18,38 +26,74 @@ struct StoreSetup {
             throw Failure(status: .storeFailed, reason: "cannot connect to \(store.displayName): \(error.message)")
         }
         defer { connection.close() }
-        try attempt("protocol.schema.\(dialect.rawValue)") { () throws(StoreError) in
+        try attempt(.schema) { () throws(StoreError) in
             try connection.executeScript(scenario.tables.schema[dialect]!)
         }
         if let publish = scenario.tables.publish[dialect] {
-            try attempt("protocol.publish.\(dialect.rawValue)") { () throws(StoreError) in
+            try attempt(.publish) { () throws(StoreError) in
                 try connection.begin(.serializable)
                 for message in 0..<messages {
                     _ = try connection.execute(publish, StatementParameters(
-                        message: Names.message(message), worker: "", attempt: 0, seed: Seed(0)))
+                        message: Names.message(message), messageNumber: message, worker: "", attempt: 0, seed: Seed(0)))
                 }
                 try connection.commit()
             }
         }
-        for step in scenario.stepMachine?.protocolSteps ?? [] {
-            try attempt("step `\(step.name)`") { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
+        let machines: [(steps: [ProtocolStep], site: (String) -> SQLSite)] =
+            [(scenario.stepMachine?.protocolSteps ?? [], SQLSite.step)]
+            + scenario.actors.map { actor in (actor.machine.protocolSteps, { SQLSite.actorStep(actor: actor.name, step: $0) }) }
+        for (index, machine) in machines.enumerated() {
+            for step in machine.steps {
+                try attempt(machine.site(step.name)) { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
+            }
+            let checked = index == 0 ? scenario.invariants.flatMap(\.stepColumns) : []
+            try checkReturnedColumns(machine.steps, extra: checked, site: machine.site, on: connection)
         }
         if let deadLetter = scenario.tables.deadLetter[dialect] {
-            try attempt("protocol.dead-letter") { () throws(StoreError) in try connection.prepare(deadLetter) }
+            try attempt(.deadLetter) { () throws(StoreError) in try connection.prepare(deadLetter) }
         }
-        for case .sql(let name, let query) in scenario.invariants {
-            try attempt("invariant sql:\(name)") { () throws(StoreError) in try connection.prepare(query[dialect]!) }
+        // Each check's query runs once, read-only, on the freshly published store: one naming a
+        // table that is not there, or one that writes, is the scenario's mistake (exit 2), found
+        // before the run rather than as a failed store at its end.
+        for invariant in scenario.invariants {
+            guard let query = CheckerCatalogue.storeQuery(of: invariant, dialect: dialect) else { continue }
+            try attempt(.invariant(invariant.name)) { () throws(StoreError) in
+                try connection.beginReadOnly()
+                defer { try? connection.endReadOnly() }
+                _ = try connection.execute(query, .forChecks)
+            }
         }
     }
 
-    private func attempt(_ what: String, _ body: () throws(StoreError) -> Void) throws(Failure) {
+    /// The store's own word on the columns a kept step returns: every `:step.column`, `publish`
+    /// column and checker reference must be among them (the loader read them from the SQL text).
+    private func checkReturnedColumns(
+        _ steps: [ProtocolStep], extra: [StepColumn], site: (String) -> SQLSite, on connection: any StoreConnection
+    ) throws(Failure) {
+        var wanted = extra
+        for step in steps {
+            wanted += step.sql[dialect]!.stepColumns
+            if let column = step.publishColumn { wanted.append(StepColumn(step: step.name, column: column)) }
+        }
+        for reference in wanted {
+            guard let step = steps.first(where: { $0.name == reference.step }) else { continue }
+            var returned: [String]?
+            try attempt(site(step.name)) { () throws(StoreError) in returned = try connection.resultColumns(of: step.sql[dialect]!) }
+            guard let returned, !returned.contains(where: { $0.lowercased() == reference.column }) else { continue }
+            throw Failure(status: .scenarioInvalid, reason: "\(scenario.source.location(of: site(step.name), dialect)): \(site(step.name).words) "
+                + "returns (\(returned.joined(separator: ", "))) on \(dialect.rawValue), not `\(reference.column)`, which `\(reference)` needs")
+        }
+    }
+
+    private func attempt(_ site: SQLSite, _ body: () throws(StoreError) -> Void) throws(Failure) {
         do {
             try body()
         } catch {
             if error.isUnavailable {
-                throw Failure(status: .storeFailed, reason: "\(what): \(error.message)")
+                throw Failure(status: .storeFailed, reason: "\(site.words): \(error.message)")
             }
-            throw Failure(status: .scenarioInvalid, reason: "\(scenario.source.path): \(what): the store refused it: \(error.message)")
+            throw Failure(status: .scenarioInvalid,
+                          reason: "\(scenario.source.location(of: site, dialect)): \(site.words) (\(dialect.rawValue)): the store refused it: \(error.message)")
         }
     }
 }

@@ -14,6 +14,8 @@ public struct Scenario: Sendable {
     public var handler: any DeliveryHandler
     /// What the processor tells the broker after a failure.
     public var onError: ErrorHandling
+    /// Participants beside the workers, each on its own schedule: sweepers, crons, reapers.
+    public var actors: [ScenarioActor]
     /// The built-in invariants that must hold.
     public var invariants: [InvariantSpec]
     /// Checkers of your own, run after the built-in ones.
@@ -22,13 +24,19 @@ public struct Scenario: Sendable {
     /// (`SimulatedLatency.defaults(for:)`).
     public var simulatedLatency: SimulatedLatency?
     public var source: ScenarioSource
+    /// What `validate` says about a file that loads: SQL that reaches past the run's schema.
+    public var warnings: [ScenarioError] = []
+
+    /// Reports are filed in a folder named after the scenario.
+    public static let nameLengthLimit = 64
 
     public init(
         name: String, summary: String, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
-        onError: ErrorHandling = .nack, invariants: [InvariantSpec], checkers: [any Checker] = [],
-        simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil
+        onError: ErrorHandling = .nack, actors: [ScenarioActor] = [], invariants: [InvariantSpec], checkers: [any Checker] = [],
+        simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil, warnings: [ScenarioError] = []
     ) {
+        self.warnings = warnings
         self.simulatedLatency = simulatedLatency
         self.name = name
         self.summary = summary
@@ -39,6 +47,7 @@ public struct Scenario: Sendable {
         self.tables = tables
         self.handler = handler
         self.onError = onError
+        self.actors = actors
         self.invariants = invariants
         self.checkers = checkers
         self.source = source ?? ScenarioSource(path: "(built in code: \(name))", contentHash: 0)
@@ -51,13 +60,53 @@ public struct Scenario: Sendable {
     public var stepMachine: StepMachine? { handler as? StepMachine }
 }
 
-public struct ScenarioSource: Sendable, Codable, Equatable {
+public struct ScenarioSource: Sendable, Equatable {
     public var path: String
     public var contentHash: UInt64
+    /// The line of each piece of SQL, so a store's refusal of it names file and line.
+    public var sqlLines: [SQLSite.Key: Int] = [:]
+    /// The file of each piece of SQL a twin inherits from its base (`extends:`); the rest is in `path`.
+    public var sqlFiles: [SQLSite.Key: String] = [:]
 
-    public init(path: String, contentHash: UInt64) {
+    public init(path: String, contentHash: UInt64, sqlLines: [SQLSite.Key: Int] = [:], sqlFiles: [SQLSite.Key: String] = [:]) {
         self.path = path
         self.contentHash = contentHash
+        self.sqlLines = sqlLines
+        self.sqlFiles = sqlFiles
+    }
+
+    /// `file:line` of a piece of SQL, or the file alone when the line is not known.
+    public func location(of site: SQLSite, _ dialect: Dialect) -> String {
+        let key = SQLSite.Key(site: site, dialect: dialect)
+        let file = sqlFiles[key] ?? path
+        return sqlLines[key].map { "\(file):\($0)" } ?? file
+    }
+}
+
+/// Where a piece of a scenario's SQL sits, in the file's own words.
+public enum SQLSite: Sendable, Hashable {
+    case schema
+    case publish
+    case deadLetter
+    case step(String)
+    case actorStep(actor: String, step: String)
+    /// By the invariant's name: `sql:every-message-claimed`, `no-duplicate-submissions`.
+    case invariant(String)
+
+    public var words: String {
+        switch self {
+        case .schema: "protocol.schema"
+        case .publish: "protocol.publish"
+        case .deadLetter: "protocol.dead-letter"
+        case .step(let name): "step `\(name)`"
+        case .actorStep(let actor, let step): "actor `\(actor)` step `\(step)`"
+        case .invariant(let name): "invariant `\(name)`"
+        }
+    }
+
+    public struct Key: Sendable, Hashable {
+        public var site: SQLSite
+        public var dialect: Dialect
     }
 }
 
@@ -86,10 +135,14 @@ public struct ProtocolStep: Sendable {
     public var success: SuccessCondition
     public var onSuccess: StepAction
     public var onFailure: StepAction
+    /// A later step or a checker uses what this step returns (`:name.column`).
+    public var keepsValues: Bool
+    /// An actor's step: the column of each returned row that names a message to publish again.
+    public var publishColumn: String?
 
     public init(
         name: String, role: StepRole, sql: [Dialect: SQLTemplate], success: SuccessCondition,
-        onSuccess: StepAction = .next, onFailure: StepAction = .fail
+        onSuccess: StepAction = .next, onFailure: StepAction = .fail, keepsValues: Bool = false, publishColumn: String? = nil
     ) {
         self.name = name
         self.role = role
@@ -97,6 +150,8 @@ public struct ProtocolStep: Sendable {
         self.success = success
         self.onSuccess = onSuccess
         self.onFailure = onFailure
+        self.keepsValues = keepsValues
+        self.publishColumn = publishColumn
     }
 }
 

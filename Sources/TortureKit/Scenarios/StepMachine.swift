@@ -1,5 +1,6 @@
 /// The handler a scenario file describes: SQL steps in order, each step's result choosing what
-/// comes next (`next`, `done`, `skip`, `fail`, or a forward `goto`).
+/// comes next (`next`, `done`, `skip`, `fail`, or a forward `goto`). A delivery's steps, and an
+/// actor's tick.
 public struct StepMachine: DeliveryHandler {
     public let protocolSteps: [ProtocolStep]
     public let isolation: IsolationLevel?
@@ -8,7 +9,7 @@ public struct StepMachine: DeliveryHandler {
     public init(steps: [ProtocolStep], isolation: IsolationLevel?) {
         self.protocolSteps = steps
         self.isolation = isolation
-        self.steps = steps.map { HandlerStep($0.name, role: $0.role) }
+        self.steps = steps.map { HandlerStep($0.name, role: $0.role, keepsValues: $0.keepsValues) }
     }
 
     /// The dialects every step has SQL for.
@@ -23,7 +24,9 @@ public struct StepMachine: DeliveryHandler {
         var index = 0
         while index < protocolSteps.count {
             let step = protocolSteps[index]
-            let held = try await delivery.run(stepAt: index, step.sql[dialect]!, holdsWhen: step.success).held
+            let outcome = try await delivery.run(stepAt: index, step.sql[dialect]!, holdsWhen: step.success)
+            if let column = step.publishColumn { delivery.publish(outcome.result, column: column, step: step.name) }
+            let held = outcome.held
             action = held ? step.onSuccess : step.onFailure
             switch action {
             case .next: index += 1

@@ -1,30 +1,38 @@
-internal import Yams
-
-/// A position in a parsed YAML document that knows its file, line and path, so every complaint
-/// reads `file:line:column: what was expected`.
+/// A position in a scenario's YAML that knows its file, line and path, so every complaint reads
+/// `file:line:column: what was expected`.
 struct YAMLReader {
-    let node: Node
+    let node: ScenarioNode
     let path: String
-    let file: String
+
+    var file: String { node.file }
 
     func error(_ message: String) -> ScenarioError {
-        ScenarioError(file: file, line: node.mark?.line, column: node.mark?.column, message: message)
+        ScenarioError(file: node.file, line: node.line, column: node.column, message: message)
     }
 
     private var place: String { path.isEmpty ? "the top level" : "`\(path)`" }
 
+    var isMapping: Bool {
+        if case .mapping = node.kind { return true }
+        return false
+    }
+
+    var isScalar: Bool {
+        if case .scalar = node.kind { return true }
+        return false
+    }
+
     /// A mapping whose keys must all be in `allowed`; a stranger gets a "did you mean".
     func mapping(allowed: [String]) throws(ScenarioError) -> YAMLMapping {
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping) = node.kind else {
             throw error("expected a mapping with keys \(allowed.joined(separator: ", ")) at \(place), got \(node.shortDescription)")
         }
-        var entries: [(key: String, keyNode: Node, value: Node)] = []
+        var entries: [(key: String, keyNode: ScenarioNode, value: ScenarioNode)] = []
         for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
-                throw YAMLReader(node: keyNode, path: path, file: file).error("expected a plain key at \(place)")
+            let keyReader = YAMLReader(node: keyNode, path: path)
+            guard case .scalar(let key, _) = keyNode.kind else {
+                throw keyReader.error("expected a plain key at \(place)")
             }
-            let key = scalar.string
-            let keyReader = YAMLReader(node: keyNode, path: path, file: file)
             guard allowed.contains(key) else {
                 let hint = Suggestion.closest(to: key, among: allowed).map { "; did you mean `\($0)`?" } ?? ""
                 throw keyReader.error("unknown key `\(key)` at \(place)\(hint) (expected one of: \(allowed.joined(separator: ", ")))")
@@ -38,23 +46,23 @@ struct YAMLReader {
     }
 
     func sequence() throws(ScenarioError) -> [YAMLReader] {
-        guard case .sequence(let sequence) = node else {
+        guard case .sequence(let sequence) = node.kind else {
             throw error("expected a list at \(place), got \(node.shortDescription)")
         }
         return sequence.enumerated().map { offset, element in
-            YAMLReader(node: element, path: "\(path)[\(offset)]", file: file)
+            YAMLReader(node: element, path: "\(path)[\(offset)]")
         }
     }
 
     func string() throws(ScenarioError) -> String {
-        guard case .scalar(let scalar) = node, !scalar.string.isEmpty else {
+        guard case .scalar(let text, _) = node.kind, !text.isEmpty else {
             throw error("expected text at \(place), got \(node.shortDescription)")
         }
-        return scalar.string
+        return text
     }
 
     func int(in range: ClosedRange<Int>) throws(ScenarioError) -> Int {
-        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Int(scalar.string) else {
+        guard case .scalar(let text, plain: true) = node.kind, let value = Int(text) else {
             throw error("expected a whole number from \(range.lowerBound) to \(range.upperBound) at \(place), got \(node.shortDescription)")
         }
         guard range.contains(value) else {
@@ -64,7 +72,7 @@ struct YAMLReader {
     }
 
     func double(in range: ClosedRange<Double>) throws(ScenarioError) -> Double {
-        guard case .scalar(let scalar) = node, scalar.style == .plain, let value = Double(scalar.string) else {
+        guard case .scalar(let text, plain: true) = node.kind, let value = Double(text) else {
             throw error("expected a number from \(range.lowerBound) to \(range.upperBound) at \(place), got \(node.shortDescription)")
         }
         guard range.contains(value) else {
@@ -73,13 +81,19 @@ struct YAMLReader {
         return value
     }
 
+    func bool() throws(ScenarioError) -> Bool {
+        guard case .scalar(let text, plain: true) = node.kind, text == "true" || text == "false" else {
+            throw error("expected true or false at \(place), got \(node.shortDescription)")
+        }
+        return text == "true"
+    }
+
     func choice<Choice: RawRepresentable & CaseIterable>(_ type: Choice.Type) throws(ScenarioError) -> Choice
     where Choice.RawValue == String {
         let names = Choice.allCases.map(\.rawValue)
-        guard case .scalar(let scalar) = node, let value = Choice(rawValue: scalar.string) else {
-            let got = node.shortDescription
-            let hint = node.scalar.flatMap { Suggestion.closest(to: $0.string, among: names) }.map { "; did you mean `\($0)`?" } ?? ""
-            throw error("expected one of \(names.joined(separator: ", ")) at \(place), got \(got)\(hint)")
+        guard case .scalar(let text, _) = node.kind, let value = Choice(rawValue: text) else {
+            let hint = node.scalarText.flatMap { Suggestion.closest(to: $0, among: names) }.map { "; did you mean `\($0)`?" } ?? ""
+            throw error("expected one of \(names.joined(separator: ", ")) at \(place), got \(node.shortDescription)\(hint)")
         }
         return value
     }
@@ -87,12 +101,11 @@ struct YAMLReader {
 
 struct YAMLMapping {
     let reader: YAMLReader
-    let entries: [(key: String, keyNode: Node, value: Node)]
+    let entries: [(key: String, keyNode: ScenarioNode, value: ScenarioNode)]
 
     func optional(_ key: String) -> YAMLReader? {
         guard let entry = entries.first(where: { $0.key == key }) else { return nil }
-        let path = reader.path.isEmpty ? key : "\(reader.path).\(key)"
-        return YAMLReader(node: entry.value, path: path, file: reader.file)
+        return YAMLReader(node: entry.value, path: reader.path.isEmpty ? key : "\(reader.path).\(key)")
     }
 
     func required(_ key: String) throws(ScenarioError) -> YAMLReader {
@@ -103,35 +116,18 @@ struct YAMLMapping {
         return value
     }
 
-    /// Entries in file order, each as a reader of its value.
+    /// Entries in file order, each as a reader of its key and of its value.
     var values: [(key: String, keyReader: YAMLReader, value: YAMLReader)] {
         entries.map { entry in
             let path = reader.path.isEmpty ? entry.key : "\(reader.path).\(entry.key)"
-            return (
-                entry.key,
-                YAMLReader(node: entry.keyNode, path: path, file: reader.file),
-                YAMLReader(node: entry.value, path: path, file: reader.file)
-            )
-        }
-    }
-}
-
-extension Node {
-    fileprivate var shortDescription: String {
-        switch self {
-        case .scalar(let scalar):
-            let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
-            return scalar.string.isEmpty ? "nothing" : "\"\(text)\""
-        case .mapping: return "a mapping"
-        case .sequence: return "a list"
-        case .alias: return "an alias"
+            return (entry.key, YAMLReader(node: entry.keyNode, path: path), YAMLReader(node: entry.value, path: path))
         }
     }
 }
 
 /// "Did you mean": the closest name within a small edit distance.
-enum Suggestion {
-    static func closest(to word: String, among candidates: [String]) -> String? {
+public enum Suggestion {
+    public static func closest(to word: String, among candidates: [String]) -> String? {
         let scored = candidates.map { ($0, distance(word, $0)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, word.count / 3) else { return nil }
         return best.0

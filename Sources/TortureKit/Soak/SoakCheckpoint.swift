@@ -9,6 +9,7 @@ public final class SoakCheckpoint: Sendable {
     private struct State: Sendable {
         var latest: SoakSummary?
         var closed = false
+        var storeInHand: (any Store)?
     }
 
     private let state = Mutex(State())
@@ -24,6 +25,14 @@ public final class SoakCheckpoint: Sendable {
             return true
         }
     }
+
+    /// The store of the run going now: if the soak is abandoned under it, whoever closes the
+    /// checkpoint removes it, or says what is left.
+    func holdStore(_ store: (any Store)?) {
+        state.withLock { $0.storeInHand = store }
+    }
+
+    public var storeInHand: (any Store)? { state.withLock { $0.storeInHand } }
 
     /// The latest summary, once: nil if it was already closed or nothing was published.
     public func close() -> SoakSummary? {

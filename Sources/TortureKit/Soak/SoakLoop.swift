@@ -66,7 +66,10 @@ public struct SoakLoop: Sendable {
             for (index, soakScenario) in scenarios.enumerated() {
                 stop = limitReached(runs: tally.runs, elapsedNanos: clock.nowNanos() &- startNanos)
                 if stop != nil { break }
-                if index == 0 { tally.seedStarted(seed, position: position) }
+                if index == 0 {
+                    tally.seedStarted(seed, position: position)
+                    progress.seedStarted()
+                }
                 let finished = await runOnce(soakScenario, seed: seed, position: position, scenarioIndex: index,
                                              tally: &tally, startNanos: startNanos)
                 guard let finished else {
@@ -77,7 +80,6 @@ public struct SoakLoop: Sendable {
                 stop = stopAfter(finished)
                 if stop != nil { break }
             }
-            if stop == nil { progress.seedFinished() }
             position += 1
         }
         let (ending, reason) = stop!
@@ -109,6 +111,8 @@ public struct SoakLoop: Sendable {
         case .storeFailed, .simulationBroken:
             (.storeFailed, "\(report.scenario.name) seed \(report.parameters.seed): \(report.failureReason ?? "the store failed")")
         case .scenarioInvalid: (.scenarioInvalid, report.failureReason ?? "\(report.scenario.name): the store refused its SQL")
+        case .interrupted: (.interrupted, "interrupted by signal \(cancellation.signalNumber ?? 0); the run in hand (\(report.scenario.name) "
+            + "seed \(report.parameters.seed)) was stopped, its store removed, and it is not counted")
         }
     }
 
@@ -125,10 +129,15 @@ public struct SoakLoop: Sendable {
             store = UnavailableStore(reason: error.message, dialect: soakScenario.scenario.dialects.first ?? .sqlite)
         }
         defer { stores.discard(store) }
+        progress.runStarting(scenario: soakScenario.scenario.name, seed: seed)
+        checkpoint.holdStore(store)
+        defer { checkpoint.holdStore(nil) }
         let engine = RunEngine(scenario: soakScenario.scenario, configuration: configuration, store: store, clock: clock)
-        var outcome = await engine.run(startedAt: wallClock.stamp().iso8601)
+        var outcome = await engine.run(startedAt: wallClock.stamp().iso8601, interruption: cancellation.interruption)
         outcome.report.repro = reproLine(configuration)
         let report = outcome.report
+        // Cut short by a signal: nothing to tally, and the engine has removed its store.
+        guard report.status != .interrupted else { return report }
 
         var event = SoakRunEvent(report: report, position: position, reportDirectory: nil, reportError: nil)
         let open = checkpoint.whileOpen {

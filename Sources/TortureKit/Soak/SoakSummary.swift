@@ -1,3 +1,5 @@
+public import Histogram
+
 /// What a soak found, as a value: the soak's writers turn it into `summary.json`, `summary.md`,
 /// `index.html` and JUnit XML, and the CLI into its last lines.
 public struct SoakSummary: Sendable, Codable {
@@ -15,6 +17,9 @@ public struct SoakSummary: Sendable, Codable {
         case interrupted
     }
 
+    /// The shape of summary.json (docs/report-format.md), raised whenever a field changes meaning or goes away.
+    public var schemaVersion = SoakSummary.currentSchemaVersion
+    public static let currentSchemaVersion = 1
     public var toolVersion: String
     public var startedAt: String
     public var seedStart: Seed
@@ -72,10 +77,28 @@ public struct SoakSummary: Sendable, Codable {
         public var latency: LatencySummary
         public var percentiles: PercentileTable
         public var distribution: LatencyDistribution
+        /// The merged histogram as HdrHistogram's percentile plot reads it.
+        public var percentileCurve: PercentileCurve
         /// "delay@after-read" → count, over every run.
         public var faultsFired: [String: Int]
         /// Runs that held, as ranges of seed positions; a failure ends a range.
         public var heldRanges: [SeedRange]
+        /// The merged end-to-end histogram (a copy-on-write value, so publishing the summary after
+        /// every run costs nothing): written as `latency-<scenario>.hgrm`, not into summary.json.
+        public var endToEnd: Histogram<UInt64>?
+
+        /// `endToEnd` in HdrHistogram's percentile format, in microseconds as a run's latency.hgrm.
+        public var latencyHgrm: String {
+            guard let endToEnd, endToEnd.totalCount > 0 else { return "" }
+            var text = ""
+            endToEnd.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1_000)
+            return text
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case name, runs, held, violated, withoutVerdict, deliveries, processingSeconds, latency, percentiles, distribution
+            case percentileCurve, faultsFired, heldRanges
+        }
     }
 
     /// Consecutive seed positions whose runs of one scenario all held.

@@ -126,7 +126,7 @@ private struct ScenarioAccumulator: Sendable {
         switch report.status {
         case .held: held += 1
         case .violated: violated += 1
-        case .storeFailed, .scenarioInvalid, .simulationBroken: withoutVerdict += 1
+        case .storeFailed, .scenarioInvalid, .simulationBroken, .interrupted: withoutVerdict += 1
         }
         guard report.status == .held else {
             lastHeld = false
@@ -147,10 +147,13 @@ private struct ScenarioAccumulator: Sendable {
     }
 
     var tally: SoakSummary.ScenarioTally {
-        SoakSummary.ScenarioTally(
+        var tally = SoakSummary.ScenarioTally(
             name: name, runs: runs, held: held, violated: violated, withoutVerdict: withoutVerdict, deliveries: deliveries,
             processingSeconds: processingSeconds, latency: LatencySummary(endToEnd), percentiles: PercentileTable(endToEnd),
-            distribution: LatencyDistribution(endToEnd), faultsFired: faultsFired, heldRanges: heldRanges
+            distribution: LatencyDistribution(endToEnd), percentileCurve: PercentileCurve(endToEnd), faultsFired: faultsFired,
+            heldRanges: heldRanges
         )
+        tally.endToEnd = endToEnd
+        return tally
     }
 }

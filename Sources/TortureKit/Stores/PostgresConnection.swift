@@ -49,6 +49,14 @@ final class PostgresConnection: StoreConnection {
         _ = try preparedName(statement.postgresText)
     }
 
+    func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? {
+        let name = try preparedName(statement.postgresText)
+        let handle = try liveHandle()
+        let result = try answer(sent: PQsendDescribePrepared(handle, name), while: "describing `\(statement.source)`")
+        defer { PQclear(result) }
+        return (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+    }
+
     func executeScript(_ sql: String) throws(StoreError) {
         let handle = try liveHandle()
         let result = try answer(sent: PQsendQuery(handle, sql), while: "running a script")
@@ -94,6 +102,15 @@ final class PostgresConnection: StoreConnection {
             let result = try answer(sent: PQsendQuery(handle, "ROLLBACK"), while: "rolling back")
             PQclear(result)
         }
+    }
+
+    /// One read-only snapshot for all the checks: a write is refused with SQLSTATE 25006.
+    func beginReadOnly() throws(StoreError) {
+        try executeScript("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    }
+
+    func endReadOnly() throws(StoreError) {
+        try rollback()
     }
 
     func close() {
@@ -281,13 +298,14 @@ final class PostgresConnection: StoreConnection {
         guard PQresultStatus(result) == PGRES_TUPLES_OK else { return StatementResult(rowsAffected: affected, rows: []) }
         let columns = PQnfields(result)
         let types = (0..<columns).map { PQftype(result, $0) }
+        let names = (0..<columns).map { column in PQfname(result, column).map { String(cString: $0) } ?? "column \(column + 1)" }
         let rows = (0..<PQntuples(result)).map { row in
             (0..<columns).map { column -> SQLValue in
                 guard PQgetisnull(result, row, column) == 0 else { return .null }
                 return SQLValue(postgresText: String(cString: PQgetvalue(result, row, column)), typeOID: types[Int(column)])
             }
         }
-        return StatementResult(rowsAffected: affected, rows: rows)
+        return StatementResult(rowsAffected: affected, rows: rows, columns: names)
     }
 
     private static func firstLine(_ text: UnsafePointer<CChar>?) -> String {
@@ -305,12 +323,15 @@ extension SQLValue {
         case .integer(let number): String(number)
         case .real(let number): String(number)
         case .text(let text): text
+        case .boolean(let flag): flag ? "true" : "false"
         }
     }
 
-    /// int2, int4, int8 → integer; float4, float8, numeric → real; anything else stays text.
+    /// int2, int4, int8 → integer; float4, float8, numeric → real; bool → boolean; anything else
+    /// stays text.
     fileprivate init(postgresText text: String, typeOID: UInt32) {
         switch typeOID {
+        case 16: self = .boolean(text == "t")
         case 20, 21, 23: self = Int64(text).map(SQLValue.integer) ?? .text(text)
         case 700, 701, 1700: self = Double(text).map(SQLValue.real) ?? .text(text)
         default: self = .text(text)

@@ -7,6 +7,7 @@ enum PostgresErrorClassifier {
     static let uniqueViolation = "23505"
     static let duplicateSchema = "42P06"
     static let queryCanceled = "57014"
+    static let duplicateObject = "42710"
 
     /// - Parameters:
     ///   - sqlState: the five-character code, nil when libpq failed before the server answered.

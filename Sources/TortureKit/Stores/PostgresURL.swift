@@ -1,37 +1,28 @@
-/// `postgres://user[:password]@host[:port]/database[?key=value&…]`, taken apart so the password
-/// can be handed to libpq and kept out of everything that is printed. A part left out is left to
-/// libpq, which falls back to the usual `PG*` variables (`PGHOST`, `PGUSER`, `PGPASSWORD`, …).
+internal import CLibPQ
+import Foundation
+
+/// `postgres://…` as the user typed it, parsed by libpq itself (`PQconninfoParse`), so whatever
+/// libpq accepts — several hosts (`h1,h2:5433`), a socket folder, every query keyword — reaches the
+/// connection unchanged. What this type adds is the redaction: the password, in the user part or
+/// in `?password=`, never appears in anything printed. A part the URL leaves out is left to libpq,
+/// which falls back to the usual `PG*` variables (`PGHOST`, `PGUSER`, `PGPASSWORD`, …).
 public struct PostgresURL: Sendable, Equatable {
-    public struct QueryParameter: Sendable, Equatable {
-        public var name: String
-        public var value: String
+    /// The URL as given.
+    let text: String
+    /// Every keyword the URL sets, as libpq parsed it (values percent-decoded), in libpq's order.
+    let keywords: [(name: String, value: String)]
 
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
+    public static func == (left: PostgresURL, right: PostgresURL) -> Bool {
+        left.text == right.text
     }
 
-    public var user: String?
-    public var password: String?
-    public var host: String?
-    public var port: Int?
-    public var database: String?
-    /// Passed through to libpq as connection keywords (`sslmode`, `options`, …); never `password`,
-    /// which is moved into `password` so it is redacted like the one in the user part.
-    public var query: [QueryParameter]
-
-    public init(user: String? = nil, password: String? = nil, host: String? = nil, port: Int? = nil,
-                database: String? = nil, query: [QueryParameter] = []) {
-        self.user = user
-        self.password = password
-        self.host = host
-        self.port = port
-        self.database = database
-        self.query = query
+    /// A URL that names nothing: libpq's defaults and `PG*` variables decide everything.
+    public init() {
+        text = "postgres://"
+        keywords = []
     }
 
-    /// Errors name the part that is wrong and never repeat the text, which may hold a password.
+    /// Errors name what is wrong and never repeat the password.
     public struct ParseError: Error, Equatable, CustomStringConvertible {
         public var description: String
     }
@@ -43,152 +34,135 @@ public struct PostgresURL: Sendable, Equatable {
     }
 
     public init(parsing text: String) throws(ParseError) {
-        guard let scheme = Self.schemes.first(where: { text.lowercased().hasPrefix($0) }) else {
+        guard Self.isPostgresURL(text) else {
             throw ParseError(description: "a PostgreSQL URL starts with postgres:// or postgresql://")
         }
-        var rest = Substring(text.dropFirst(scheme.count))
-        var queryText: Substring?
-        if let mark = rest.firstIndex(of: "?") {
-            queryText = rest[rest.index(after: mark)...]
-            rest = rest[..<mark]
+        let secrets = PasswordSpan.secrets(in: text)
+        func hidden(_ message: String) -> String {
+            secrets.reduce(message) { $0.replacingEvery($1, with: "***") }
         }
-        var authority = rest
-        var path: Substring?
-        if let slash = rest.firstIndex(of: "/") {
-            authority = rest[..<slash]
-            path = rest[rest.index(after: slash)...]
+        var message: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(text, &message) else {
+            let reason = message.map { String(cString: $0) } ?? "libpq could not parse it"
+            PQfreemem(message)
+            throw ParseError(description: hidden(reason.trimmingTrailingNewlines))
         }
-        self.init()
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            authority = authority[authority.index(after: at)...]
-            if let colon = userInfo.firstIndex(of: ":") {
-                user = try Self.decoded(userInfo[..<colon], part: "user")
-                password = try Self.decoded(userInfo[userInfo.index(after: colon)...], part: "password")
-            } else {
-                user = try Self.decoded(userInfo, part: "user")
-            }
+        defer { PQconninfoFree(options) }
+        var keywords: [(name: String, value: String)] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val { keywords.append((String(cString: keyword), String(cString: value))) }
+            option += 1
         }
-        try readHostAndPort(authority)
-        if let path, !path.isEmpty {
-            database = try Self.decoded(path, part: "database name")
-        }
-        if let queryText {
-            for pair in queryText.split(separator: "&", omittingEmptySubsequences: true) {
-                guard let equals = pair.firstIndex(of: "=") else {
-                    throw ParseError(description: "query parameter `\(pair.prefix(40))` needs a value (name=value)")
-                }
-                let name = try Self.decoded(pair[..<equals], part: "query parameter name")
-                let value = try Self.decoded(pair[pair.index(after: equals)...], part: "query parameter `\(name)`")
-                guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
-                    throw ParseError(description: "query parameter names are libpq keywords such as sslmode")
-                }
-                if name == "password" {
-                    password = value
-                } else {
-                    query.append(QueryParameter(name: name, value: value))
+        // libpq checks ports only when it connects; a typo should stop the command line instead.
+        if let ports = keywords.first(where: { $0.name == "port" })?.value {
+            for port in ports.split(separator: ",", omittingEmptySubsequences: false) where !port.isEmpty {
+                guard let number = Int(port), (1...65_535).contains(number) else {
+                    throw ParseError(description: "the port must be a number from 1 to 65535")
                 }
             }
         }
-        user = user.flatMap { $0.isEmpty ? nil : $0 }
-        host = host.flatMap { $0.isEmpty ? nil : $0 }
+        self.text = text
+        self.keywords = keywords
     }
 
-    private mutating func readHostAndPort(_ authority: Substring) throws(ParseError) {
-        var hostText = authority
-        var portText: Substring?
-        if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else {
-                throw ParseError(description: "an IPv6 host needs a closing `]`")
-            }
-            hostText = authority[authority.index(after: authority.startIndex)..<close]
-            let after = authority[authority.index(after: close)...]
-            if after.hasPrefix(":") { portText = after.dropFirst() } else if !after.isEmpty {
-                throw ParseError(description: "expected `:port` after the IPv6 host")
-            }
-        } else if let colon = authority.lastIndex(of: ":") {
-            hostText = authority[..<colon]
-            portText = authority[authority.index(after: colon)...]
-        }
-        host = try Self.decoded(hostText, part: "host")
-        if let portText, !portText.isEmpty {
-            guard let number = Int(portText), (1...65_535).contains(number) else {
-                throw ParseError(description: "the port must be a number from 1 to 65535")
-            }
-            port = number
-        }
+    /// The value libpq parsed for `keyword`, if the URL sets it.
+    public func value(of keyword: String) -> String? {
+        keywords.first { $0.name == keyword }?.value
     }
 
     /// The URL with the password shown as `***`: for people.
-    public var redacted: String { render(passwordMark: password == nil ? nil : "***") }
+    public var redacted: String { PasswordSpan.rewrite(text, password: "***") }
 
     /// The URL with no password at all: for the repro line (the password comes from `PGPASSWORD`
     /// or `~/.pgpass` when the line is run).
-    public var withoutPassword: String { render(passwordMark: nil) }
+    public var withoutPassword: String { PasswordSpan.rewrite(text, password: nil) }
 
-    private func render(passwordMark: String?) -> String {
-        var text = "postgres://"
-        if user != nil || passwordMark != nil {
-            text += Self.encoded(user ?? "")
-            if let passwordMark { text += ":" + passwordMark }
+    /// libpq keywords for the parts the URL names; what it leaves out libpq takes from `PG*`.
+    var connectionKeywords: [(String, String)] {
+        keywords.map { ($0.name, $0.value) }
+    }
+}
+
+/// Where a password sits in a URL's text: after the first `:` of the user part (which ends at the
+/// first `@` or `/`, as libpq reads it), and in any `password=` query parameter.
+private enum PasswordSpan {
+    /// The password texts as typed, raw: what a libpq error message might quote.
+    static func secrets(in url: String) -> [String] {
+        var secrets: [String] = []
+        let parts = split(url)
+        if let user = parts.user, let colon = user.firstIndex(of: ":") {
+            secrets.append(String(user[user.index(after: colon)...]))
+        }
+        for pair in parts.query ?? [] where pair.name == "password" { secrets.append(String(pair.value)) }
+        return secrets.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    }
+
+    /// The URL with every password replaced by `password`, or removed (with its `:` or its `&`).
+    static func rewrite(_ url: String, password: String?) -> String {
+        let parts = split(url)
+        var text = parts.scheme
+        if let user = parts.user {
+            if let colon = user.firstIndex(of: ":") {
+                text += user[..<colon] + (password.map { ":" + $0 } ?? "")
+            } else {
+                text += user
+            }
             text += "@"
         }
-        if let host { text += host.contains(":") ? "[\(host)]" : Self.encoded(host) }
-        if let port { text += ":\(port)" }
-        if let database { text += "/" + Self.encoded(database) }
-        if !query.isEmpty {
-            text += "?" + query.map { "\($0.name)=\(Self.encoded($0.value))" }.joined(separator: "&")
+        text += parts.hostAndPath
+        if let query = parts.query {
+            let kept = query.compactMap { pair -> String? in
+                guard pair.name == "password" else { return pair.name + (pair.hasValue ? "=" + pair.value : "") }
+                return password.map { "password=" + $0 }
+            }
+            if !kept.isEmpty { text += "?" + kept.joined(separator: "&") }
         }
         return text
     }
 
-    /// libpq keywords for the parts the URL names; what it leaves out libpq takes from `PG*`.
-    var connectionKeywords: [(String, String)] {
-        var keywords: [(String, String)] = []
-        if let host { keywords.append(("host", host)) }
-        if let port { keywords.append(("port", String(port))) }
-        if let user { keywords.append(("user", user)) }
-        if let password { keywords.append(("password", password)) }
-        if let database { keywords.append(("dbname", database)) }
-        keywords += query.map { ($0.name, $0.value) }
-        return keywords
+    private struct Pair {
+        var name: Substring
+        var value: Substring
+        var hasValue: Bool
     }
 
-    private static func decoded(_ text: Substring, part: String) throws(ParseError) -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
+    private static func split(_ url: String) -> (scheme: String, user: Substring?, hostAndPath: Substring, query: [Pair]?) {
+        let schemeLength = PostgresURL.schemes.first { url.lowercased().hasPrefix($0) }?.count ?? 0
+        let scheme = String(url.prefix(schemeLength))
+        var rest = url.dropFirst(schemeLength)
+        var query: [Pair]?
+        if let mark = rest.firstIndex(of: "?") {
+            query = rest[rest.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: true).map { pair in
+                guard let equals = pair.firstIndex(of: "=") else { return Pair(name: pair, value: "", hasValue: false) }
+                return Pair(name: pair[..<equals], value: pair[pair.index(after: equals)...], hasValue: true)
             }
-            guard let high = iterator.next().flatMap(hexValue), let low = iterator.next().flatMap(hexValue) else {
-                throw ParseError(description: "the \(part) has a `%` that is not followed by two hex digits")
-            }
-            bytes.append(high << 4 | low)
+            rest = rest[..<mark]
         }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
+        var user: Substring?
+        if let end = rest.firstIndex(where: { $0 == "@" || $0 == "/" }), rest[end] == "@" {
+            user = rest[..<end]
+            rest = rest[rest.index(after: end)...]
         }
+        return (scheme, user, rest, query)
     }
+}
 
-    private static func encoded(_ text: String) -> String {
+extension String {
+    fileprivate func replacingEvery(_ target: String, with replacement: String) -> String {
+        guard !target.isEmpty else { return self }
         var result = ""
-        for byte in text.utf8 {
-            let scalar = Unicode.Scalar(byte)
-            if byte < 0x80, Character(scalar).isLetter || Character(scalar).isNumber || "-._~".unicodeScalars.contains(scalar) {
-                result.unicodeScalars.append(scalar)
-            } else {
-                result += "%" + (byte < 16 ? "0" : "") + String(byte, radix: 16, uppercase: true)
-            }
+        var rest = self[...]
+        while let range = rest.range(of: target) {
+            result += rest[..<range.lowerBound] + replacement
+            rest = rest[range.upperBound...]
         }
-        return result
+        return result + rest
+    }
+
+    fileprivate var trimmingTrailingNewlines: String {
+        var text = self
+        while text.last?.isNewline == true { text.removeLast() }
+        return text
     }
 }

@@ -1,51 +1,7 @@
-/// The parameters a protocol step may name in its SQL: always bound, never spliced.
-public enum ParameterName: String, Sendable, CaseIterable, Codable {
-    case message
-    case worker
-    case attempt
-    case copy
-    case subscriber
-    case lease
-    case seed
-}
-
-/// The values for one execution of a step.
-public struct StatementParameters: Sendable {
-    public var message: String
-    public var worker: String
-    /// The receive number of this copy, from 1.
-    public var attempt: Int
-    public var copy: Int
-    public var subscriber: String
-    /// The broker's lease token: unique and increasing over a run, a fencing token.
-    public var lease: Int
-    public var seed: Seed
-
-    public init(message: String, worker: String, attempt: Int, copy: Int = 1, subscriber: String = "s0", lease: Int = 0, seed: Seed) {
-        self.message = message
-        self.worker = worker
-        self.attempt = attempt
-        self.copy = copy
-        self.subscriber = subscriber
-        self.lease = lease
-        self.seed = seed
-    }
-
-    public func value(of name: ParameterName) -> SQLValue {
-        switch name {
-        case .message: .text(message)
-        case .worker: .text(worker)
-        case .attempt: .integer(Int64(attempt))
-        case .copy: .integer(Int64(copy))
-        case .subscriber: .text(subscriber)
-        case .lease: .integer(Int64(lease))
-        case .seed: .text(seed.description)
-        }
-    }
-}
-
 /// SQL written with `:name` parameters, rewritten once into the placeholder style of a dialect
-/// (`?1` for SQLite, `$1` for PostgreSQL). A name used twice binds the same slot.
+/// (`?1` for SQLite, `$1` for PostgreSQL). A name used twice binds the same slot. A `let` name is
+/// an SQL expression written once: it is placed in parentheses wherever `:name` appears, and its
+/// own parameters are bound like any other.
 public struct SQLTemplate: Sendable, Hashable {
     public let source: String
     /// The text with numbered placeholders; slot `i` (from 1) binds `parameters[i - 1]`.
@@ -54,6 +10,8 @@ public struct SQLTemplate: Sendable, Hashable {
     public let parameters: [ParameterName]
     /// The text between placeholders, and each placeholder's slot.
     public let segments: [Segment]
+    /// `:now` is read from the clock only for statements that bind it.
+    public let usesNow: Bool
 
     public enum Segment: Sendable, Hashable {
         case text(String)
@@ -61,16 +19,67 @@ public struct SQLTemplate: Sendable, Hashable {
     }
 
     public enum ParseError: Error, Equatable {
-        case unknownParameter(String)
+        /// `:name` is neither built in, a `let`, nor `step.column`; `let` names the `let` it was in.
+        case unknownParameter(String, inLet: String? = nil)
+        /// Lets that name each other in a circle, in the order they were entered.
+        case letCycle([String])
     }
 
-    public init(_ source: String) throws(ParseError) {
+    public init(_ source: String, lets: [String: String] = [:]) throws(ParseError) {
+        var tokens: [Token] = []
+        try Self.tokenize(source, lets: lets, entered: [], into: &tokens)
         var parameters: [ParameterName] = []
         var segments: [Segment] = []
         var literal = ""
+        for token in tokens {
+            switch token {
+            case .text(let text):
+                literal += text
+            case .parameter(let parameter):
+                let slot: Int
+                if let existing = parameters.firstIndex(of: parameter) {
+                    slot = existing + 1
+                } else {
+                    parameters.append(parameter)
+                    slot = parameters.count
+                }
+                if !literal.isEmpty { segments.append(.text(literal)) }
+                literal = ""
+                segments.append(.slot(slot))
+            }
+        }
+        if !literal.isEmpty { segments.append(.text(literal)) }
+        self.segments = segments
+        self.source = source
+        self.sqliteText = Self.render(segments) { "?\($0)" }
+        self.postgresText = Self.render(segments) { "$\($0)" }
+        self.parameters = parameters
+        self.usesNow = parameters.contains(.now)
+    }
+
+    /// The text with each slot written by `placeholder` (given the slot, from 1): how a store
+    /// of another dialect renders the same template.
+    public func text(placeholder: (Int) -> String) -> String {
+        Self.render(segments, placeholder: placeholder)
+    }
+
+    /// The step values the statement binds.
+    public var stepColumns: [StepColumn] { parameters.compactMap(\.stepColumn) }
+
+    private enum Token {
+        case text(String)
+        case parameter(ParameterName)
+    }
+
+    private static func tokenize(_ source: String, lets: [String: String], entered: [String], into tokens: inout [Token]) throws(ParseError) {
         let characters = Array(source)
+        var literal = ""
         var index = 0
         var quote: Character?
+        func flush() {
+            if !literal.isEmpty { tokens.append(.text(literal)) }
+            literal = ""
+        }
         while index < characters.count {
             let character = characters[index]
             if let open = quote {
@@ -90,35 +99,32 @@ public struct SQLTemplate: Sendable, Hashable {
                 var end = index + 1
                 while end < characters.count, characters[end].isIdentifierBody { end += 1 }
                 let name = String(characters[(index + 1)..<end])
-                guard let parameter = ParameterName(rawValue: name) else { throw .unknownParameter(name) }
-                let slot: Int
-                if let existing = parameters.firstIndex(of: parameter) {
-                    slot = existing + 1
-                } else {
-                    parameters.append(parameter)
-                    slot = parameters.count
+                flush()
+                if end + 1 < characters.count, characters[end] == ".", characters[end + 1].isIdentifierStart {
+                    var columnEnd = end + 1
+                    while columnEnd < characters.count, characters[columnEnd].isIdentifierBody { columnEnd += 1 }
+                    let column = String(characters[(end + 1)..<columnEnd])
+                    tokens.append(.parameter(.stepValue(StepColumn(step: name, column: column))))
+                    index = columnEnd
+                    continue
                 }
-                if !literal.isEmpty { segments.append(.text(literal)) }
-                literal = ""
-                segments.append(.slot(slot))
+                if let builtIn = ParameterName(builtIn: name) {
+                    tokens.append(.parameter(builtIn))
+                } else if let expression = lets[name] {
+                    guard !entered.contains(name) else { throw .letCycle(entered + [name]) }
+                    tokens.append(.text("("))
+                    try tokenize(expression, lets: lets, entered: entered + [name], into: &tokens)
+                    tokens.append(.text(")"))
+                } else {
+                    throw .unknownParameter(name, inLet: entered.last)
+                }
                 index = end
                 continue
             }
             literal.append(character)
             index += 1
         }
-        if !literal.isEmpty { segments.append(.text(literal)) }
-        self.segments = segments
-        self.source = source
-        self.sqliteText = Self.render(segments) { "?\($0)" }
-        self.postgresText = Self.render(segments) { "$\($0)" }
-        self.parameters = parameters
-    }
-
-    /// The text with each slot written by `placeholder` (given the slot, from 1): how a store
-    /// of another dialect renders the same template.
-    public func text(placeholder: (Int) -> String) -> String {
-        Self.render(segments, placeholder: placeholder)
+        flush()
     }
 
     private static func render(_ segments: [Segment], placeholder: (Int) -> String) -> String {
@@ -134,6 +140,6 @@ public struct SQLTemplate: Sendable, Hashable {
 }
 
 extension Character {
-    fileprivate var isIdentifierStart: Bool { self == "_" || (isASCII && isLetter) }
-    fileprivate var isIdentifierBody: Bool { isIdentifierStart || (isASCII && isNumber) }
+    var isIdentifierStart: Bool { self == "_" || (isASCII && isLetter) }
+    var isIdentifierBody: Bool { isIdentifierStart || (isASCII && isNumber) }
 }

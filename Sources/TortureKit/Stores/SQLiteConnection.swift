@@ -5,7 +5,11 @@ final class SQLiteConnection: StoreConnection {
     private var handle: OpaquePointer?
     /// Prepared once per statement text: a processor runs the same few statements thousands of times.
     private var statements: [String: OpaquePointer] = [:]
+    /// Each prepared statement's column names, read once.
+    private var columnNames: [String: [String]] = [:]
     private let path: String
+    /// Under `query_only` a READONLY error is the statement's fault, not the file's.
+    private var queryOnly = false
 
     init(path: String, busyTimeoutMillis: Int) throws(StoreError) {
         self.path = path
@@ -44,7 +48,7 @@ final class SQLiteConnection: StoreConnection {
                 rows.append(readRow(prepared))
             } else if status == SQLITE_DONE {
                 let changed = sqlite3_stmt_readonly(prepared) != 0 ? 0 : Int(sqlite3_changes(handle))
-                return StatementResult(rowsAffected: changed, rows: rows)
+                return StatementResult(rowsAffected: changed, rows: rows, columns: columnNames[statement.sqliteText] ?? [])
             } else {
                 throw error(status, while: "running `\(statement.source)`")
             }
@@ -53,6 +57,11 @@ final class SQLiteConnection: StoreConnection {
 
     func prepare(_ statement: SQLTemplate) throws(StoreError) {
         _ = try compiled(statement.sqliteText)
+    }
+
+    func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? {
+        _ = try compiled(statement.sqliteText)
+        return columnNames[statement.sqliteText]
     }
 
     func executeScript(_ sql: String) throws(StoreError) {
@@ -82,9 +91,21 @@ final class SQLiteConnection: StoreConnection {
         try executeScript("ROLLBACK")
     }
 
+    /// `query_only` refuses every write, `RETURNING` included, with SQLITE_READONLY.
+    func beginReadOnly() throws(StoreError) {
+        try executeScript("PRAGMA query_only = ON")
+        queryOnly = true
+    }
+
+    func endReadOnly() throws(StoreError) {
+        try executeScript("PRAGMA query_only = OFF")
+        queryOnly = false
+    }
+
     func close() {
         for statement in statements.values { sqlite3_finalize(statement) }
         statements.removeAll()
+        columnNames.removeAll()
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
@@ -93,11 +114,27 @@ final class SQLiteConnection: StoreConnection {
         if let cached = statements[text] { return cached }
         guard let handle else { throw .unavailable("SQLite connection to \(path) is closed") }
         var prepared: OpaquePointer?
-        let status = sqlite3_prepare_v2(handle, text, -1, &prepared, nil)
+        let bytes = Array(text.utf8CString)
+        var tailOffset = bytes.count - 1
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            var rest: UnsafePointer<CChar>?
+            let status = sqlite3_prepare_v2(handle, buffer.baseAddress, -1, &prepared, &rest)
+            if let rest, let start = buffer.baseAddress { tailOffset = rest - start }
+            return status
+        }
         guard status == SQLITE_OK, let prepared else {
             throw error(status, while: "preparing `\(text)`")
         }
+        // What follows the first statement: sqlite3 would silently never run it.
+        let tail = String(decoding: bytes[tailOffset...].dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if SQLTokens(tail).statementCount > 0 {
+            sqlite3_finalize(prepared)
+            throw .other("`\(text)` holds more than one statement; SQLite would run only the first")
+        }
         statements[text] = prepared
+        columnNames[text] = (0..<sqlite3_column_count(prepared)).map { column in
+            sqlite3_column_name(prepared, column).map { String(cString: $0) } ?? "column \(column + 1)"
+        }
         return prepared
     }
 
@@ -108,6 +145,7 @@ final class SQLiteConnection: StoreConnection {
         case .integer(let number): status = sqlite3_bind_int64(statement, slot, number)
         case .real(let number): status = sqlite3_bind_double(statement, slot, number)
         case .text(let text): status = sqlite3_bind_text(statement, slot, text, -1, csqlite_transient())
+        case .boolean(let flag): status = sqlite3_bind_int64(statement, slot, flag ? 1 : 0)
         }
         guard status == SQLITE_OK else { throw error(status, while: "binding parameter \(slot)") }
     }
@@ -137,6 +175,8 @@ final class SQLiteConnection: StoreConnection {
             .busy(detail)
         case SQLITE_CONSTRAINT where extended == 2067 || extended == 1555: // UNIQUE, PRIMARYKEY
             .uniqueViolation(detail)
+        case SQLITE_READONLY where queryOnly:
+            .other("\(detail): a check may only read")
         case SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_READONLY:
             .unavailable(detail)
         default:

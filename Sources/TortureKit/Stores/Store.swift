@@ -50,12 +50,26 @@ public protocol StoreConnection: AnyObject {
     func execute(_ statement: SQLTemplate, _ parameters: StatementParameters) throws(StoreError) -> StatementResult
     /// Compiles a statement without running it: a scenario's SQL errors surface before the run.
     func prepare(_ statement: SQLTemplate) throws(StoreError)
+    /// The names of the columns a statement returns, as the store names them (prepared, not
+    /// run); nil when the store cannot tell without running it.
+    func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]?
     /// Several statements without parameters: schemas and set-up.
     func executeScript(_ sql: String) throws(StoreError)
     func begin(_ isolation: IsolationLevel) throws(StoreError)
     func commit() throws(StoreError)
     func rollback() throws(StoreError)
+    /// From here until `endReadOnly`, every statement may only read: a write is refused as
+    /// `other`. What invariant queries run under, so a check can never change what it checks.
+    func beginReadOnly() throws(StoreError)
+    func endReadOnly() throws(StoreError)
     func close()
+}
+
+extension StoreConnection {
+    /// A store of your own that cannot refuse writes runs its checks as they are: SQLite and
+    /// PostgreSQL implement these, so a check that writes is refused there.
+    public func beginReadOnly() throws(StoreError) {}
+    public func endReadOnly() throws(StoreError) {}
 }
 
 /// A store's SQL dialect: the key under which a scenario writes SQL for it. Open, so a store of
@@ -81,29 +95,20 @@ public enum IsolationLevel: String, Sendable, Codable, CaseIterable {
     case serializable
 }
 
+extension StoreConnection {
+    public func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? { nil }
+}
+
 public struct StatementResult: Sendable, Equatable {
     public var rowsAffected: Int
     public var rows: [[SQLValue]]
+    /// The result's column names, as the store names them (`count`, `COUNT(*)`, an alias).
+    public var columns: [String]
 
-    public init(rowsAffected: Int, rows: [[SQLValue]]) {
+    public init(rowsAffected: Int, rows: [[SQLValue]], columns: [String] = []) {
         self.rowsAffected = rowsAffected
         self.rows = rows
-    }
-}
-
-public enum SQLValue: Sendable, Hashable, Codable, CustomStringConvertible {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-
-    public var description: String {
-        switch self {
-        case .null: "NULL"
-        case .integer(let value): String(value)
-        case .real(let value): String(value)
-        case .text(let value): value
-        }
+        self.columns = columns
     }
 }
 

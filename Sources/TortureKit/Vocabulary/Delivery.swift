@@ -22,11 +22,27 @@ public struct Delivery: Sendable, Equatable, Hashable, Codable {
     }
 
     public static let firstInjectedCopy = 10_000
+    /// Copies an actor publishes again (a sweeper's republication) count from here, per message.
+    public static let firstRepublishedCopy = 1_000_000
 
+    /// Injected and republished copies: faults never duplicate them, which bounds the copies.
     public var isInjectedCopy: Bool { copy >= Self.firstInjectedCopy }
 
-    /// Unique within a run: `m-00417/2#3` is copy 2's third receive (subscriber `s1:` first when fanned out).
+    /// An actor's tick, written in a delivery's fields so the history needs no others: no message
+    /// (`message` is −1 − the actor's position in the file), `copy` the instance (from 1), `attempt`
+    /// the tick (from 1). Checkers of deliveries pass over these (`isActorTick`).
+    public static func actorTick(actor: Int, instance: Int, tick: Int) -> Delivery {
+        Delivery(message: -1 - actor, copy: instance, attempt: tick)
+    }
+
+    public var isActorTick: Bool { message < 0 }
+    /// The actor's position in the file, for an actor's tick.
+    public var actorIndex: Int? { isActorTick ? -1 - message : nil }
+
+    /// Unique within a run: `m-00417/2#3` is copy 2's third receive (subscriber `s1:` first when
+    /// fanned out); an actor's tick is `actor 0.1 run 3` (actor 0, instance 1, tick 3).
     public var label: String {
+        if let actor = actorIndex { return "actor \(actor).\(copy) run \(attempt)" }
         let base = "\(Names.message(message))/\(copy)#\(attempt)"
         return subscriber == 0 ? base : "\(Names.subscriber(subscriber)):\(base)"
     }

@@ -7,6 +7,13 @@ public enum Formatting {
         return decimal(micros / 1_000_000, places: 2) + " s"
     }
 
+    /// A power of ten of microseconds as an axis tick: 10 µs, 1 ms, 100 ms, 10 s.
+    static func durationTick(micros: Double) -> String {
+        if micros < 1_000 { return "\(Int(micros.rounded())) µs" }
+        if micros < 1_000_000 { return "\(Int((micros / 1_000).rounded())) ms" }
+        return "\(Int((micros / 1_000_000).rounded())) s"
+    }
+
     public static func decimal(_ value: Double, places: Int) -> String {
         var scale = 1.0
         for _ in 0..<places { scale *= 10 }

@@ -47,7 +47,8 @@ struct ReferenceLedger: Sendable {
         }
         self.published = published
         var troubled = Set<MessageKey>()
-        for event in events {
+        // An actor's ticks are not queue entries.
+        for event in events where !event.delivery.isActorTick {
             let entryKey = EntryKey(message: event.message, copy: event.copy, subscriber: event.subscriber)
             let messageKey = MessageKey(message: event.message, subscriber: event.subscriber)
             switch (event.subject, event.kind) {

@@ -63,5 +63,7 @@ enum HTMLPage {
         svg text{font:11px "DejaVu Sans",sans-serif;fill:#3a4150}.muted{color:#5b6475}
         .legend span{display:inline-block;margin-right:14px}.swatch{display:inline-block;width:11px;height:11px;margin-right:4px;vertical-align:-1px}
         ul.witnesses{margin:4px 0 8px 0;padding-left:20px}
+        svg.fluid{display:block;width:100%;height:auto}.wide{display:block}
+        table.marks{font-size:12px}table.marks td{padding:1px 8px;vertical-align:top}
         """
 }

@@ -41,6 +41,7 @@ public enum RunHTMLReport {
         case .storeFailed: "STORE FAILED"
         case .scenarioInvalid: "SCENARIO INVALID"
         case .simulationBroken: "SIMULATION BROKEN"
+        case .interrupted: "INTERRUPTED"
         }
     }
 
@@ -65,8 +66,9 @@ public enum RunHTMLReport {
         }
         let origin = outcome.history.firstTimeNanos ?? 0
         for message in messages {
-            body.append("<div class=\"chart\">" + SVGWitnessTimeline.render(message: message, events: eventsByMessage[message] ?? [],
-                                                                            runOriginNanos: origin) + "</div>")
+            let events = eventsByMessage[message] ?? []
+            body.append("<div class=\"chart\">" + SVGWitnessTimeline.render(message: message, events: events, runOriginNanos: origin)
+                + SVGWitnessTimeline.table(message: message, events: events, runOriginNanos: origin) + "</div>")
         }
         return body
     }
@@ -102,12 +104,24 @@ public enum RunHTMLReport {
                          [step.summary.p50Micros, step.summary.p99Micros, step.summary.maxMicros].map { Formatting.duration(micros: $0) }
                             .joined(separator: " / ")])
         }
+        var series = [SVGPercentileChart.Series(name: "end to end", color: SVGPercentileChart.palette[0],
+                                                curve: PercentileCurve(outcome.endToEnd), bold: true)]
+        for (index, step) in zip(report.latency.steps.indices, report.latency.steps) where index < outcome.steps.count {
+            series.append(.init(name: "step \(step.step)", color: SVGPercentileChart.palette[(index + 1) % SVGPercentileChart.palette.count],
+                                curve: PercentileCurve(outcome.steps[index])))
+        }
         return [
             "<h2>Latency</h2>",
+            "<p class=\"muted\">End to end: from a message's first hand-over to the moment its work landed. A step: one statement, "
+                + "from sending it to its answer.</p>",
+            "<div class=\"charts\"><div class=\"chart\">"
+                + SVGPercentileChart.render(series, title: "latency by percentile, end to end and per step") + "</div><div>"
+                + HTMLPage.table(header: ["what", "percentile", "latency"], rows: rows, numericFrom: 2) + "</div></div>",
             "<div class=\"charts\"><div class=\"chart\">"
                 + SVGLatencyChart.render(LatencyDistribution(outcome.endToEnd), summary: report.latency.endToEnd,
-                                         title: "end to end, \(report.latency.endToEnd.count) messages") + "</div><div>"
-                + HTMLPage.table(header: ["what", "percentile", "latency"], rows: rows, numericFrom: 2) + "</div></div>",
+                                         title: "end to end, \(report.latency.endToEnd.count) messages") + "</div></div>",
+            "<div class=\"chart wide\">" + SVGLatencyOverTime.render(LatencyOverTime(outcome.history),
+                                                                     title: "end-to-end latency over the run, p50 and p99 per window") + "</div>",
         ]
     }
 
@@ -125,8 +139,9 @@ public enum RunHTMLReport {
                 + "<b>\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s</b>"
                 + (counts.storeErrors.isEmpty ? "" : "; store errors " + HTMLPage.escape(counts.storeErrors.sorted { $0.key < $1.key }
                     .map { "\($0.key) \($0.value)" }.joined(separator: ", "))) + "</p>",
-            "<div class=\"chart\">" + SVGThroughputChart.render(outcome.throughput,
-                                                                title: "deliveries finished", unit: "deliveries") + "</div>",
+            "<div class=\"chart wide\">" + SVGThroughputChart.render(outcome.throughput,
+                                                                title: "deliveries finished", unit: "deliveries",
+                                                                averagePerSecond: report.timing.deliveriesPerSecond) + "</div>",
         ]
     }
 

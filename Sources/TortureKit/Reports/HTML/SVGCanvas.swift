@@ -6,12 +6,21 @@ struct SVGCanvas {
     let width: Double
     let height: Double
 
-    init(width: Double, height: Double, label: String) {
+    /// A `fluid` chart fills its card's width (scaled, as its viewBox says) instead of a fixed size.
+    init(width: Double, height: Double, label: String, fluid: Bool = false) {
         self.width = width
         self.height = height
         // No xmlns: inline SVG in HTML needs none, and the page must not name any network address.
-        parts.append("<svg width=\"\(n(width))\" height=\"\(n(height))\" "
-            + "viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(HTMLPage.escape(label))\">")
+        let size = fluid ? "class=\"fluid\"" : "width=\"\(n(width))\" height=\"\(n(height))\""
+        parts.append("<svg \(size) viewBox=\"0 0 \(n(width)) \(n(height))\" role=\"img\" aria-label=\"\(HTMLPage.escape(label))\">")
+    }
+
+    /// A line through points, in order.
+    mutating func polyline(_ points: [(x: Double, y: Double)], stroke: String, widthPx: Double = 1.5, dashed: Bool = false, tip: String? = nil) {
+        guard !points.isEmpty else { return }
+        let coordinates = points.map { "\(n($0.x)),\(n($0.y))" }.joined(separator: " ")
+        parts.append("<polyline points=\"\(coordinates)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(n(widthPx))\""
+            + " stroke-linejoin=\"round\"" + (dashed ? " stroke-dasharray=\"5 3\"" : "") + closed("polyline", tip: tip))
     }
 
     mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, tip: String? = nil, opacity: Double = 1) {
@@ -39,13 +48,20 @@ struct SVGCanvas {
         case .circle: path = "M\(n(x - 4.5)) \(n(y))a4.5 4.5 0 1 0 9 0a4.5 4.5 0 1 0 -9 0Z"
         case .triangle: path = "M\(n(x)) \(n(y - 6))L\(n(x + 6)) \(n(y + 5))L\(n(x - 6)) \(n(y + 5))Z"
         case .cross: path = "M\(n(x - 5)) \(n(y - 5))L\(n(x + 5)) \(n(y + 5))M\(n(x + 5)) \(n(y - 5))L\(n(x - 5)) \(n(y + 5))"
+        case .ring: path = "M\(n(x - 5)) \(n(y))a5 5 0 1 0 10 0a5 5 0 1 0 -10 0Z"
+        case .square: path = "M\(n(x - 4.5)) \(n(y - 4.5))h9v9h-9Z"
+        case .bar: path = "M\(n(x)) \(n(y - 7))V\(n(y + 7))"
         }
-        let paint = shape == .cross ? "fill=\"none\" stroke=\"\(fill)\" stroke-width=\"2.5\"" : "fill=\"\(fill)\" stroke=\"#fff\" stroke-width=\"1\""
+        let paint = switch shape {
+        case .cross, .bar: "fill=\"none\" stroke=\"\(fill)\" stroke-width=\"2.5\""
+        case .ring: "fill=\"#fff\" stroke=\"\(fill)\" stroke-width=\"2.5\""
+        default: "fill=\"\(fill)\" stroke=\"#fff\" stroke-width=\"1\""
+        }
         parts.append("<path d=\"\(path)\" \(paint)" + closed("path", tip: tip))
     }
 
     enum MarkerShape {
-        case diamond, circle, triangle, cross
+        case diamond, circle, triangle, cross, ring, square, bar
     }
 
     func finish() -> String {

@@ -1,9 +1,12 @@
-/// Things finished per second over time, as bars, one per bucket of the series.
+/// Things finished per second over time, as bars, one per bucket of the series, across the whole
+/// width of its card, with the average over the whole time as a dashed line.
 enum SVGThroughputChart {
-    static let width = 640.0
+    static let width = 1040.0
     static let height = 200.0
 
-    static func render(_ series: ThroughputSeries, title: String, unit: String) -> String {
+    /// `averagePerSecond` is the rate the page states elsewhere, so the dashed line agrees with it;
+    /// without one, the series' own total over its span.
+    static func render(_ series: ThroughputSeries, title: String, unit: String, averagePerSecond: Double? = nil) -> String {
         let rates = series.ratesPerSecond
         guard let maxRate = rates.max(), maxRate > 0 else {
             return "<p class=\"muted\">\(HTMLPage.escape(title)): nothing finished.</p>"
@@ -12,7 +15,7 @@ enum SVGThroughputChart {
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let barWidth = plotWidth / Double(rates.count)
         let bucketSeconds = Double(series.bucketWidthNanos) / 1e9
-        var svg = SVGCanvas(width: width, height: height, label: title)
+        var svg = SVGCanvas(width: width, height: height, label: title, fluid: true)
         svg.text(title, x: left, y: 15, anchor: "start", weight: "600")
         for fraction in [0.0, 0.5, 1.0] {
             let y = top + plotHeight * (1 - fraction)
@@ -27,10 +30,14 @@ enum SVGThroughputChart {
                      tip: "\(seconds(startSeconds))–\(seconds(startSeconds + bucketSeconds)): \(rateLabel(rate)) \(unit)/s (\(series.counts[index]))")
         }
         let totalSeconds = Double(rates.count) * bucketSeconds
+        let average = averagePerSecond ?? Double(series.total) / totalSeconds
+        let averageY = top + plotHeight * (1 - min(1, average / maxRate))
+        svg.line(x1: left, y1: averageY, x2: left + plotWidth, y2: averageY, stroke: "#1d2330", dashed: true)
+        svg.text("average \(rateLabel(average))/s", x: left + plotWidth - 4, y: averageY - 4, anchor: "end", fill: "#1d2330")
         svg.text("0", x: left, y: top + plotHeight + 14, anchor: "start")
         svg.text(seconds(totalSeconds / 2), x: left + plotWidth / 2, y: top + plotHeight + 14, anchor: "middle")
         svg.text(seconds(totalSeconds), x: left + plotWidth, y: top + plotHeight + 14, anchor: "end")
-        svg.text("\(unit) per second over time", x: left + plotWidth / 2, y: height - 6, anchor: "middle")
+        svg.text("\(unit) per second over time, in buckets of \(seconds(bucketSeconds))", x: left + plotWidth / 2, y: height - 6, anchor: "middle")
         return svg.finish()
     }
 
@@ -39,6 +46,6 @@ enum SVGThroughputChart {
     }
 
     static func rateLabel(_ rate: Double) -> String {
-        rate >= 10_000 ? "\(Int((rate / 1_000).rounded())) k" : rate >= 10 ? String(Int(rate.rounded())) : Formatting.decimal(rate, places: 1)
+        rate == 0 ? "0" : rate >= 10_000 ? "\(Int((rate / 1_000).rounded())) k" : rate >= 10 ? String(Int(rate.rounded())) : Formatting.decimal(rate, places: 1)
     }
 }

@@ -31,13 +31,16 @@ public enum SoakHTMLReport {
                     tally.latency.count == 0 ? "–" : Formatting.duration(micros: $0)
                 }
         }))
-        body.append("<div class=\"chart\">" + SVGThroughputChart.render(summary.throughput, title: "deliveries over soak time",
+        body.append("<div class=\"chart wide\">" + SVGThroughputChart.render(summary.throughput, title: "deliveries over soak time",
                                                                         unit: "deliveries") + "</div>")
         for tally in summary.scenarios {
             body.append("<h2>\(HTMLPage.escape(tally.name))</h2>")
             let percentiles = tally.percentiles.rows.map { ["p" + RunHTMLReport.percentileLabel($0.percentile), Formatting.duration(micros: $0.valueMicros)] }
             let faults = tally.faultsFired.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }
+            let curve = SVGPercentileChart.Series(name: "end to end", color: SVGPercentileChart.palette[0], curve: tally.percentileCurve, bold: true)
             body.append("<div class=\"charts\"><div class=\"chart\">"
+                + SVGPercentileChart.render([curve], title: "\(tally.name): latency by percentile, \(tally.runs) runs merged")
+                + "</div><div class=\"chart\">"
                 + SVGLatencyChart.render(tally.distribution, summary: tally.latency, title: "\(tally.name): \(tally.latency.count) messages, \(tally.runs) runs merged")
                 + "</div><div>" + HTMLPage.table(header: ["percentile", "latency"], rows: percentiles)
                 + (faults.isEmpty ? "<p class=\"muted\">No fault fired.</p>" : HTMLPage.table(header: ["fault @ point", "fired"], rows: faults))

@@ -1,0 +1,159 @@
+import Testing
+@testable import TortureKit
+
+/// Scenario actors: a schedule that is a function of the seed, a broker that stays open while a
+/// publisher may still publish, faults keyed apart from the deliveries', and actors that run as
+/// participants of the run — recorded, checked, stopped by the drain or the deadline.
+@Suite(.serialized) struct ActorTests {
+    @Test func aScheduleIsAPureFunctionOfSeedActorInstanceAndTick() {
+        let schedule = ActorSchedule(everyMillis: 10, jitterMillis: 3, instances: 2)
+        let due = (1...50).map { schedule.dueNanos(tick: $0, instance: 1, seed: Seed(7), actorKey: 42) }
+        #expect(due == (1...50).map { schedule.dueNanos(tick: $0, instance: 1, seed: Seed(7), actorKey: 42) })
+        for (offset, nanos) in due.enumerated() {
+            let tick = UInt64(offset + 1)
+            #expect(nanos >= tick * 10_000_000 && nanos <= tick * 10_000_000 + 3_000_000, "jitter stays within its bound")
+        }
+        #expect(due != (1...50).map { schedule.dueNanos(tick: $0, instance: 2, seed: Seed(7), actorKey: 42) })
+        #expect(due != (1...50).map { schedule.dueNanos(tick: $0, instance: 1, seed: Seed(8), actorKey: 42) })
+    }
+
+    @Test func actorFaultsAreKeyedByActorInstanceTickAndPointNotByDelivery() {
+        var profile = FaultProfile()
+        profile[.error, .afterRead] = FaultRule(probability: 0.5)
+        let plan = FaultPlan(seed: Seed(3), profile: profile)
+        let fired = (1...200).map { plan.faults(forActor: 9, instance: 1, tick: $0, at: .afterRead) }
+        #expect(fired == (1...200).map { plan.faults(forActor: 9, instance: 1, tick: $0, at: .afterRead) })
+        #expect(fired.filter { !$0.isEmpty }.count > 60 && fired.filter { !$0.isEmpty }.count < 140)
+        #expect(fired != (1...200).map { plan.faults(forActor: 10, instance: 1, tick: $0, at: .afterRead) })
+        #expect(plan.planHash(actorKey: 9, instances: 1) != plan.planHash(actorKey: 9, instances: 2))
+    }
+
+    @Test func aPublisherHoldsTheQueueOpenUntilAQuietRun() {
+        let broker = Broker(schedule: [], messages: 4, policy: .standard)
+        broker.holdOpen(forPublishers: 2)
+        #expect(broker.receive(nowNanos: 1) == .wait(untilNanos: 1 + Broker.heldPollNanos))
+        let first = broker.beginPublisherTick(0)
+        #expect(first == .some(0))
+        broker.endPublisherTick(0, mark: 0)
+        #expect(!broker.isDrained, "the second publisher has not had a quiet run yet")
+        // The second one's run publishes: the first one's quiet run no longer counts.
+        let second = broker.beginPublisherTick(1)
+        #expect(second == .some(0))
+        let copies = broker.republish(message: 2)
+        #expect(copies == [Delivery(message: 2, copy: Delivery.firstRepublishedCopy + 1, attempt: 1)])
+        broker.endPublisherTick(1, mark: nil)
+        guard case .delivery(let lease) = broker.receive(nowNanos: 2) else { Issue.record("the republished copy is delivered"); return }
+        #expect(broker.acknowledge(lease))
+        // A run that was not quiet (it failed, or it published) wipes out an earlier quiet one.
+        _ = broker.beginPublisherTick(0)
+        broker.endPublisherTick(0, mark: 1)
+        _ = broker.beginPublisherTick(0)
+        broker.endPublisherTick(0, mark: nil)
+        _ = broker.beginPublisherTick(1)
+        broker.endPublisherTick(1, mark: 1)
+        #expect(!broker.isDrained, "publisher 0's last run was not quiet")
+        // A publisher in the middle of a run keeps it open even when both were quiet.
+        _ = broker.beginPublisherTick(0)
+        _ = broker.beginPublisherTick(1)
+        broker.endPublisherTick(1, mark: 1)
+        #expect(!broker.isDrained)
+        broker.endPublisherTick(0, mark: 1)
+        #expect(broker.isDrained)
+        #expect(broker.receive(nowNanos: 3) == .drained)
+        #expect(broker.beginPublisherTick(0) == nil, "once closed, no publisher runs again")
+    }
+
+    func run(_ scenario: Scenario, workers: Int = 12, messages: Int, seed: UInt64, scheduler: SchedulerChoice = .threads,
+             deadlineMillis: Int? = nil) async -> RunEngine.Outcome {
+        let directory = TemporaryDirectory()
+        let store = directory.sqliteStore()
+        let configuration = RunConfiguration(
+            scenario: scenario.name, workers: workers, messages: messages, deliveriesPerMessage: scenario.workload.deliveriesPerMessage,
+            concurrentDeliveries: scenario.workload.concurrentDeliveries, seed: Seed(seed), store: store.commandLineValue,
+            scenariosDirectory: nil, scheduler: scheduler, deadlineMillisOverride: deadlineMillis)
+        let outcome = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "test")
+        _ = directory
+        return outcome
+    }
+
+    @Test func theSweeperRepublishesStuckMessagesAndItsRunsAreInTheHistory() async throws {
+        let scenario = try Repository.scenario("stale-republish")
+        let outcome = await run(scenario, messages: 200, seed: 4)
+        #expect(outcome.report.status == .held, "\(outcome.report.verdicts)")
+        let sweeper = try #require(outcome.report.actors?.first)
+        #expect(sweeper.name == "stale-sweeper-1")
+        #expect(sweeper.worker == 12, "actor instances are numbered after the processors")
+        #expect(sweeper.runs > 0 && sweeper.published > 0)
+        let events = Array(outcome.history)
+        let ticks = events.filter { $0.subject == HistoryEvent.Subject.tick && $0.kind == .ok }
+        #expect(ticks.count == sweeper.runs)
+        #expect(ticks.allSatisfy { $0.worker == 12 && $0.delivery.isActorTick })
+        let republished = events.filter { $0.subject == HistoryEvent.Subject.published && $0.worker == 12 }
+        #expect(republished.count == sweeper.published)
+        #expect(republished.allSatisfy { $0.copy > Delivery.firstRepublishedCopy && $0.detail?.hasPrefix("republished by stale-sweeper-1") == true })
+        let received = Set(events.filter { $0.subject == HistoryEvent.Subject.delivery && $0.kind == .invoke }.map(\.delivery.message))
+        #expect(republished.allSatisfy { received.contains($0.message) })
+    }
+
+    @Test(arguments: ["stale-republish-naive", "dlq-reprocess", "dlq-reprocess-naive", "session-join"])
+    func aRunWithActorsReplaysExactlyInSimulation(name: String) async throws {
+        let scenario = try Repository.scenario(name)
+        let first = await run(scenario, messages: 100, seed: 21, scheduler: .simulation)
+        #expect(first.report.simulation?.foreignEnqueues == 0)
+        #expect(first.report.simulation?.deadlocked == false)
+        #expect(first.report.actors?.allSatisfy { $0.runs + $0.failed + $0.crashed > 0 } == true)
+        let again = await run(scenario, messages: 100, seed: 21, scheduler: .simulation)
+        #expect(again.report.historyHash == first.report.historyHash)
+        #expect(again.history.firstDivergence(from: first.history) == nil)
+    }
+
+    @Test func theDLQCronsReDriveWhatFailedAndTheNaiveOnesAreCaught() async throws {
+        let correct = await run(try Repository.scenario("dlq-reprocess"), messages: 150, seed: 2)
+        #expect(correct.report.status == .held, "\(correct.report.verdicts)")
+        #expect((correct.report.actors ?? []).map(\.name) == ["dlq-cron-1", "dlq-cron-2"])
+        #expect((correct.report.actors ?? []).reduce(0) { $0 + $1.published } > 0, "something failed past its receives and was re-driven")
+        var caught = false
+        for seed: UInt64 in 1...10 where !caught {
+            caught = await run(try Repository.scenario("dlq-reprocess-naive"), workers: 16, messages: 300, seed: seed).report.status == .violated
+        }
+        #expect(caught)
+    }
+
+    /// A sweeper that republishes on every run is never quiet: the processors wait for it until
+    /// the deadline, and the run ends with a liveness verdict instead of hanging.
+    @Test func aPublisherThatNeverGoesQuietEndsAtTheDeadline() async throws {
+        let text = """
+            name: restless
+            description: republishes the first message on every run
+            workload: { messages: 5, deliveries-per-message: 1, concurrent-deliveries: 1 }
+            protocol:
+              schema: CREATE TABLE done (id TEXT PRIMARY KEY);
+              steps:
+                - name: work
+                  role: submit
+                  sql: INSERT INTO done (id) VALUES (:message) ON CONFLICT (id) DO NOTHING
+                  success: rows-affected
+                  on-success: done
+                  on-failure: skip
+            actors:
+              - name: restless
+                schedule: { every-millis: 2 }
+                steps:
+                  - name: again
+                    role: read
+                    sql: SELECT 'm-00000' AS message
+                    success: row-returned
+                    on-success: done
+                    publish: message
+            invariants: [no-loss]
+            """
+        let scenario = try ScenarioLoader.parse(text, file: "restless.yaml")
+        for scheduler in [SchedulerChoice.threads, .simulation] {
+            let outcome = await run(scenario, workers: 2, messages: 5, seed: 1, scheduler: scheduler, deadlineMillis: 150)
+            #expect(outcome.report.status == .violated)
+            #expect(outcome.report.verdicts.map(\.invariant) == ["liveness"])
+            let restless = try #require(outcome.report.actors?.first)
+            #expect(restless.published > 0, "it kept publishing until the deadline stopped it")
+        }
+    }
+}
