@@ -4,25 +4,19 @@ import TortureKit
 
 /// Scenario files whose SQL is wrong, for the tests below.
 enum BadScenarios {
-    /// Line 15 holds the step's SQLite statement, 16 its PostgreSQL one, 21 the invariant.
+    /// Line 10 holds the step's SQL, 15 the invariant.
     static func scenario(step: String = "UPDATE m SET n = n + 1 WHERE id = :message", invariant: String = "- no-loss") -> String {
         """
         name: bad-sql
         description: one table, one step
         workload: { messages: 10, deliveries-per-message: 1, concurrent-deliveries: 1 }
         protocol:
-          schema:
-            sqlite: CREATE TABLE m (id TEXT PRIMARY KEY, n INTEGER);
-            postgres: CREATE TABLE m (id TEXT PRIMARY KEY, n INTEGER);
-          publish:
-            sqlite: INSERT INTO m (id, n) VALUES (:message, 0)
-            postgres: INSERT INTO m (id, n) VALUES (:message, 0)
+          schema: CREATE TABLE m (id TEXT PRIMARY KEY, n INTEGER);
+          publish: INSERT INTO m (id, n) VALUES (:message, 0)
           steps:
             - name: bump
               role: write
-              sql:
-                sqlite: \(step)
-                postgres: \(step)
+              sql: \(step)
               success: rows-affected
               on-success: done
               on-failure: fail
@@ -33,7 +27,9 @@ enum BadScenarios {
 
     static let twoStatements = scenario(step: "UPDATE m SET n = n + 1 WHERE id = :message; DELETE FROM m WHERE id = :message")
     static let missingTable = scenario(invariant: "- no-duplicate-submissions: { table: nowhere, key: id }")
-    static let deletingCheck = scenario(invariant: "- sql: { name: deletes, query: { sqlite: DELETE FROM m RETURNING id, postgres: DELETE FROM m RETURNING id } }")
+    static let deletingCheck = scenario(invariant: "- sql: { name: deletes, query: DELETE FROM m RETURNING id }")
+    /// PostgreSQL's statement names `public.m`: out of the run's schema.
+    static let escaping = scenario(step: "{ default: UPDATE m SET n = n + 1 WHERE id = :message, postgres: UPDATE public.m SET n = n + 1 WHERE id = :message }")
 
     static func stores() throws -> [String] {
         ["sqlite", try TestDatabase().url]
@@ -50,7 +46,7 @@ extension PostgresEndToEndTests {
         for store in ["sqlite", database.url] {
             let result = try await TortureProcess.runAwaiting(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
-            #expect(result.stderr.contains("\(file):15:") && result.stderr.contains("holds 2 statements"), "\(result.stderr)")
+            #expect(result.stderr.contains("\(file):10:") && result.stderr.contains("holds 2 statements"), "\(result.stderr)")
         }
     }
 
@@ -60,7 +56,7 @@ extension PostgresEndToEndTests {
         for store in ["sqlite", database.url] {
             let result = try await TortureProcess.runAwaiting(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
-            #expect(result.stdout.contains("SCENARIO INVALID: \(file):21: invariant `no-duplicate-submissions`"), "\(result.stdout)")
+            #expect(result.stdout.contains("SCENARIO INVALID: \(file):15: invariant `no-duplicate-submissions`"), "\(result.stdout)")
             #expect(!result.stdout.contains("STORE FAILED"))
         }
     }
@@ -73,7 +69,7 @@ extension PostgresEndToEndTests {
         for store in ["sqlite:" + kept, database.url] {
             let result = try await TortureProcess.runAwaiting(["run", file, "--store", store, "--seed", "1", "--report-dir", workspace.reports])
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
-            #expect(result.stdout.contains("\(file):21: invariant `sql:deletes`"), "\(result.stdout)")
+            #expect(result.stdout.contains("\(file):15: invariant `sql:deletes`"), "\(result.stdout)")
         }
         let connection = try SQLiteStore(path: kept, isUserPath: true).connect()
         defer { connection.close() }
@@ -87,8 +83,7 @@ extension PostgresEndToEndTests {
         let workspace = Workspace()
         let missing = try workspace.write("missing.yaml", BadScenarios.missingTable)
         let deleting = try workspace.write("deleting.yaml", BadScenarios.deletingCheck)
-        let escaping = try workspace.write("escaping.yaml", BadScenarios.scenario().replacingOccurrences(
-            of: "postgres: UPDATE m SET", with: "postgres: UPDATE public.m SET"))
+        let escaping = try workspace.write("escaping.yaml", BadScenarios.escaping)
         let before = try database.runSchemas()
         let plain = try await TortureProcess.runAwaiting(["validate", missing, deleting])
         #expect(plain.status == 0, "without a store only the text is checked")
@@ -96,11 +91,11 @@ extension PostgresEndToEndTests {
         for store in ["sqlite", database.url] {
             let result = try await TortureProcess.runAwaiting(["validate", "--store", store, missing, deleting])
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
-            #expect(result.stderr.contains("\(missing):21: invariant `no-duplicate-submissions`"), "\(result.stderr)")
-            #expect(result.stderr.contains("\(deleting):21: invariant `sql:deletes`"), "\(result.stderr)")
+            #expect(result.stderr.contains("\(missing):15: invariant `no-duplicate-submissions`"), "\(result.stderr)")
+            #expect(result.stderr.contains("\(deleting):15: invariant `sql:deletes`"), "\(result.stderr)")
         }
         let warned = try await TortureProcess.runAwaiting(["validate", escaping])
-        #expect(warned.stderr.contains("warning: \(escaping):16:") && warned.stderr.contains("`public.m` names a schema"), "\(warned.stderr)")
+        #expect(warned.stderr.contains("warning: \(escaping):10:") && warned.stderr.contains("`public.m` names a schema"), "\(warned.stderr)")
         #expect(try database.runSchemas() == before, "validate drops the schema it made")
     }
 }

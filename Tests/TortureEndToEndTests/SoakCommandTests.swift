@@ -27,7 +27,7 @@ import TortureKit
                 "one case per scenario")
         #expect(xml.contains("skipped=\"\(scenarios.count - 4)\""), "the scenarios the soak did not reach are skipped")
         #expect(xml.contains("<testcase classname=\"torture.soak\" name=\"burst\""))
-        for scenario in ["burst", "circuit-breaker", "dlq-redrive", "dlq-reprocess"] {
+        for scenario in ["burst", "circuit-breaker", "counter", "dlq-redrive"] {
             let hgrm = try String(contentsOfFile: "\(directory)/latency-\(scenario).hgrm", encoding: .utf8)
             #expect(hgrm.contains("Percentile") && hgrm.contains("#[Max"), "\(scenario)'s merged histogram")
         }

@@ -55,7 +55,7 @@ public struct PostgresStore: Store {
         }
         let mayCreateRoles = try connection.rows("SELECT rolsuper OR rolcreaterole, current_user FROM pg_roles WHERE rolname = current_user")
         do {
-            if let row = mayCreateRoles.first, row.first == .text("t") {
+            if let row = mayCreateRoles.first, row.first == .boolean(true) {
                 // One implicit transaction: the role, the right to act as it, and its schema, or none of them.
                 // The schema first, so one that exists is refused as such.
                 try connection.executeScript("CREATE SCHEMA \(schema.quoted); CREATE ROLE \(schema.quoted) NOLOGIN; "
