@@ -15,19 +15,19 @@ import Testing
         invariants: [exactly-one-claim]
         """
 
-    @Test func validateNamesFileAndLineOfAMisspelledKey() throws {
+    @Test func validateNamesFileAndLineOfAMisspelledKey() async throws {
         let workspace = Workspace()
         let file = try workspace.write("broken.yaml", Self.misspelled)
-        let result = try TortureProcess.run(["validate", file])
+        let result = try await TortureProcess.runAwaiting(["validate", file])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(file):5:"), "\(result.stderr)")
         #expect(result.stderr.contains("did you mean `deliveries-per-message`"))
     }
 
-    @Test func validateNamesFileAndLineOfAWrongType() throws {
+    @Test func validateNamesFileAndLineOfAWrongType() async throws {
         let workspace = Workspace()
         let file = try workspace.write("typed.yaml", Self.misspelled.replacingOccurrences(of: "messages: 10", with: "messages: many").replacingOccurrences(of: "mesage", with: "message"))
-        let result = try TortureProcess.run(["validate", file])
+        let result = try await TortureProcess.runAwaiting(["validate", file])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(file):4:"), "\(result.stderr)")
         #expect(result.stderr.contains("expected a whole number"))
@@ -35,7 +35,7 @@ import Testing
 
     /// The new form's mistakes, each at its file:line:column: a value from a later step, a column
     /// the step cannot return, an actor without a schedule, a twin of a missing scenario.
-    @Test func validateNamesTheNewFormsMistakesWhereTheyAre() throws {
+    @Test func validateNamesTheNewFormsMistakesWhereTheyAre() async throws {
         let workspace = Workspace()
         let base = """
             name: base
@@ -64,25 +64,25 @@ import Testing
         ]
         for (name, text, expected) in cases {
             let file = try workspace.write("\(name).yaml", text)
-            let result = try TortureProcess.run(["validate", file])
+            let result = try await TortureProcess.runAwaiting(["validate", file])
             #expect(result.status == 2, "\(name): \(result.stdout)")
             #expect(result.stderr.contains(file + expected), "\(name): \(result.stderr)")
         }
     }
 
-    @Test func runRefusesABrokenScenarioFileWithExit2() throws {
+    @Test func runRefusesABrokenScenarioFileWithExit2() async throws {
         let workspace = Workspace()
         let file = try workspace.write("broken.yaml", Self.misspelled)
-        let result = try TortureProcess.run(["run", file, "--report-dir", workspace.reports])
+        let result = try await TortureProcess.runAwaiting(["run", file, "--report-dir", workspace.reports])
         #expect(result.status == 2)
         #expect(result.stderr.contains("\(file):5:"))
     }
 
-    @Test func validateAcceptsTheBuiltInCatalogue() throws {
+    @Test func validateAcceptsTheBuiltInCatalogue() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: TortureProcess.scenarios)
             .filter { $0.hasSuffix(".yaml") }.map { "\(TortureProcess.scenarios)/\($0)" }
         #expect(files.count >= 17)
-        let result = try TortureProcess.run(["validate"] + files)
+        let result = try await TortureProcess.runAwaiting(["validate"] + files)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n").filter { $0.hasPrefix("ok ") }.count == files.count)
     }
@@ -95,9 +95,9 @@ import Testing
         ["run", "no-such-scenario"],
         ["frobnicate"],
     ])
-    func aWrongCommandLineExits2WithAMessage(arguments: [String]) throws {
+    func aWrongCommandLineExits2WithAMessage(arguments: [String]) async throws {
         let workspace = Workspace()
-        let result = try TortureProcess.run(arguments + ["--scenarios", TortureProcess.scenarios, "--report-dir", workspace.reports])
+        let result = try await TortureProcess.runAwaiting(arguments + ["--scenarios", TortureProcess.scenarios, "--report-dir", workspace.reports])
         #expect(result.status == 2, "\(arguments): \(result.status) \(result.stderr)")
         #expect(!result.stderr.isEmpty)
     }
@@ -115,8 +115,8 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent-torture"), "no folder was made")
     }
 
-    @Test func listShowsEveryScenarioWithItsSeedSystem() throws {
-        let result = try TortureProcess.run(["list", "--scenarios", TortureProcess.scenarios])
+    @Test func listShowsEveryScenarioWithItsSeedSystem() async throws {
+        let result = try await TortureProcess.runAwaiting(["list", "--scenarios", TortureProcess.scenarios])
         #expect(result.status == 0)
         let expected = [
             ("race-claim", "003"), ("race-claim-naive", "003"), ("idempotent-submit", "000"), ("idempotent-submit-naive", "000"),
@@ -130,8 +130,8 @@ import Testing
         }
     }
 
-    @Test func helpExplainsExitCodes() throws {
-        let result = try TortureProcess.run(["--help"])
+    @Test func helpExplainsExitCodes() async throws {
+        let result = try await TortureProcess.runAwaiting(["--help"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("Exit codes"))
     }

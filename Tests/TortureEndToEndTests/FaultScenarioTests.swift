@@ -18,41 +18,41 @@ import Testing
     ]
 
     @Test(arguments: correct)
-    func aCorrectProtocolHoldsUnderFaults(scenario: String) throws {
+    func aCorrectProtocolHoldsUnderFaults(scenario: String) async throws {
         let workspace = Workspace()
         for seed in 31...33 {
-            let result = try workspace.run(scenario, ["--workers", "32", "--seed", String(seed)])
+            let result = try await workspace.run(scenario, ["--workers", "32", "--seed", String(seed)])
             #expect(result.status == 0, "seed \(seed):\n\(result.stdout)\n\(result.stderr)")
             #expect(result.stdout.contains("lost 0, duplicated 0, unexpected 0"), "\(result.stdout)")
         }
     }
 
     @Test(arguments: naive)
-    func aNaiveTwinIsCaughtWithin10SeedsAndItsReproFailsAgain(scenario: String) throws {
+    func aNaiveTwinIsCaughtWithin10SeedsAndItsReproFailsAgain(scenario: String) async throws {
         let workspace = Workspace()
         var failing: TortureProcess.Result?
         for seed in 1...10 {
-            let result = try workspace.run(scenario, ["--workers", "32", "--seed", String(seed)])
+            let result = try await workspace.run(scenario, ["--workers", "32", "--seed", String(seed)])
             #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
             if result.status == 1 { failing = result; break }
         }
         let first = try #require(failing, "\(scenario) was not caught in 10 seeds")
         let repro = try #require(first.stdout.line(startingWith: "repro: torture run "))
         let words = repro.dropFirst("repro: torture ".count).split(separator: " ").map(String.init)
-        let again = try TortureProcess.run(words + ["--report-dir", workspace.reports])
+        let again = try await TortureProcess.runAwaiting(words + ["--report-dir", workspace.reports])
         #expect(again.status == 1, "the repro line did not fail again:\n\(again.stdout)")
         #expect(again.stdout.word(after: "fault plan") == first.stdout.word(after: "fault plan"))
     }
 
-    @Test func sqliteSerializesTheCounterTwin() throws {
+    @Test func sqliteSerializesTheCounterTwin() async throws {
         let workspace = Workspace()
-        let result = try workspace.run("counter-naive", ["--workers", "32", "--seed", "3"])
+        let result = try await workspace.run("counter-naive", ["--workers", "32", "--seed", "3"])
         #expect(result.status == 0, "BEGIN IMMEDIATE serializes the read and the write: \(result.stdout)")
     }
 
-    @Test func everyFaultKindFiresAtEveryInjectionPoint() throws {
+    @Test func everyFaultKindFiresAtEveryInjectionPoint() async throws {
         let workspace = Workspace()
-        let result = try workspace.run("fault-matrix", ["--workers", "32", "--seed", "77", "--json"])
+        let result = try await workspace.run("fault-matrix", ["--workers", "32", "--seed", "77", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let fired = try #require((report["faults"] as? [String: Any])?["firedByKindAndPoint"] as? [String: Int])

@@ -2,12 +2,12 @@ import Foundation
 import Testing
 
 @Suite(.serialized) struct RunReportFormatsTests {
-    @Test func aCaughtRunWritesJUnitWithItsReproLineAndASelfContainedPage() throws {
+    @Test func aCaughtRunWritesJUnitWithItsReproLineAndASelfContainedPage() async throws {
         let workspace = Workspace()
         let junit = workspace.path + "/junit.xml"
         var caught: TortureProcess.Result?
         for seed in 1...10 {
-            let result = try workspace.run("race-claim-naive", ["--messages", "300", "--seed", String(seed), "--junit", junit])
+            let result = try await workspace.run("race-claim-naive", ["--messages", "300", "--seed", String(seed), "--junit", junit])
             if result.status == 1 { caught = result; break }
         }
         let result = try #require(caught, "never caught in 10 seeds")

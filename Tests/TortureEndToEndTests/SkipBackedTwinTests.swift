@@ -9,9 +9,9 @@ import Testing
         let workspace = Workspace()
         let onlyNoLossFile = try SkipBackedProof.naiveWithOnlyNoLoss(in: workspace)
         let proof = try await SkipBackedProof.run(
-            naive: { seed in try workspace.run(SkipBackedProof.naive, ["--workers", "32", "--seed", String(seed)]).output },
+            naive: { seed in try await workspace.run(SkipBackedProof.naive, ["--workers", "32", "--seed", String(seed)]).output },
             onlyNoLoss: { seed in
-                try TortureProcess.run(["run", onlyNoLossFile, "--workers", "32", "--seed", String(seed), "--report-dir", workspace.reports]).output
+                try await TortureProcess.runAwaiting(["run", onlyNoLossFile, "--workers", "32", "--seed", String(seed), "--report-dir", workspace.reports]).output
             }
         )
         proof.expectCaughtByEverySkipBackedAlone()

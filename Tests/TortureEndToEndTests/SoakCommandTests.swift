@@ -3,10 +3,10 @@ import Testing
 import TortureKit
 
 @Suite(.serialized) struct SoakCommandTests {
-    @Test func correctScenariosHoldAndTheSummaryIsWrittenInEveryForm() throws {
+    @Test func correctScenariosHoldAndTheSummaryIsWrittenInEveryForm() async throws {
         let workspace = Workspace()
         let junit = workspace.path + "/junit.xml"
-        let result = try workspace.soak(["all", "--runs", "4", "--messages", "200", "--seed-start", "0x5eed", "--junit", junit])
+        let result = try await workspace.soak(["all", "--runs", "4", "--messages", "200", "--seed-start", "0x5eed", "--junit", junit])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.hasPrefix("soak held: 4 runs (4 held, 0 violated"))
         #expect(!result.stdout.contains("naive"), "`all` leaves the naive twins out")
@@ -34,9 +34,9 @@ import TortureKit
         #expect(!FileManager.default.fileExists(atPath: workspace.reports + "/burst"), "passing runs leave no report folder")
     }
 
-    @Test func aNaiveTwinStopsTheSoakWithExit1AndItsReproLineFailsAgain() throws {
+    @Test func aNaiveTwinStopsTheSoakWithExit1AndItsReproLineFailsAgain() async throws {
         let workspace = Workspace()
-        let result = try workspace.soak(["race-claim", "race-claim-naive", "--runs", "20", "--seed-start", "9"])
+        let result = try await workspace.soak(["race-claim", "race-claim-naive", "--runs", "20", "--seed-start", "9"])
         #expect(result.status == 1, "\(result.stdout)\n\(result.stderr)")
         #expect(result.stdout.hasPrefix("soak VIOLATED"))
         #expect(result.stdout.contains("stopped: race-claim-naive seed 0x"))
@@ -48,13 +48,13 @@ import TortureKit
         let repro = try #require(repros.first)
         let words = repro.dropFirst("repro: torture ".count).split(separator: " ").map(String.init)
         #expect(words.first == "run" && words.contains("race-claim-naive"))
-        let again = try TortureProcess.run(words + ["--report-dir", workspace.reports])
+        let again = try await TortureProcess.runAwaiting(words + ["--report-dir", workspace.reports])
         #expect(again.status == 1, "the repro line did not fail again:\n\(again.stdout)")
     }
 
-    @Test func keepGoingAndJsonPrintOnlyTheSummaryWithEveryRepro() throws {
+    @Test func keepGoingAndJsonPrintOnlyTheSummaryWithEveryRepro() async throws {
         let workspace = Workspace()
-        let result = try workspace.soak(["race-claim-naive", "--runs", "3", "--keep-going", "--json", "--seed-start", "1"])
+        let result = try await workspace.soak(["race-claim-naive", "--runs", "3", "--keep-going", "--json", "--seed-start", "1"])
         #expect(result.status == 1)
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         let violations = try #require(summary["violations"] as? [[String: Any]])
@@ -62,11 +62,11 @@ import TortureKit
         #expect(violations.allSatisfy { ($0["repro"] as? String)?.hasPrefix("torture run race-claim-naive ") == true })
     }
 
-    @Test func shardsOfOneSeedStartRunDisjointSeedsFromTheSharedSequence() throws {
+    @Test func shardsOfOneSeedStartRunDisjointSeedsFromTheSharedSequence() async throws {
         let workspace = Workspace()
         var firstSeeds: [String] = []
         for shard in ["1/2", "2/2"] {
-            let result = try workspace.soak(["race-claim", "--runs", "2", "--messages", "50", "--seed-start", "0x5eed", "--shard", shard, "--json"])
+            let result = try await workspace.soak(["race-claim", "--runs", "2", "--messages", "50", "--seed-start", "0x5eed", "--shard", shard, "--json"])
             #expect(result.status == 0, "\(result.stderr)")
             let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             let expected = SeedSequence(start: Seed(0x5EED), shard: SoakShard(parsing: shard)!)
@@ -134,7 +134,7 @@ import TortureKit
         #expect(!FileManager.default.fileExists(atPath: folder), "the temporary store is gone")
     }
 
-    @Test func aWrongCommandLineExits2AndSaysWhatWasExpected() throws {
+    @Test func aWrongCommandLineExits2AndSaysWhatWasExpected() async throws {
         let workspace = Workspace()
         let cases: [([String], String)] = [
             (["--shard", "3/2"], "--shard expects i/n"),
@@ -143,20 +143,20 @@ import TortureKit
             (["no-such-scenario"], "no scenario named `no-such-scenario`"),
         ]
         for (arguments, message) in cases {
-            let result = try workspace.soak(arguments)
+            let result = try await workspace.soak(arguments)
             #expect(result.status == 2, "\(arguments)")
             #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
         }
         // Names given as arguments and a --scenarios that is no folder: which one was meant is unclear.
-        let both = try TortureProcess.run(["soak", "race-claim", "--scenarios", "race-claim,idempotent-submit", "--runs", "1",
+        let both = try await TortureProcess.runAwaiting(["soak", "race-claim", "--scenarios", "race-claim,idempotent-submit", "--runs", "1",
                                            "--report-dir", workspace.reports])
         #expect(both.status == 2 && both.stderr.contains("name the scenarios to soak as arguments"))
     }
 
     /// The issue's spelling: `torture soak --scenarios all` or `--scenarios a,b` with no folder of that name.
-    @Test func scenariosGivenAsTheIssueSpellsThemAreTheList() throws {
+    @Test func scenariosGivenAsTheIssueSpellsThemAreTheList() async throws {
         let workspace = Workspace()
-        let result = try TortureProcess.run(["soak", "--scenarios", "race-claim,idempotent-submit", "--runs", "2", "--messages", "100",
+        let result = try await TortureProcess.runAwaiting(["soak", "--scenarios", "race-claim,idempotent-submit", "--runs", "2", "--messages", "100",
                                              "--seed-start", "5", "--report-dir", workspace.reports, "--json"])
         #expect(result.status == 0, "\(result.stdout)\n\(result.stderr)")
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
@@ -167,8 +167,8 @@ import TortureKit
 
 extension Workspace {
     /// `torture soak …` with reports kept in this workspace and the repository's scenarios.
-    func soak(_ arguments: [String]) throws -> TortureProcess.Result {
-        try TortureProcess.run(["soak"] + arguments + ["--report-dir", reports, "--scenarios", TortureProcess.scenarios])
+    func soak(_ arguments: [String]) async throws -> TortureProcess.Result {
+        try await TortureProcess.runAwaiting(["soak"] + arguments + ["--report-dir", reports, "--scenarios", TortureProcess.scenarios])
     }
 
     func json(at path: String) throws -> [String: Any] {

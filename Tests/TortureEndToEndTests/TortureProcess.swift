@@ -33,20 +33,6 @@ enum TortureProcess {
         }
     }
 
-    /// `in folder`: run from there, as a user outside the repository would.
-    static func run(_ arguments: [String], in folder: String? = nil, timeoutSeconds: Double = 120) throws -> Result {
-        let started = ContinuousClock.now
-        let child = try child(arguments, in: folder)
-        var status = child.exitCodeIfFinished()
-        while status == nil {
-            if ContinuousClock.now - started > .seconds(timeoutSeconds) { kill(child.pid, SIGKILL) }
-            usleep(10_000)
-            status = child.exitCodeIfFinished()
-        }
-        let elapsed = ContinuousClock.now - started
-        return Result(status: status!, stdout: child.stdout, stderr: child.stderr,
-                      seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-    }
 }
 
 /// A fresh working folder per test.
@@ -71,8 +57,8 @@ final class Workspace {
     }
 
     /// `torture run …` with reports kept in this workspace and the repository's scenarios.
-    func run(_ scenario: String, _ extra: [String]) throws -> TortureProcess.Result {
-        try TortureProcess.run(["run", scenario, "--report-dir", reports, "--scenarios", TortureProcess.scenarios] + extra)
+    func run(_ scenario: String, _ extra: [String]) async throws -> TortureProcess.Result {
+        try await TortureProcess.runAwaiting(["run", scenario, "--report-dir", reports, "--scenarios", TortureProcess.scenarios] + extra)
     }
 
     /// The report folder the run printed (`report: …`).
