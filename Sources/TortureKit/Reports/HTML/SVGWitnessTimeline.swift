@@ -198,8 +198,10 @@ enum SVGWitnessTimeline {
                 self.init(shape: .square, color: "#6d4c1f", words: "crashed\(detail)", layer: 2)
             case (HistoryEvent.Subject.timeout, _):
                 self.init(shape: .square, color: "#6d4c1f", words: "timed out\(detail)", layer: 2)
-            case (HistoryEvent.Subject.deadLetter, _):
+            case (HistoryEvent.Subject.deadLetter, .ok):
                 self.init(shape: .square, color: "#6d4c1f", words: "dead-lettered\(detail)", layer: 2)
+            case (HistoryEvent.Subject.deadLetter, _):
+                self.init(shape: .square, color: "#6d4c1f", words: "DLQ write refused\(detail)", layer: 2)
             case (HistoryEvent.Subject.commit, .ok):
                 self.init(shape: .circle, color: "#3465a4", words: "committed", layer: 2)
             case (HistoryEvent.Subject.processed, _):
