@@ -126,7 +126,8 @@ struct RunCommand: AsyncParsableCommand {
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
             seed: runSeed, store: stores.commandLineValue,
             scenariosDirectory: byName ? options.scenarioOptions.catalogue.directory(ofPath: scenarioPath) : nil,
-            scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis)
+            scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis),
+            memoryBudgetBytes: options.memoryBudgetBytes
         )
         let progress = RunProgress()
         let engine = RunEngine(scenario: loaded, configuration: configuration, store: store, progress: progress)

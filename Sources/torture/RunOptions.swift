@@ -30,6 +30,12 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Also write JUnit XML here.", valueName: "file"))
     var junit: String?
 
+    @Option(name: .customLong("memory-budget"), help: ArgumentHelp(
+        "Memory a run's history may hold before the processors' logs go to temporary files (removed afterwards): "
+            + "512MB, 2GB, 64M (default 256MB). Changes where events are kept, never what a run does.",
+        valueName: "size"))
+    var memoryBudget: String?
+
     @OptionGroup var scenarioOptions: ScenarioOptions
 
     static let workersRange = 1...1_024
@@ -42,6 +48,9 @@ struct RunOptions: ParsableArguments {
         if let messages, !Self.messagesRange.contains(messages) {
             throw ValidationError("--messages must be from 1 to 10000000, got \(messages)")
         }
+        if let memoryBudget, MemorySize.bytes(memoryBudget).map(Self.memoryBudgetRange.contains) != true {
+            throw ValidationError("--memory-budget expects a size from 1MB to 1TB such as 512MB or 2GB, got \"\(memoryBudget)\"")
+        }
         guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100, got \(depth)") }
         do {
             _ = try StoreOption(parsing: store)
@@ -50,5 +59,8 @@ struct RunOptions: ParsableArguments {
         }
     }
 
+    static let memoryBudgetRange = (1 << 20)...(1 << 40)
+
     var schedulerChoice: SchedulerChoice { scheduler.choice(depth: depth) }
+    var memoryBudgetBytes: Int? { memoryBudget.flatMap(MemorySize.bytes) }
 }

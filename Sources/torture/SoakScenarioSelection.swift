@@ -30,7 +30,9 @@ struct SoakScenarioSelection {
 
     var isAll: Bool { names.isEmpty || names == ["all"] }
 
-    func load(workers: Int, messages: Int?, store: String, dialect: Dialect, scheduler: SchedulerChoice) throws -> [SoakScenario] {
+    func load(
+        workers: Int, messages: Int?, store: String, dialect: Dialect, scheduler: SchedulerChoice, memoryBudgetBytes: Int?
+    ) throws -> [SoakScenario] {
         let catalogue = options.catalogue
         var isDirectory: ObjCBool = false
         if let directory = options.directory,
@@ -77,7 +79,8 @@ struct SoakScenarioSelection {
             selected.append(SoakScenario(scenario: scenario, configuration: RunConfiguration(
                 scenario: byName ? nameOrPath : path, workers: workers, messages: messages ?? scenario.workload.messages,
                 deliveriesPerMessage: scenario.workload.deliveriesPerMessage, concurrentDeliveries: scenario.workload.concurrentDeliveries,
-                seed: Seed(0), store: store, scenariosDirectory: byName ? catalogue.directory(ofPath: path) : nil, scheduler: scheduler
+                seed: Seed(0), store: store, scenariosDirectory: byName ? catalogue.directory(ofPath: path) : nil, scheduler: scheduler,
+                memoryBudgetBytes: memoryBudgetBytes
             )))
         }
         guard !selected.isEmpty else {

@@ -64,16 +64,32 @@ import Testing
     }
 
     func run(_ scenario: Scenario, workers: Int = 12, messages: Int, seed: UInt64, scheduler: SchedulerChoice = .threads,
-             deadlineMillis: Int? = nil) async -> RunEngine.Outcome {
+             deadlineMillis: Int? = nil, memoryBudgetBytes: Int? = nil) async -> RunEngine.Outcome {
         let directory = TemporaryDirectory()
         let store = directory.sqliteStore()
         let configuration = RunConfiguration(
             scenario: scenario.name, workers: workers, messages: messages, deliveriesPerMessage: scenario.workload.deliveriesPerMessage,
             concurrentDeliveries: scenario.workload.concurrentDeliveries, seed: Seed(seed), store: store.commandLineValue,
-            scenariosDirectory: nil, scheduler: scheduler, deadlineMillisOverride: deadlineMillis)
+            scenariosDirectory: nil, scheduler: scheduler, deadlineMillisOverride: deadlineMillis, memoryBudgetBytes: memoryBudgetBytes)
         let outcome = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "test")
         _ = directory
         return outcome
+    }
+
+    /// Each actor instance keeps a compact log of its own beside the processors', and shares the
+    /// memory budget with them: a run whose logs spill reads back the same history as one held in
+    /// memory, actors' ticks and kept values included.
+    @Test func actorsLogLikeProcessorsAndSpillTheSameHistory() async throws {
+        let scenario = try Repository.scenario("dlq-reprocess")
+        let spilled = await run(scenario, workers: 4, messages: 100, seed: 21, scheduler: .simulation, memoryBudgetBytes: 1 << 10)
+        let held = await run(scenario, workers: 4, messages: 100, seed: 21, scheduler: .simulation)
+        #expect(spilled.history.logs.count == 4 + scenario.actors.reduce(0) { $0 + $1.schedule.instances })
+        #expect(spilled.history.spilledBytes > 0)
+        #expect(held.history.spilledBytes == 0)
+        #expect(spilled.report.historyHash == held.report.historyHash)
+        #expect(Array(spilled.history) == Array(held.history))
+        #expect(Array(spilled.history).contains { $0.delivery.isActorTick && $0.subject == HistoryEvent.Subject.tick })
+        #expect(spilled.report.status == held.report.status)
     }
 
     @Test func theSweeperRepublishesStuckMessagesAndItsRunsAreInTheHistory() async throws {
@@ -84,7 +100,7 @@ import Testing
         #expect(sweeper.name == "stale-sweeper-1")
         #expect(sweeper.worker == 12, "actor instances are numbered after the processors")
         #expect(sweeper.runs > 0 && sweeper.published > 0)
-        let events = outcome.history.events
+        let events = Array(outcome.history)
         let ticks = events.filter { $0.subject == HistoryEvent.Subject.tick && $0.kind == .ok }
         #expect(ticks.count == sweeper.runs)
         #expect(ticks.allSatisfy { $0.worker == 12 && $0.delivery.isActorTick })

@@ -94,4 +94,32 @@ import Testing
         #expect(broker.publishDuplicate(of: next.delivery, at: .afterRead) == nil)
         #expect(broker.publishedEntries == 11)
     }
+
+    /// The broker holds entries from their first receive until they leave the queue, never the
+    /// whole workload: a million-message run holds what is in flight.
+    @Test func theBrokerHoldsOnlyWhatIsInFlight() throws {
+        let messages = 10_000
+        let broker = Broker(schedule: DeliverySchedule(seed: Seed(3), workload: Workload(messages: messages, deliveriesPerMessage: 2,
+                                                                                       concurrentDeliveries: 1)),
+                            policy: DeliveryPolicy(preset: .sqs, visibilityTimeoutMillis: 100, maxReceiveCount: 3, retryDelayMillis: 0,
+                                                   subscribers: 1))
+        #expect(broker.heldEntries == 0)
+        #expect(broker.publishedEntries == 2 * messages)
+        var inFlight: [Broker.Lease] = []
+        var received = Set<Delivery>()
+        while case .delivery(let lease) = broker.receive(nowNanos: 1) {
+            received.insert(lease.delivery)
+            inFlight.append(lease)
+            #expect(broker.heldEntries == inFlight.count)
+            if inFlight.count == 8 {
+                for lease in inFlight { #expect(broker.acknowledge(lease)) }
+                inFlight.removeAll()
+                #expect(broker.heldEntries == 0)
+            }
+        }
+        for lease in inFlight { #expect(broker.acknowledge(lease)) }
+        #expect(received.count == 2 * messages)
+        #expect(broker.receive(nowNanos: 2) == .drained)
+        #expect(broker.heldEntries == 0)
+    }
 }

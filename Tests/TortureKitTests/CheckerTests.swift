@@ -84,7 +84,7 @@ import Testing
     @Test func noDuplicateSubmissionsHoldsOnOneRowPerMessage() throws {
         let (directory, connection) = try store(rows: [("m-00000", "w-01"), ("m-00001", "w-02")])
         defer { connection.close(); _ = directory }
-        let input = CheckInput(history: History(events: []), messages: 2, dialect: .sqlite, store: connection)
+        let input = CheckInput(history: History.empty, messages: 2, dialect: .sqlite, store: connection)
         let verdict = try NoDuplicateSubmissionsChecker(table: "submissions", key: "message_id").check(input)
         #expect(verdict.held)
     }
@@ -102,7 +102,7 @@ import Testing
     @Test func sqlInvariantTurnsEveryRowIntoAWitness() throws {
         let (directory, connection) = try store(rows: [("m-00000", "w-01"), ("m-00003", "w-02")])
         defer { connection.close(); _ = directory }
-        let input = CheckInput(history: History(events: []), messages: 4, dialect: .sqlite, store: connection)
+        let input = CheckInput(history: History.empty, messages: 4, dialect: .sqlite, store: connection)
         let violated = try SQLChecker(name: "none", query: SQLTemplate("SELECT message_id, worker FROM submissions ORDER BY message_id")).check(input)
         #expect(violated.invariant == "sql:none")
         #expect(violated.witnesses.map(\.text) == ["row (message_id = m-00000, worker = w-01)", "row (message_id = m-00003, worker = w-02)"])

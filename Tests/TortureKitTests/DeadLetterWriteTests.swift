@@ -80,7 +80,7 @@ import Testing
     }
 
     func events(_ outcome: RunEngine.Outcome, _ kind: HistoryEvent.Kind) -> [HistoryEvent] {
-        outcome.history.events.filter { $0.subject == HistoryEvent.Subject.deadLetter && $0.kind == kind }
+        outcome.history.filter { $0.subject == HistoryEvent.Subject.deadLetter && $0.kind == kind }
     }
 
     /// A DLQ write refused as busy once is tried again: the entry lands, the crons re-drive it,

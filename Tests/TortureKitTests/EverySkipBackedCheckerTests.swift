@@ -23,15 +23,15 @@ extension QueueCheckerTests {
         add(.ok, HistoryEvent.Subject.rollback, message: message, copy: copy, attempt: attempt, worker: worker, detail: "connection closed by crash")
     }
 
-    func ledger(messages: Int = 1) -> QueueLedger {
-        QueueLedger(History(merging: [events]), messages: messages, subscribers: 1)
+    func queue(messages: Int = 1) -> QueueTally {
+        QueueTally(History(merging: [events]), messages: messages, subscribers: 1)
     }
 
     @Test mutating func aSkipAfterTheWorkCommittedIsBacked() throws {
         processedReceive(copy: 1, attempt: 1, worker: 1)
         skippedReceive(copy: 2, worker: 2)
         #expect(try verdict(EverySkipBackedChecker()).held)
-        #expect(QueueCounts(ledger()).skippedWithoutProcessedCopy == 0)
+        #expect(queue().counts.skippedWithoutProcessedCopy == 0)
     }
 
     @Test mutating func aSkipBeforeTheWorkCommittedIsBackedToo() throws {
@@ -58,7 +58,7 @@ extension QueueCheckerTests {
         let skip = try #require(events.firstIndex { $0.detail == "skip" })
         let deadLetter = try #require(events.firstIndex { $0.subject == HistoryEvent.Subject.deadLetter })
         #expect(witness.events == [crash, skip, deadLetter])
-        #expect(QueueCounts(ledger()).skippedWithoutProcessedCopy == 1)
+        #expect(queue().counts.skippedWithoutProcessedCopy == 1)
     }
 
     /// A copy whose step succeeded but whose transaction rolled back left no `processed` event:

@@ -34,10 +34,10 @@ import Testing
     @Test func latencyOverTimeDrawsP50AndP99AndShadesTheFaults() async throws {
         let outcome = try await Outcomes.violated(in: TemporaryDirectory())
         let overTime = LatencyOverTime(outcome.history)
-        let processed = outcome.history.events.filter { $0.subject == HistoryEvent.Subject.processed }.count
+        let processed = Array(outcome.history).filter { $0.subject == HistoryEvent.Subject.processed }.count
         #expect(overTime.windows.count == min(LatencyOverTime.windowLimit, processed / LatencyOverTime.messagesPerWindow))
         #expect(overTime.windows.reduce(0) { $0 + $1.count } == processed)
-        let faults = outcome.history.events.filter { $0.subject == HistoryEvent.Subject.fault }.count
+        let faults = Array(outcome.history).filter { $0.subject == HistoryEvent.Subject.fault }.count
         #expect(faults > 0 && overTime.windows.reduce(0) { $0 + $1.faultsFired } == faults)
         #expect(overTime.windows.allSatisfy { $0.count == 0 || $0.p50Micros <= $0.p99Micros })
         let svg = SVGLatencyOverTime.render(overTime, title: "over time")
@@ -84,7 +84,7 @@ import Testing
     static let events: [HistoryEvent] = {
         let skipped = Delivery(message: 0, copy: 1, attempt: 1)
         let failed = Delivery(message: 0, copy: 2, attempt: 1)
-        return History(merging: [[
+        return Array(History(merging: [[
             HistoryEvent(timeNanos: 1_000, worker: 1, delivery: skipped, kind: .invoke, subject: "delivery"),
             HistoryEvent(timeNanos: 2_000, worker: 1, delivery: skipped, kind: .invoke, subject: "claim", role: .claim),
             HistoryEvent(timeNanos: 3_000, worker: 1, delivery: skipped, kind: .fail, subject: "claim", role: .claim, rowsReturned: 0, rowsAffected: 0),
@@ -94,7 +94,7 @@ import Testing
             HistoryEvent(timeNanos: 2_500, worker: 2, delivery: failed, kind: .invoke, subject: "claim", role: .claim),
             HistoryEvent(timeNanos: 3_500, worker: 2, delivery: failed, kind: .fail, subject: "claim", role: .claim, detail: "busy: database is locked"),
             HistoryEvent(timeNanos: 4_500, worker: 2, delivery: failed, kind: .fail, subject: "delivery", detail: "claim: busy"),
-        ]]).events
+        ]]))
     }()
 
     @Test func aRecognisedDuplicateAndAFailedStepAreMarkedApart() throws {

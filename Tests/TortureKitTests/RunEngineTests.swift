@@ -32,9 +32,9 @@ import Testing
         #expect(report.latency.steps.map(\.step) == ["claim", "process"])
         #expect(report.faults.firedTotal > 0)
         // Every delivery leaves an invoke and an ok/fail for itself in the history.
-        let deliveryEvents = outcome.history.events.filter { $0.subject == HistoryEvent.Subject.delivery }
+        let deliveryEvents = Array(outcome.history).filter { $0.subject == HistoryEvent.Subject.delivery }
         #expect(deliveryEvents.count == 1_600)
-        #expect(outcome.history.events.map(\.index) == Array(0..<outcome.history.events.count))
+        #expect(outcome.history.map(\.index) == Array(0..<outcome.history.count))
     }
 
     @Test func raceClaimNaiveIsCaught() async throws {
@@ -71,15 +71,19 @@ import Testing
         let few = try await run("race-claim", workers: 8, messages: 150, seed: seed.value).report
         let many = try await run("race-claim", workers: 64, messages: 150, seed: seed.value).report
         #expect(few.faults.planHash == many.faults.planHash)
+        // Every fault a run lists is the plan's decision for that delivery and point.
         let plan = FaultPlan(seed: seed, profile: try Repository.scenario("race-claim").faults)
-        struct Key: Hashable { var delivery: Delivery; var point: InjectionPoint; var fault: Fault }
-        func keys(_ report: RunReport) -> Set<Key> { Set(report.faults.fired.map { Key(delivery: $0.delivery, point: $0.point, fault: $0.fault) }) }
-        for key in keys(few).union(keys(many)) {
-            #expect(plan.faults(for: key.delivery, at: key.point).contains(key.fault), "\(key) fired but the plan does not say so")
+        for fired in few.faults.fired + many.faults.fired {
+            #expect(plan.faults(for: fired.delivery, at: fired.point).contains(fired.fault), "\(fired) fired but the plan does not say so")
         }
-        func atClaim(_ report: RunReport) -> Set<Key> { keys(report).filter { $0.point == .beforeClaim && $0.delivery.attempt == 1 } }
-        #expect(!atClaim(few).isEmpty)
-        #expect(atClaim(few) == atClaim(many), "\(atClaim(few).symmetricDifference(atClaim(many)).prefix(5))")
+        #expect(few.faults.fired.count == min(few.faults.firedTotal, RunReport.Faults.firedLimit))
+        let atClaim = "delay@before-claim"
+        #expect((few.faults.firedByKindAndPoint[atClaim] ?? 0) > 0)
+        // Each copy is received once, whatever the timing — unless a loaded machine let a lease
+        // run out, and a redelivery (a new attempt) drew faults of its own.
+        if few.counts.deliveries == 600, many.counts.deliveries == 600 {
+            #expect(few.faults.firedByKindAndPoint[atClaim] == many.faults.firedByKindAndPoint[atClaim])
+        }
         let other = try await run("race-claim", workers: 8, messages: 150, seed: 0x5EEE).report
         #expect(other.faults.planHash != few.faults.planHash)
     }

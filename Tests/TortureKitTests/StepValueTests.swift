@@ -30,8 +30,8 @@ import Testing
             store: store.commandLineValue, scenariosDirectory: nil)
         let outcome = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "test")
         #expect(outcome.report.status == .held, "\(outcome.report.verdicts)")
-        let reads = outcome.history.events.filter { $0.subject == "read" && $0.kind == .ok }
-        let writes = outcome.history.events.filter { $0.subject == "write" && $0.kind == .ok }
+        let reads = Array(outcome.history).filter { $0.subject == "read" && $0.kind == .ok }
+        let writes = Array(outcome.history).filter { $0.subject == "write" && $0.kind == .ok }
         #expect(!reads.isEmpty && reads.allSatisfy { $0.values?.columns == ["id", "value"] })
         for write in writes {
             let read = try #require(reads.last { $0.delivery == write.delivery && $0.index < write.index })

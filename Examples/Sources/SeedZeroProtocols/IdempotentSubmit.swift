@@ -79,7 +79,7 @@ public enum SeedZeroScenarios {
                 publish: [.sqlite: try SQLTemplate("INSERT INTO inbox (message_id) VALUES (:message)")]),
             handler: IdempotentSubmit(guarded: guarded),
             invariants: [.noDuplicateSubmissions(table: "submissions", key: "message_id")],
-            checkers: [EveryMessageSubmitted()]
+            checkers: [EveryMessageSubmitted(), SubmitAfterCheck()]
         )
     }
 }

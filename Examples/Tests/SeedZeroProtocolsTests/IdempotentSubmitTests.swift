@@ -25,7 +25,7 @@ import SeedZeroProtocols
         for seed: UInt64 in 1...3 {
             let report = try await run(guarded: true, seed: seed)
             #expect(report.status == .held, "seed \(seed): \(report.verdicts)")
-            #expect(report.verdicts.map(\.invariant) == ["no-duplicate-submissions", "every-message-submitted"])
+            #expect(report.verdicts.map(\.invariant) == ["no-duplicate-submissions", "every-message-submitted", "submit-after-check"])
             #expect(report.counts.done == 200)
             #expect(report.latency.steps.map(\.step) == ["check", "submit"])
             #expect(report.faults.firedTotal > 0)
@@ -43,6 +43,7 @@ import SeedZeroProtocols
         #expect(!verdict.held)
         #expect(verdict.witnesses.first?.message?.hasPrefix("m-") == true)
         #expect(report.verdicts.first { $0.invariant == "every-message-submitted" }?.held == true)
+        #expect(report.verdicts.first { $0.invariant == "submit-after-check" }?.held == true)
     }
 
     @Test func simulationRunsTheSwiftHandlerDeterministically() async throws {

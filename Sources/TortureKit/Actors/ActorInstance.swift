@@ -76,7 +76,8 @@ actor ActorInstance {
             // left work behind (a DLQ entry it took and rolled back).
             if let publisher { context.broker.endPublisherTick(publisher, mark: landed && delivery.outbox.sentThisRun == 0 ? mark : nil) }
         }
-        return ActorResult(log: machinery.result().log, fired: machinery.result().fired, summary: summary)
+        let result = machinery.result()
+        return ActorResult(log: result.log, spillError: result.spillError, fired: result.fired, summary: summary)
     }
 
     /// Sleeps on the injected clock until `due`, a slice at a time so a drained broker or the

@@ -27,7 +27,9 @@ public struct ActorSummary: Sendable, Codable, Equatable {
 
 /// What an actor instance hands back when the run is over.
 struct ActorResult: Sendable {
-    var log: [HistoryEvent]
-    var fired: [FiredFault]
+    var log: SealedLog
+    /// Writing the log to disk failed: the run cannot vouch for its history.
+    var spillError: StoreError?
+    var fired: FiredFaultTally
     var summary: ActorSummary
 }

@@ -1,5 +1,6 @@
 /// Every queue entry that used up its receives without an ack is in the DLQ exactly once; and
 /// the negative space: nothing is dead-lettered before its receives ran out, or after an ack.
+/// Reads the queue tally (`input.queue`): no pass of its own.
 public struct EveryFailureInDLQChecker: Checker {
     public let invariant = InvariantSpec.everyFailureInDLQ.name
 
@@ -8,9 +9,9 @@ public struct EveryFailureInDLQChecker: Checker {
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let limit = input.policy.maxReceiveCount
         var witnesses: [Witness] = []
-        for (key, entry) in input.ledger.entries.sorted(by: { $0.key < $1.key }) {
-            let name = "\(input.describe(.init(message: key.message, subscriber: key.subscriber))) copy \(key.copy)"
-            let receives = entry.receives.count
+        for (key, entry) in input.queue.entries(receivedAtLeast: limit) {
+            let name = "\(input.describe(key.messageKey)) copy \(key.copy)"
+            let receives = entry.receives
             let events = entry.deadLetters.map(\.index)
             if receives >= limit, !entry.acknowledged, entry.deadLetters.count != 1 {
                 let text = entry.deadLetters.isEmpty

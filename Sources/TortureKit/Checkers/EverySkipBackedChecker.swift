@@ -2,7 +2,8 @@
 /// acknowledged as already handled (`skip`) was processed by some delivery — a committed
 /// `processed` event, before or after the skip. `no-loss` counts a skip as handled; this checker
 /// asks whether the copy the skip deferred to ever did the work (a lost try-lock whose holder
-/// crashed and was dead-lettered never does).
+/// crashed and was dead-lettered never does). Reads the queue tally; walks the history only when
+/// a skip is unbacked, for those messages' stories.
 public struct EverySkipBackedChecker: Checker {
     public let invariant = InvariantSpec.everySkipBacked.name
 
@@ -12,12 +13,12 @@ public struct EverySkipBackedChecker: Checker {
     public init() {}
 
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
-        let ledger = input.ledger
-        let unbacked = Set(ledger.skips.keys.filter { ledger.isSkippedWithoutProcessedCopy($0) })
+        let unbacked = Set(input.queue.skippedWithoutProcessedCopy)
         guard !unbacked.isEmpty else { return Verdict(invariant: invariant, witnesses: []) }
-        var stories: [QueueLedger.MessageKey: MessageStory] = [:]
-        for event in input.history.events {
-            let key = QueueLedger.MessageKey(message: event.message, subscriber: event.subscriber)
+        // A pass of its own, only on a violation, keeping only the unbacked messages' events.
+        var stories: [MessageKey: MessageStory] = [:]
+        for event in input.history {
+            let key = MessageKey(message: event.message, subscriber: event.subscriber)
             guard unbacked.contains(key) else { continue }
             stories[key, default: MessageStory()].add(event)
         }

@@ -1,35 +1,102 @@
 /// For every message, exactly one processor's claim step succeeded and stayed (its transaction,
 /// if any, was not rolled back). Two or more is Jepsen's *duplicated*; none means never claimed.
-public struct ExactlyOneClaimChecker: Checker {
+///
+/// Streams: a delivery's claims wait with the delivery until its worker starts its next one (a
+/// rollback can only come before that), then count. Kept per message: its first claim (12 bytes
+/// in flat arrays; further claims, the violations, in a dictionary) — a message claimed again at
+/// the run's very end is still a violation, so no message's claim can be dropped before the end.
+public struct ExactlyOneClaimChecker: StreamingChecker {
     public let invariant = InvariantSpec.exactlyOneClaim.name
 
     public init() {}
 
-    public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
-        let events = input.history.events
-        var rolledBack = Set<Delivery>()
-        for event in events where event.subject == HistoryEvent.Subject.rollback && event.kind == .ok {
-            rolledBack.insert(event.delivery)
+    public func makeObserver(messages: Int, policy: DeliveryPolicy) -> any CheckingObserver {
+        Observer(invariant: invariant, keys: messages * policy.subscribers, subscribers: policy.subscribers)
+    }
+
+    final class Observer: CheckingObserver {
+        let invariant: String
+        private var inFlight = DeliveriesInFlight()
+        /// Claims of deliveries not yet settled, and whether each delivery rolled back.
+        private var pending: [Delivery: (claims: [EventReference], rolledBack: Bool)] = [:]
+        private let subscribers: Int
+        /// Per published key (message × subscribers + subscriber): its first settled claim; -1: none.
+        private var firstIndex: [Int]
+        private var firstWorker: [Int32]
+        private var more: [MessageKey: [EventReference]] = [:]
+        private var unpublished: [MessageKey: [EventReference]] = [:]
+
+        init(invariant: String, keys: Int, subscribers: Int) {
+            self.invariant = invariant
+            self.subscribers = subscribers
+            firstIndex = Array(repeating: -1, count: keys)
+            firstWorker = Array(repeating: 0, count: keys)
         }
-        var claims: [QueueLedger.MessageKey: [HistoryEvent]] = [:]
-        for event in events where event.kind == .ok && event.role == .claim && !event.delivery.isActorTick {
-            guard !rolledBack.contains(event.delivery) else { continue }
-            claims[QueueLedger.MessageKey(message: event.message, subscriber: event.subscriber), default: []].append(event)
+
+        private func slot(_ key: MessageKey) -> Int? {
+            guard key.message >= 0, key.subscriber >= 0, key.subscriber < subscribers else { return nil }
+            let slot = key.message * subscribers + key.subscriber
+            return slot < firstIndex.count ? slot : nil
         }
-        var witnesses: [Witness] = []
-        for key in input.ledger.published.sorted() {
-            let won = claims[key] ?? []
-            guard won.count != 1 else { continue }
-            let workers = won.map { Names.worker($0.worker) }
-            let text = won.isEmpty
-                ? "message \(input.describe(key)) was never claimed"
-                : "message \(input.describe(key)) claimed by \(WorkerList.words(workers))"
-            witnesses.append(Witness(message: Names.message(key.message), workers: workers, events: won.map(\.index), text: text))
+
+        /// Every settled claim of a key, in history order.
+        private func claims(_ key: MessageKey) -> [EventReference] {
+            guard let slot = slot(key) else { return (unpublished[key] ?? []).sorted { $0.index < $1.index } }
+            guard firstIndex[slot] >= 0 else { return [] }
+            let first = EventReference(index: firstIndex[slot], worker: Int(firstWorker[slot]))
+            return ([first] + (more[key] ?? [])).sorted { $0.index < $1.index }
         }
-        for key in claims.keys.sorted() where !input.ledger.published.contains(key) {
-            witnesses.append(Witness(message: Names.message(key.message), workers: [], events: claims[key]!.map(\.index),
-                                     text: "message \(input.describe(key)) was claimed but never published"))
+
+        func observe(_ event: HistoryEvent) {
+            // An actor's ticks are not deliveries: its claims are checked by what they leave in the store.
+            guard !event.delivery.isActorTick else { return }
+            if let ended = inFlight.observe(event) { settle(ended) }
+            if event.kind == .ok, event.subject == HistoryEvent.Subject.rollback {
+                pending[event.delivery, default: ([], false)].rolledBack = true
+            } else if event.kind == .ok, event.role == .claim {
+                pending[event.delivery, default: ([], false)].claims.append(EventReference(event))
+            }
         }
-        return Verdict(invariant: invariant, witnesses: witnesses)
+
+        private func settle(_ delivery: Delivery) {
+            guard let settled = pending.removeValue(forKey: delivery), !settled.rolledBack else { return }
+            let key = MessageKey(message: delivery.message, subscriber: delivery.subscriber)
+            for claim in settled.claims {
+                if let slot = slot(key) {
+                    if firstIndex[slot] < 0 {
+                        firstIndex[slot] = claim.index
+                        firstWorker[slot] = Int32(claim.worker)
+                    } else {
+                        more[key, default: []].append(claim)
+                    }
+                } else {
+                    unpublished[key, default: []].append(claim)
+                }
+            }
+        }
+
+        func verdict(_ input: CheckInput) throws(StoreError) -> Verdict {
+            // Deliveries still open at the end, and claims made outside any delivery (hand-made
+            // histories), settle now.
+            for delivery in Array(pending.keys) { settle(delivery) }
+            var witnesses: [Witness] = []
+            for message in 0..<input.messages {
+                for subscriber in 0..<input.policy.subscribers {
+                    let key = MessageKey(message: message, subscriber: subscriber)
+                    let won = claims(key)
+                    guard won.count != 1 else { continue }
+                    let workers = won.map { Names.worker($0.worker) }
+                    let text = won.isEmpty
+                        ? "message \(input.describe(key)) was never claimed"
+                        : "message \(input.describe(key)) claimed by \(WorkerList.words(workers))"
+                    witnesses.append(Witness(message: Names.message(key.message), workers: workers, events: won.map(\.index), text: text))
+                }
+            }
+            for key in unpublished.keys.sorted() {
+                witnesses.append(Witness(message: Names.message(key.message), workers: [], events: claims(key).map(\.index),
+                                         text: "message \(input.describe(key)) was claimed but never published"))
+            }
+            return Verdict(invariant: invariant, witnesses: witnesses)
+        }
     }
 }

@@ -2,43 +2,83 @@
 /// the same entry: the zombie's write. "Taken" means the later receive's claim succeeded; a write
 /// counts only if it started after that claim finished, so operations that overlapped in time
 /// (and might have been ordered either way by the store) are never blamed.
-public struct FencingChecker: Checker {
+///
+/// Streams with state bounded by the deliveries in flight: a claim that can fence a write ends
+/// before the write starts, so it is already seen when the write's `ok` arrives; and only a
+/// delivery of the same entry still in flight can write after it, so an entry's claims are
+/// dropped once no delivery of it is in flight.
+public struct FencingChecker: StreamingChecker {
     public let invariant = InvariantSpec.fencing.name
 
     public init() {}
 
-    private struct StepKey: Hashable {
-        var delivery: Delivery
-        var subject: String
+    public func makeObserver(messages: Int, policy: DeliveryPolicy) -> any CheckingObserver {
+        Observer(invariant: invariant)
     }
 
-    public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
-        var invokedAt: [StepKey: UInt64] = [:]
-        var claims: [QueueLedger.EntryKey: [HistoryEvent]] = [:]
-        var writes: [(invokedNanos: UInt64, event: HistoryEvent)] = []
-        for event in input.history.events where event.role != nil && !event.delivery.isActorTick {
-            let key = StepKey(delivery: event.delivery, subject: event.subject)
+    private struct Claim {
+        var attempt: Int
+        var timeNanos: UInt64
+        var worker: Int
+        var index: Int
+        var label: String
+    }
+
+    final class Observer: CheckingObserver {
+        let invariant: String
+        private var inFlight = DeliveriesInFlight()
+        private var entriesInFlight: [EntryKey: Int] = [:]
+        /// When each step of each delivery in flight was last invoked.
+        private var invokedAt: [Delivery: [String: UInt64]] = [:]
+        private var claims: [EntryKey: [Claim]] = [:]
+        private var witnesses: [Witness] = []
+
+        init(invariant: String) {
+            self.invariant = invariant
+        }
+
+        func observe(_ event: HistoryEvent) {
+            // An actor's ticks are not deliveries of an entry: nothing fences them.
+            guard !event.delivery.isActorTick else { return }
+            if let ended = inFlight.observe(event) { settle(ended) }
+            if event.subject == HistoryEvent.Subject.delivery, event.kind == .invoke {
+                entriesInFlight[EntryKey(message: event.message, copy: event.copy, subscriber: event.subscriber), default: 0] += 1
+            }
+            guard event.role != nil else { return }
             if event.kind == .invoke {
-                invokedAt[key] = event.timeNanos
-                continue
+                invokedAt[event.delivery, default: [:]][event.subject] = event.timeNanos
+                return
             }
-            guard event.kind == .ok else { continue }
+            guard event.kind == .ok else { return }
+            let entry = event.entryKey
+            let invokedNanos = invokedAt[event.delivery]?[event.subject] ?? event.timeNanos
+            if let takenBy = claims[entry]?.first(where: { $0.attempt > event.attempt && $0.timeNanos < invokedNanos }) {
+                let text = "\(event.delivery.label) by \(Names.worker(event.worker)) wrote `\(event.subject)` at \(FencingChecker.millis(invokedNanos)) "
+                    + "after \(Names.worker(takenBy.worker)) took the message over (\(takenBy.label) claimed at \(FencingChecker.millis(takenBy.timeNanos)))"
+                witnesses.append(Witness(message: Names.message(event.message), workers: [Names.worker(event.worker), Names.worker(takenBy.worker)],
+                                         events: [takenBy.index, event.index], text: text))
+            }
             if event.role == .claim {
-                claims[QueueLedger.EntryKey(message: event.message, copy: event.copy, subscriber: event.subscriber), default: []].append(event)
+                claims[entry, default: []].append(Claim(attempt: event.attempt, timeNanos: event.timeNanos, worker: event.worker,
+                                                        index: event.index, label: event.delivery.label))
             }
-            writes.append((invokedAt[key] ?? event.timeNanos, event))
         }
-        var witnesses: [Witness] = []
-        for (invokedNanos, write) in writes {
-            let entry = QueueLedger.EntryKey(message: write.message, copy: write.copy, subscriber: write.subscriber)
-            let takenBy = claims[entry]?.first { $0.attempt > write.attempt && $0.timeNanos < invokedNanos }
-            guard let takenBy else { continue }
-            let text = "\(write.delivery.label) by \(Names.worker(write.worker)) wrote `\(write.subject)` at \(Self.millis(invokedNanos)) "
-                + "after \(Names.worker(takenBy.worker)) took the message over (\(takenBy.delivery.label) claimed at \(Self.millis(takenBy.timeNanos)))"
-            witnesses.append(Witness(message: Names.message(write.message), workers: [Names.worker(write.worker), Names.worker(takenBy.worker)],
-                                     events: [takenBy.index, write.index], text: text))
+
+        private func settle(_ delivery: Delivery) {
+            invokedAt[delivery] = nil
+            let entry = EntryKey(message: delivery.message, copy: delivery.copy, subscriber: delivery.subscriber)
+            guard let open = entriesInFlight[entry] else { return }
+            if open > 1 {
+                entriesInFlight[entry] = open - 1
+            } else {
+                entriesInFlight[entry] = nil
+                claims[entry] = nil
+            }
         }
-        return Verdict(invariant: invariant, witnesses: witnesses)
+
+        func verdict(_ input: CheckInput) throws(StoreError) -> Verdict {
+            Verdict(invariant: invariant, witnesses: witnesses)
+        }
     }
 
     static func millis(_ nanos: UInt64) -> String {

@@ -1,5 +1,6 @@
 /// The store holds at most one submission per message: counted in the final table, with the
-/// workers whose submit step succeeded for that message taken from the history.
+/// workers whose submit step succeeded for that message taken from the history — in a pass of
+/// its own, only when the store holds a duplicate, keeping only those messages' submits.
 public struct NoDuplicateSubmissionsChecker: Checker {
     public let invariant = "no-duplicate-submissions"
     public let table: String
@@ -17,9 +18,13 @@ public struct NoDuplicateSubmissionsChecker: Checker {
 
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let rows = try input.store.execute(query, .forChecks).rows
+        let duplicated = Set(rows.compactMap { $0.first.flatMap { Names.messageIndex($0.description) } })
         var submitters: [Int: [HistoryEvent]] = [:]
-        for event in input.history.events where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick {
-            submitters[event.message, default: []].append(event)
+        if !duplicated.isEmpty {
+            for event in input.history where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick
+                && duplicated.contains(event.message) {
+                submitters[event.message, default: []].append(event)
+            }
         }
         let witnesses = rows.map { row in
             let keyText = row.first?.description ?? "NULL"

@@ -33,37 +33,40 @@ public struct Witness: Sendable, Codable, Equatable {
     }
 }
 
-/// What every checker sees: the merged history, the workload's size, the delivery policy, and
-/// the final store.
+/// What every checker sees: the merged history (a sequence that streams from the processors'
+/// logs), the queue tally, the workload's size, the delivery policy, and the final store.
 public struct CheckInput {
     public var history: History
     public var messages: Int
     public var policy: DeliveryPolicy
     public var dialect: Dialect
     public var store: any StoreConnection
-    /// The history summarised per queue entry and per message, computed once for all checkers.
-    public let ledger: QueueLedger
+    /// The history summarised per message and per queue entry, computed once for all checkers
+    /// (in the engine's one pass, or here in a pass of its own when not given).
+    public let queue: QueueTally
 
     public init(
         history: History, messages: Int, policy: DeliveryPolicy = .standard, dialect: Dialect, store: any StoreConnection,
-        ledger: QueueLedger? = nil
+        queue: QueueTally? = nil
     ) {
         self.history = history
         self.messages = messages
         self.policy = policy
         self.dialect = dialect
         self.store = store
-        self.ledger = ledger ?? QueueLedger(history, messages: messages, subscribers: policy.subscribers)
+        self.queue = queue ?? QueueTally(history, messages: messages, subscribers: policy.subscribers)
     }
 
     /// "m-00417", or "m-00417 (subscriber s1)" when messages fan out.
-    public func describe(_ key: QueueLedger.MessageKey) -> String {
+    public func describe(_ key: MessageKey) -> String {
         policy.subscribers > 1 ? "\(Names.message(key.message)) (subscriber \(Names.subscriber(key.subscriber)))" : Names.message(key.message)
     }
 }
 
 /// A function of (history, final store) → verdict: one invariant. Throws only when the store
-/// cannot be read. The built-in ones come from `CheckerCatalogue`; a scenario may carry its own
+/// cannot be read. A checker that walks `input.history` reads it from the processors' logs (from
+/// disk past the memory budget) in a pass of its own; one that conforms to `StreamingChecker`
+/// shares the engine's single pass. The built-in ones come from `CheckerCatalogue`; a scenario may carry its own
 /// (`Scenario.checkers`), and `RunEngine` runs whichever it is given.
 public protocol Checker: Sendable {
     var invariant: String { get }

@@ -4,6 +4,10 @@ import Synchronization
 /// the schedule's order; a receive hides an entry for the visibility timeout (the lease); an ack
 /// with the current lease deletes it; a nack makes it visible after the retry delay; a lease that
 /// runs out makes it visible again; a receive past `maxReceiveCount` dead-letters it instead.
+///
+/// Entries never received wait in the schedule, read as they come due; an entry exists in the
+/// broker only from its first receive until it is acknowledged or dead-lettered. So the broker
+/// holds what is in flight or waiting to be retried, not the workload.
 public final class Broker: Sendable {
     public enum Receive: Sendable, Equatable {
         case delivery(Lease)
@@ -27,7 +31,7 @@ public final class Broker: Sendable {
         fileprivate var entry: Int
     }
 
-    private enum EntryState { case waiting, inFlight, acknowledged, deadLettered }
+    private enum EntryState { case waiting, inFlight }
 
     private struct Entry {
         var message: Int
@@ -40,9 +44,19 @@ public final class Broker: Sendable {
     }
 
     private struct State {
-        var entries: [Entry] = []
+        /// Entries received at least once (or injected) and not yet gone, by entry number: the
+        /// schedule's entries are numbered in arrival order, injected copies after them.
+        var entries: [Int: Entry] = [:]
+        /// Published entries not yet received, in arrival order; all visible from the start.
+        var schedule: any IteratorProtocol<Delivery>
+        var scheduled: Int
+        /// The next scheduled entry: its delivery, and subscribers fanned out so far.
+        var nextScheduled: (delivery: Delivery, subscriber: Int)?
+        var nextScheduledEntry = 0
+        var nextInjectedEntry: Int
         var heap = VisibilityHeap()
-        var sequence = 0
+        /// Re-enqueued entries come after every scheduled one, as if all were queued at the start.
+        var sequence: Int
         /// Injected copies jump the queue, as a republished message is visible at once to a
         /// service that is not FIFO.
         var urgentSequence = -1
@@ -67,8 +81,23 @@ public final class Broker: Sendable {
         var isDrained: Bool { open == 0 && (holders == 0 || closed) }
 
         mutating func enqueue(_ index: Int, visibleAtNanos: UInt64) {
-            heap.push(VisibilityItem(visibleAtNanos: visibleAtNanos, sequence: sequence, entry: index, version: entries[index].version))
+            heap.push(VisibilityItem(visibleAtNanos: visibleAtNanos, sequence: sequence, entry: index, version: entries[index]!.version))
             sequence += 1
+        }
+
+        /// The next scheduled entry for `subscribers`, if any is left: (entry number, its entry).
+        mutating func peekScheduled() -> Int? {
+            if nextScheduled == nil, let delivery = schedule.next() { nextScheduled = (delivery, 0) }
+            return nextScheduled == nil ? nil : nextScheduledEntry
+        }
+
+        mutating func takeScheduled(subscribers: Int) -> Int {
+            let (delivery, subscriber) = nextScheduled!
+            let index = nextScheduledEntry
+            entries[index] = Entry(message: delivery.message, copy: delivery.copy, subscriber: subscriber)
+            nextScheduledEntry += 1
+            nextScheduled = subscriber + 1 < subscribers ? (delivery, subscriber + 1) : nil
+            return index
         }
     }
 
@@ -77,17 +106,21 @@ public final class Broker: Sendable {
     private let state: BrokerLock<State>
 
     /// `schedule` lists (message, copy) in arrival order; each goes to every subscriber.
-    public init(schedule: [Delivery], messages: Int, policy: DeliveryPolicy) {
+    public convenience init(schedule: [Delivery], messages: Int, policy: DeliveryPolicy) {
+        self.init(schedule: schedule.makeIterator(), count: schedule.count, messages: messages, policy: policy)
+    }
+
+    public convenience init(schedule: DeliverySchedule, policy: DeliveryPolicy) {
+        self.init(schedule: schedule.makeIterator(), count: schedule.count, messages: schedule.workload.messages, policy: policy)
+    }
+
+    private init(schedule: any IteratorProtocol<Delivery>, count: Int, messages: Int, policy: DeliveryPolicy) {
         self.policy = policy
         self.messages = messages
-        var initial = State(firstDeliveredNanos: Array(repeating: 0, count: messages * policy.subscribers))
-        for published in schedule {
-            for subscriber in 0..<policy.subscribers {
-                initial.entries.append(Entry(message: published.message, copy: published.copy, subscriber: subscriber))
-                initial.enqueue(initial.entries.count - 1, visibleAtNanos: 0)
-            }
-        }
-        initial.open = initial.entries.count
+        let scheduled = count * policy.subscribers
+        var initial = State(schedule: schedule, scheduled: scheduled, nextInjectedEntry: scheduled, sequence: scheduled,
+                            firstDeliveredNanos: Array(repeating: 0, count: messages * policy.subscribers))
+        initial.open = scheduled
         state = BrokerLock(initial)
     }
 
@@ -96,20 +129,32 @@ public final class Broker: Sendable {
         let maxReceives = policy.maxReceiveCount
         let subscribers = policy.subscribers
         return state.withLock { state in
-            while let top = state.heap.first {
-                guard state.entries[top.entry].version == top.version else {
+            while true {
+                if let top = state.heap.first, state.entries[top.entry]?.version != top.version {
                     state.heap.popFirst()
                     continue
                 }
-                guard top.visibleAtNanos <= nowNanos else { return .wait(untilNanos: top.visibleAtNanos) }
-                state.heap.popFirst()
-                var entry = state.entries[top.entry]
+                let scheduled = state.peekScheduled()
+                let index: Int
+                // A scheduled entry is an item (visible at 0, sequence = its number) that was never pushed.
+                if let top = state.heap.first, scheduled.map({ (top.visibleAtNanos, top.sequence) < (0, $0) }) ?? true {
+                    guard top.visibleAtNanos <= nowNanos else { return .wait(untilNanos: top.visibleAtNanos) }
+                    state.heap.popFirst()
+                    index = top.entry
+                } else if scheduled != nil {
+                    index = state.takeScheduled(subscribers: subscribers)
+                } else {
+                    // Nothing queued: drained, unless an entry is being dead-lettered or an actor
+                    // may still publish.
+                    return state.isDrained ? .drained : .wait(untilNanos: nowNanos &+ Self.heldPollNanos)
+                }
+                var entry = state.entries[index]!
                 entry.receives += 1
                 entry.version += 1
-                defer { state.entries[top.entry] = entry }
                 if entry.receives > maxReceives {
-                    // Still open until `deadLetterSettled`: a DLQ table is written first.
-                    entry.state = .deadLettered
+                    // Gone from the queue's entries, but still open until `deadLetterSettled`:
+                    // a DLQ table is written first.
+                    state.entries[index] = nil
                     return .deadLettered(Delivery(message: entry.message, copy: entry.copy, attempt: entry.receives - 1, subscriber: entry.subscriber))
                 }
                 entry.state = .inFlight
@@ -119,13 +164,12 @@ public final class Broker: Sendable {
                 let firstIndex = entry.message * subscribers + entry.subscriber
                 if state.firstDeliveredNanos[firstIndex] == 0 { state.firstDeliveredNanos[firstIndex] = max(1, nowNanos) }
                 let expires = nowNanos + visibilityNanos
-                state.entries[top.entry] = entry
-                state.enqueue(top.entry, visibleAtNanos: expires)
+                state.entries[index] = entry
+                state.enqueue(index, visibleAtNanos: expires)
                 let delivery = Delivery(message: entry.message, copy: entry.copy, attempt: entry.receives, subscriber: entry.subscriber)
                 return .delivery(Lease(delivery: delivery, token: entry.token, expiresAtNanos: expires,
-                                       firstDeliveredNanos: state.firstDeliveredNanos[firstIndex], entry: top.entry))
+                                       firstDeliveredNanos: state.firstDeliveredNanos[firstIndex], entry: index))
             }
-            return state.isDrained ? .drained : .wait(untilNanos: nowNanos &+ Self.heldPollNanos)
         }
     }
 
@@ -187,9 +231,11 @@ public final class Broker: Sendable {
             state.publications += 1
             var copies: [Delivery] = []
             for subscriber in 0..<subscribers {
-                state.entries.append(Entry(message: message, copy: copy, subscriber: subscriber))
+                let index = state.nextInjectedEntry
+                state.nextInjectedEntry += 1
+                state.entries[index] = Entry(message: message, copy: copy, subscriber: subscriber)
                 // SNS pushes a publication at once, ahead of what a queue already holds.
-                state.heap.push(VisibilityItem(visibleAtNanos: 0, sequence: state.urgentSequence, entry: state.entries.count - 1, version: 0))
+                state.heap.push(VisibilityItem(visibleAtNanos: 0, sequence: state.urgentSequence, entry: index, version: 0))
                 state.urgentSequence -= 1
                 state.open += 1
                 copies.append(Delivery(message: message, copy: copy, attempt: 1, subscriber: subscriber))
@@ -202,11 +248,8 @@ public final class Broker: Sendable {
     /// the entry was received again, or it already left the queue: the ack of a zombie.
     public func acknowledge(_ lease: Lease) -> Bool {
         state.withLock { state in
-            var entry = state.entries[lease.entry]
-            guard entry.state == .inFlight, entry.token == lease.token else { return false }
-            entry.state = .acknowledged
-            entry.version += 1
-            state.entries[lease.entry] = entry
+            guard let entry = state.entries[lease.entry], entry.state == .inFlight, entry.token == lease.token else { return false }
+            state.entries[lease.entry] = nil
             state.open -= 1
             return true
         }
@@ -218,8 +261,7 @@ public final class Broker: Sendable {
     public func release(_ lease: Lease, nowNanos: UInt64) -> Bool {
         let delayNanos = UInt64(policy.retryDelayMillis) * 1_000_000
         return state.withLock { state in
-            var entry = state.entries[lease.entry]
-            guard entry.state == .inFlight, entry.token == lease.token else { return false }
+            guard var entry = state.entries[lease.entry], entry.state == .inFlight, entry.token == lease.token else { return false }
             entry.state = .waiting
             entry.version += 1
             state.entries[lease.entry] = entry
@@ -234,8 +276,9 @@ public final class Broker: Sendable {
         guard !delivery.isInjectedCopy else { return nil }
         let copy = Delivery.injectedCopy(of: delivery, at: point)
         return state.withLock { state in
-            state.entries.append(Entry(message: delivery.message, copy: copy, subscriber: delivery.subscriber))
-            let index = state.entries.count - 1
+            let index = state.nextInjectedEntry
+            state.nextInjectedEntry += 1
+            state.entries[index] = Entry(message: delivery.message, copy: copy, subscriber: delivery.subscriber)
             state.heap.push(VisibilityItem(visibleAtNanos: 0, sequence: state.urgentSequence, entry: index, version: 0))
             state.urgentSequence -= 1
             state.open += 1
@@ -246,5 +289,7 @@ public final class Broker: Sendable {
 
 
     public var handedOut: Int { state.withLock { $0.handedOut } }
-    public var publishedEntries: Int { state.withLock { $0.entries.count } }
+    public var publishedEntries: Int { state.withLock { $0.nextInjectedEntry } }
+    /// Entries the broker holds now: in flight, or waiting to be retried.
+    public var heldEntries: Int { state.withLock { $0.entries.count } }
 }

@@ -2,30 +2,81 @@
 /// arrive in a seeded shuffle; a message's concurrent copies are adjacent, so different processors
 /// take them at the same moment; its late copies come some dozens of messages later, after the
 /// first ones may have finished.
-public enum DeliverySchedule {
+///
+/// A sequence made as it is read: the shuffle (4 bytes a message) and the late copies due in the
+/// next `maximumLagSlots` slots are all it holds, never the whole schedule.
+public struct DeliverySchedule: Sequence, Sendable {
     /// Late duplicates trail their message by 1 to this many message slots.
     static let maximumLagSlots: UInt64 = 64
     private static let lagSalt: UInt64 = 0x1A7E_0001
 
-    public static func make(seed: Seed, workload: Workload) -> [Delivery] {
-        var generator = SeededGenerator(seed: seed.value)
-        var order = Array(0..<workload.messages)
-        order.shuffle(using: &generator)
+    public let seed: Seed
+    public let workload: Workload
 
-        var keyed: [(slot: Int, delivery: Delivery)] = []
-        keyed.reserveCapacity(workload.messages * workload.deliveriesPerMessage)
-        for (slot, message) in order.enumerated() {
-            for copy in 1...workload.deliveriesPerMessage {
-                var arrival = slot
-                if copy > workload.concurrentDeliveries {
-                    let lag = Mix.combine(seed.value, lagSalt, UInt64(message), UInt64(copy)) % maximumLagSlots
-                    arrival += 1 + Int(lag)
-                }
-                keyed.append((arrival, Delivery(message: message, copy: copy, attempt: 1)))
-            }
+    public init(seed: Seed, workload: Workload) {
+        precondition(workload.messages <= Int(Int32.max), "a workload's messages are numbered in 32 bits")
+        self.seed = seed
+        self.workload = workload
+    }
+
+    /// Every copy of every message, once.
+    public var count: Int { workload.messages * workload.deliveriesPerMessage }
+
+    public static func make(seed: Seed, workload: Workload) -> [Delivery] {
+        Array(DeliverySchedule(seed: seed, workload: workload))
+    }
+
+    public func makeIterator() -> Iterator {
+        Iterator(seed: seed, workload: workload)
+    }
+
+    /// Slot by slot: a slot holds its message's concurrent copies and the late copies of earlier
+    /// messages that arrive there, ordered by (copy, message).
+    public struct Iterator: IteratorProtocol {
+        private let seed: Seed
+        private let workload: Workload
+        private let order: [Int32]
+        private var slot = 0
+        private var late: [Int: [Delivery]] = [:]
+        private var ready: [Delivery] = []
+        private var readyPosition = 0
+
+        init(seed: Seed, workload: Workload) {
+            self.seed = seed
+            self.workload = workload
+            var generator = SeededGenerator(seed: seed.value)
+            var order = (0..<workload.messages).map { Int32($0) }
+            order.shuffle(using: &generator)
+            self.order = order
         }
-        // On (slot, copy): concurrent copies stay together, late ones slot in behind.
-        keyed.sort { ($0.slot, $0.delivery.copy, $0.delivery.message) < ($1.slot, $1.delivery.copy, $1.delivery.message) }
-        return keyed.map(\.delivery)
+
+        public mutating func next() -> Delivery? {
+            while readyPosition == ready.count {
+                guard slot < order.count || !late.isEmpty else { return nil }
+                fill()
+            }
+            defer { readyPosition += 1 }
+            return ready[readyPosition]
+        }
+
+        private mutating func fill() {
+            ready.removeAll(keepingCapacity: true)
+            readyPosition = 0
+            if slot < order.count {
+                let message = Int(order[slot])
+                for copy in 1...workload.deliveriesPerMessage {
+                    let delivery = Delivery(message: message, copy: copy, attempt: 1)
+                    guard copy > workload.concurrentDeliveries else {
+                        ready.append(delivery)
+                        continue
+                    }
+                    let lag = Mix.combine(seed.value, DeliverySchedule.lagSalt, UInt64(message), UInt64(copy)) % DeliverySchedule.maximumLagSlots
+                    late[slot + 1 + Int(lag), default: []].append(delivery)
+                }
+            }
+            ready += late.removeValue(forKey: slot) ?? []
+            ready.sort { ($0.copy, $0.message) < ($1.copy, $1.message) }
+            slot += 1
+        }
     }
 }

@@ -19,22 +19,23 @@ public struct LatencyOverTime: Sendable, Equatable {
     public static let messagesPerWindow = 20
 
     /// End to end as the processors record it: from a message's first hand-over (per subscriber)
-    /// to the moment its work landed (`processed`), placed at the latter.
+    /// to the moment its work landed (`processed`), placed at the latter. Two passes over the
+    /// history (one counts what landed, to size the windows); it keeps each message's first
+    /// hand-over and every landing's latency, so it is made for the HTML report only.
     public init(_ history: History) {
-        let events = history.events
-        guard let originNanos = events.first?.timeNanos, let lastNanos = events.last?.timeNanos else {
+        guard let originNanos = history.firstTimeNanos, let lastNanos = history.lastTimeNanos else {
             windowWidthNanos = 1
             windows = []
             return
         }
-        let processed = events.count { $0.subject == HistoryEvent.Subject.processed && $0.kind == .ok }
+        let processed = history.reduce(0) { $0 + ($1.subject == HistoryEvent.Subject.processed && $1.kind == .ok ? 1 : 0) }
         let windowCount = min(Self.windowLimit, max(1, processed / Self.messagesPerWindow))
         let width = max(1, (lastNanos - originNanos) / UInt64(windowCount) + 1)
         windowWidthNanos = width
         var firstHandOver: [MessageKey: UInt64] = [:]
         var latencies = Array(repeating: [UInt64](), count: windowCount)
         var faults = Array(repeating: 0, count: windowCount)
-        for event in events {
+        for event in history {
             let window = Int((event.timeNanos - originNanos) / width)
             let key = MessageKey(message: event.message, subscriber: event.subscriber)
             switch (event.subject, event.kind) {

@@ -64,14 +64,25 @@ public struct ThroughputSeries: Sendable, Codable, Equatable {
 }
 
 extension ThroughputSeries {
-    /// Deliveries finished over a run's time, read off its history: every `delivery` event that
-    /// ended one (ok or fail), relative to the first event.
+    /// A series for a run's finished deliveries, sized from its first and last event's times and
+    /// about how many deliveries finished (`bucketWidthNanos`). Feed it with `addDelivery`.
+    public static func deliveries(originNanos: UInt64, spanNanos: UInt64, count: Int) -> ThroughputSeries {
+        ThroughputSeries(initialBucketWidthNanos: bucketWidthNanos(spanNanos: spanNanos, count: count))
+    }
+
+    /// Counts `event` if it ended a delivery (ok or fail), relative to `originNanos`.
+    public mutating func addDelivery(_ event: HistoryEvent, originNanos: UInt64) {
+        guard event.subject == HistoryEvent.Subject.delivery, event.kind != .invoke else { return }
+        add(elapsedNanos: event.timeNanos &- originNanos)
+    }
+
+    /// Deliveries finished over a run's time, read off its history in two passes of its own (one
+    /// counts them, for the bucket width).
     public static func deliveries(in history: History) -> ThroughputSeries {
-        let endings = history.events.filter { $0.subject == HistoryEvent.Subject.delivery && $0.kind != .invoke }
-        let originNanos = history.events.first?.timeNanos ?? 0
-        let spanNanos = (history.events.last?.timeNanos ?? originNanos) &- originNanos
-        var series = ThroughputSeries(initialBucketWidthNanos: bucketWidthNanos(spanNanos: spanNanos, count: endings.count))
-        for event in endings { series.add(elapsedNanos: event.timeNanos &- originNanos) }
+        let originNanos = history.firstTimeNanos ?? 0
+        let endings = history.reduce(0) { $0 + ($1.subject == HistoryEvent.Subject.delivery && $1.kind != .invoke ? 1 : 0) }
+        var series = deliveries(originNanos: originNanos, spanNanos: (history.lastTimeNanos ?? originNanos) &- originNanos, count: endings)
+        for event in history { series.addDelivery(event, originNanos: originNanos) }
         return series
     }
 

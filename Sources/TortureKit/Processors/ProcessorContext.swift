@@ -25,6 +25,9 @@ struct ProcessorContext: Sendable {
     /// verdict instead of hanging.
     var deadlineNanos: UInt64
     var stop: RunStop
+    /// Each processor's log spills past its share of this.
+    var historyBudget: HistoryBudget
+    var historyShareBytes: Int
 
     static let busyYieldNanos: UInt64 = 1_000
     /// A lock never released in this many yields (over 100 s of virtual time at the longest
@@ -38,9 +41,11 @@ struct ProcessorContext: Sendable {
 
 /// What a processor hands back when the broker runs dry.
 struct ProcessorResult: Sendable {
-    var log: [HistoryEvent]
+    var log: SealedLog
+    /// Writing the log to disk failed: the run cannot vouch for its history.
+    var spillError: StoreError?
     var latency: LatencyRecorder
-    var fired: [FiredFault]
+    var fired: FiredFaultTally
     var counts: DeliveryCounts
     /// It stopped at the deadline with work left.
     var gaveUp: Bool

@@ -13,9 +13,9 @@ final class ProcessorMachinery {
     private let faultsAt: @Sendable (Delivery, InjectionPoint) -> [Fault]
 
     private var connection: (any StoreConnection)?
-    private var log: [HistoryEvent] = []
+    private let log: HistoryLog
     var latency: LatencyRecorder
-    private var fired: [FiredFault] = []
+    private var fired = FiredFaultTally()
     var counts = DeliveryCounts()
     /// The processor stopped at the run's deadline with work left.
     var gaveUp = false
@@ -35,6 +35,7 @@ final class ProcessorMachinery {
         self.transactional = participant.transactional
         self.faultsAt = participant.faults
         self.latency = LatencyRecorder(stepCount: steps.count)
+        self.log = HistoryLog(shareBytes: context.historyShareBytes, spillDirectory: context.historyBudget.spillDirectory)
     }
 
     var isConnected: Bool { connection != nil }
@@ -54,17 +55,16 @@ final class ProcessorMachinery {
     }
 
     func result() -> ProcessorResult {
-        ProcessorResult(log: log, latency: latency, fired: fired, counts: counts, gaveUp: gaveUp)
+        ProcessorResult(log: log.sealed(), spillError: log.spillError, latency: latency, fired: fired, counts: counts, gaveUp: gaveUp)
     }
 
     func record(
         _ kind: HistoryEvent.Kind, _ delivery: Delivery, subject: String, role: StepRole? = nil, detail: String? = nil,
         rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil, values: StepValues? = nil
     ) {
-        log.append(HistoryEvent(
+        log.append(
             timeNanos: context.clock.nowNanos(), worker: worker, delivery: delivery, kind: kind, subject: subject, role: role,
-            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values
-        ))
+            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values)
     }
 
     /// `:now`: whole milliseconds of the injected clock since processing started.
@@ -146,7 +146,7 @@ final class ProcessorMachinery {
         let faults = faultsAt(delivery, point)
         guard !faults.isEmpty else { return nil }
         for fault in faults {
-            fired.append(FiredFault(delivery: delivery, point: point, fault: fault, worker: worker))
+            fired.add(FiredFault(delivery: delivery, point: point, fault: fault, worker: worker), atNanos: context.clock.nowNanos())
             record(.info, delivery, subject: HistoryEvent.Subject.fault, detail: "\(point.rawValue): \(fault.summary)")
             switch fault {
             case .duplicate:

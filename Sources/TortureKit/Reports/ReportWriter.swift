@@ -42,20 +42,9 @@ public struct ReportWriter {
         try RunHTMLReport.render(outcome).write(toFile: "\(directory)/index.html", atomically: true, encoding: .utf8)
 
         if report.status != .held {
-            try writeHistory(outcome.history, to: "\(directory)/history.jsonl")
+            try HistoryJSONLines.write(outcome.history, to: "\(directory)/history.jsonl")
         }
         try pointLatest(at: directory)
-    }
-
-    private func writeHistory(_ history: History, to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = Data()
-        for event in history.events {
-            data.append(try encoder.encode(event))
-            data.append(0x0A)
-        }
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
     /// A relative link, so the reports folder can be moved or uploaded as a whole.

@@ -30,15 +30,14 @@ public struct DeterminismCheck: Sendable {
         }
         var outcome = first
         var witnesses: [Witness] = []
-        if let index = first.history.firstDivergence(from: second.history) {
-            let describe: (History) -> String = { history in
-                guard index < history.events.count else { return "the history ends" }
-                let event = history.events[index]
+        if let (index, mine, theirs) = first.history.divergence(from: second.history) {
+            let describe: (HistoryEvent?) -> String = { event in
+                guard let event else { return "the history ends" }
                 return "\(Names.worker(event.worker)) \(event.kind.rawValue) \(event.subject) of \(event.delivery.label)"
             }
             witnesses.append(Witness(
                 message: nil, workers: [], events: [index],
-                text: "the histories diverge at event \(index): first run \(describe(first.history)), second run \(describe(second.history)) "
+                text: "the histories diverge at event \(index): first run \(describe(mine)), second run \(describe(theirs)) "
                     + "(hashes \(first.report.historyHash) and \(second.report.historyHash))"
             ))
         }

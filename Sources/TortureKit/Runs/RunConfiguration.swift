@@ -17,12 +17,16 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     /// On the injected clock, how long processors may work before the run is called stuck
     /// (`liveness`); nil: derived from the workload (`deadlineMillis(policy:)`).
     public var deadlineMillisOverride: Int?
+    /// Memory the history may hold before processors' logs go to disk (`--memory-budget`);
+    /// nil: `HistoryBudget.defaultMemoryBytes`. Changes where events are kept, never what happens.
+    public var memoryBudgetBytes: Int?
 
     public init(
         scenario: String, workers: Int, messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int,
         seed: Seed, store: String, scenariosDirectory: String?, scheduler: SchedulerChoice = .threads, disabledFaults: [String] = [],
-        deadlineMillisOverride: Int? = nil
+        deadlineMillisOverride: Int? = nil, memoryBudgetBytes: Int? = nil
     ) {
+        self.memoryBudgetBytes = memoryBudgetBytes
         self.deadlineMillisOverride = deadlineMillisOverride
         self.scenario = scenario
         self.workers = workers
@@ -50,6 +54,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         scheduler = try container.decodeIfPresent(SchedulerChoice.self, forKey: .scheduler) ?? .threads
         disabledFaults = try container.decodeIfPresent([String].self, forKey: .disabledFaults) ?? []
         deadlineMillisOverride = try container.decodeIfPresent(Int.self, forKey: .deadlineMillisOverride)
+        memoryBudgetBytes = try container.decodeIfPresent(Int.self, forKey: .memoryBudgetBytes)
     }
 
     /// The run's deadline: ten minutes, plus ten milliseconds for every receive the workload can
@@ -60,6 +65,11 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         if let deadlineMillisOverride { return deadlineMillisOverride }
         let receives = messages * deliveriesPerMessage * policy.subscribers * policy.maxReceiveCount
         return 600_000 + 10 * receives + policy.visibilityTimeoutMillis * policy.maxReceiveCount
+    }
+
+    /// Where the run's history may grow before it spills, and where it spills.
+    public var historyBudget: HistoryBudget {
+        HistoryBudget(memoryBytes: memoryBudgetBytes ?? HistoryBudget.defaultMemoryBytes)
     }
 
     public var workload: Workload {

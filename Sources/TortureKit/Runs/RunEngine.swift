@@ -30,11 +30,14 @@ public struct RunEngine: Sendable {
         self.progress = progress
     }
 
-    /// The report, the merged history and the end-to-end histogram (for `latency.hgrm`).
+    /// The report, the history (the processors' logs, merged when read) and the end-to-end
+    /// histogram (for `latency.hgrm`) and deliveries over time (for the HTML chart).
     public struct Outcome: Sendable {
         public var report: RunReport
         public var history: History
         public var endToEnd: Histogram<UInt64>
+        /// Deliveries over time, for the HTML chart.
+        public var throughput: ThroughputSeries
         /// One per protocol step, in step order: the HTML report's percentile plot.
         public var steps: [Histogram<UInt64>] = []
     }
@@ -146,8 +149,8 @@ public struct RunEngine: Sendable {
             partial.fail(.interrupted, "interrupted by signal \(signal) while setting up the store")
             return
         }
-        let schedule = DeliverySchedule.make(seed: configuration.seed, workload: configuration.workload)
-        let broker = Broker(schedule: schedule, messages: configuration.messages, policy: scenario.delivery)
+        let schedule = DeliverySchedule(seed: configuration.seed, workload: configuration.workload)
+        let broker = Broker(schedule: schedule, policy: scenario.delivery)
         progress.start(total: schedule.count * scenario.delivery.subscribers)
         let abort = RunAbort()
         let context = ProcessorContext(
@@ -157,23 +160,36 @@ public struct RunEngine: Sendable {
             busyMeansYield: busyMeansYield, sessions: sessions,
             latency: simulation == nil ? nil : scenario.simulatedLatency ?? SimulatedLatency.defaults(for: store.dialect),
             deadlineNanos: UInt64(configuration.deadlineMillis(policy: scenario.delivery)) * 1_000_000,
-            stop: stop
+            stop: stop, historyBudget: configuration.historyBudget,
+            // Every processor and every actor instance keeps a log of its own.
+            historyShareBytes: configuration.historyBudget.shareBytes(logs: processorCount + actorInstanceCount)
         )
 
         let (results, actorResults, processingNanos, statistics) = await runParticipants(context, simulation: simulation)
         partial.processingNanos = processingNanos
         partial.simulation = statistics
         for result in results { partial.absorb(result) }
-        for result in actorResults { partial.fired.append(contentsOf: result.fired) }
+        for result in actorResults { partial.absorb(result) }
         partial.actors = actorResults.map(\.summary)
+        let logs = results.map(\.log) + actorResults.map(\.log)
         // Checked first: a run cut short has unfinished messages, which no checker must read as lost.
         if let signal = interruption?.signalNumber {
-            partial.fail(.interrupted, interruptedReason(signal: signal, logs: results.map(\.log) + actorResults.map(\.log), into: &partial))
+            partial.fail(.interrupted, interruptedReason(signal: signal, logs: logs, into: &partial))
             return
         }
-        partial.history = History(merging: results.map(\.log) + actorResults.map(\.log))
-        let ledger = QueueLedger(partial.history, messages: configuration.messages, subscribers: scenario.delivery.subscribers)
-        partial.queue = QueueCounts(ledger)
+        partial.history = History(logs: logs)
+        // One pass for everything that reads the history: the tally, the checkers, the report.
+        let queue = QueueTally(messages: configuration.messages, subscribers: scenario.delivery.subscribers,
+                               deliveriesPerMessage: configuration.deliveriesPerMessage)
+        let observers = checkers.map { ($0 as? any StreamingChecker)?.makeObserver(messages: configuration.messages, policy: scenario.delivery) }
+        partial.pass = HistoryPass.run(partial.history, queue: queue, observers: observers.compactMap { $0 },
+                                       deliveries: partial.counts.deliveries)
+        partial.queue = queue.counts
+
+        if let spillError = (results.map(\.spillError) + actorResults.map(\.spillError)).lazy.compactMap({ $0 }).first {
+            partial.fail(.storeFailed, "the history could not be kept: \(spillError.message)")
+            return
+        }
 
         if let statistics, statistics.foreignEnqueues > 0 || (statistics.deadlocked && !statistics.budgetExhausted) {
             partial.fail(.simulationBroken, statistics.deadlocked
@@ -188,14 +204,14 @@ public struct RunEngine: Sendable {
         let stuck = results.filter(\.gaveUp).count
         if stuck > 0 || statistics?.budgetExhausted == true {
             partial.verdicts = [LivenessVerdict.make(
-                history: partial.history, ledger: ledger, processorsAtDeadline: stuck,
+                lastEventPerWorker: partial.pass.lastEventPerWorker, queue: queue, processorsAtDeadline: stuck,
                 deadlineMillis: configuration.deadlineMillis(policy: scenario.delivery), jobBudgetExhausted: statistics?.budgetExhausted == true,
-                policy: scenario.delivery, processors: processorCount)]
+                processors: processorCount)]
             partial.status = .violated
             return
         }
         do {
-            partial.verdicts = try check(partial.history, ledger: ledger, store: store)
+            partial.verdicts = try check(partial.history, queue: queue, observers: observers, store: store)
             partial.status = partial.verdicts.allSatisfy(\.held) ? .held : .violated
         } catch {
             // A store that answers but refuses a check's query: the scenario's SQL, not the machine.
@@ -207,17 +223,19 @@ public struct RunEngine: Sendable {
     /// writing a long history takes seconds, and a signal allows two. Counts, latencies and faults
     /// come from the processors directly and are always there.
     static let interruptedHistoryLimit = 5_000
-    /// Fired faults listed in an interrupted run's report, for the same reason (all are counted).
-    static let interruptedFiredLimit = 1_000
 
-    /// What an interrupted run reports, keeping its history when it is short enough.
-    private func interruptedReason(signal: Int32, logs: [[HistoryEvent]], into partial: inout PartialRun) -> String {
+    /// What an interrupted run reports, keeping its history when it is short enough. The logs
+    /// count their events as they write them: nothing is decoded to decide. A kept history is
+    /// hashed in one pass over it (the report's `historyHash`); the checkers' observers are not
+    /// run on it.
+    private func interruptedReason(signal: Int32, logs: [SealedLog], into partial: inout PartialRun) -> String {
         let reason = "interrupted by signal \(signal) after \(partial.counts.deliveries) deliveries: what ran is recorded, with no verdict"
         let events = logs.reduce(0) { $0 + $1.count }
         guard events <= Self.interruptedHistoryLimit else {
             return reason + "; its history (\(events) events) is left out, since a signal allows two seconds"
         }
-        partial.history = History(merging: logs)
+        partial.history = History(logs: logs)
+        partial.pass = HistoryPass.run(partial.history, queue: nil, observers: [], deliveries: partial.counts.deliveries)
         return reason
     }
 
@@ -243,16 +261,23 @@ public struct RunEngine: Sendable {
         min(configuration.workers, scenario.workload.concurrencyCap ?? .max)
     }
 
-    private func check(_ history: History, ledger: QueueLedger, store: any Store) throws(StoreError) -> [Verdict] {
+    /// `observers[i]` is checker i's from the pass, when it streams.
+    private func check(
+        _ history: History, queue: QueueTally, observers: [(any CheckingObserver)?], store: any Store
+    ) throws(StoreError) -> [Verdict] {
         let connection = try store.connect()
         defer { connection.close() }
         try connection.beginReadOnly()
         defer { try? connection.endReadOnly() }
         let input = CheckInput(history: history, messages: configuration.messages, policy: scenario.delivery, dialect: store.dialect,
-                               store: connection, ledger: ledger)
+                               store: connection, queue: queue)
         var verdicts: [Verdict] = []
-        for checker in checkers {
-            verdicts.append(try checker.check(input))
+        for (checker, observer) in zip(checkers, observers) {
+            if let observer {
+                verdicts.append(try observer.verdict(input))
+            } else {
+                verdicts.append(try checker.check(input))
+            }
         }
         return verdicts
     }
@@ -271,8 +296,6 @@ public struct RunEngine: Sendable {
     private func finish(_ partial: PartialRun, startNanos: UInt64, startedAt: String) -> Outcome {
         let durationNanos = activeClock.nowNanos() &- startNanos
         let processingSeconds = Double(partial.processingNanos) / 1e9
-        var byKindAndPoint: [String: Int] = [:]
-        for fault in partial.fired { byKindAndPoint["\(fault.fault.kind.rawValue)@\(fault.point.rawValue)", default: 0] += 1 }
         let report = RunReport(
             toolVersion: ToolVersion.current,
             scenario: .init(name: scenario.name, file: scenario.source.path, contentHash: scenario.source.contentHash.fixedHex,
@@ -291,14 +314,14 @@ public struct RunEngine: Sendable {
             delivery: scenario.delivery,
             processors: processorCount,
             latencyBudgetMillis: scenario.workload.latencyBudgetMillis,
-            historyEvents: partial.history.events.count,
-            faults: .init(planHash: partial.planHash.fixedHex, firedTotal: partial.fired.count, firedByKindAndPoint: byKindAndPoint,
-                          fired: Array(partial.fired.prefix(partial.status == .interrupted ? Self.interruptedFiredLimit : RunReport.Faults.firedLimit))),
+            historyEvents: partial.history.count,
+            faults: .init(planHash: partial.planHash.fixedHex, firedTotal: partial.fired.total, firedByKindAndPoint: partial.fired.byKindAndPoint,
+                          fired: partial.fired.firstFaults),
             timing: .init(startedAt: startedAt, durationMillis: Double(durationNanos) / 1e6,
                           processingMillis: processingSeconds * 1_000,
                           deliveriesPerSecond: processingSeconds > 0 ? Double(partial.counts.deliveries) / processingSeconds : 0),
             repro: "",
-            historyHash: partial.history.contentHash.fixedHex,
+            historyHash: partial.pass.contentHash.fixedHex,
             simulation: partial.simulation.map { statistics in
                 var simulation = RunReport.Simulation(statistics)
                 simulation.lockWaits = partial.lockWaits
@@ -307,7 +330,8 @@ public struct RunEngine: Sendable {
             keptRunSpace: partial.keptRunSpace,
             actors: partial.actors.isEmpty ? nil : partial.actors
         )
-        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, steps: partial.latency.steps)
+        return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, throughput: partial.pass.throughput,
+                       steps: partial.latency.steps)
     }
 }
 
@@ -320,9 +344,10 @@ private struct PartialRun {
     var verdicts: [Verdict] = []
     var latency: LatencyRecorder
     var counts = DeliveryCounts()
-    var fired: [FiredFault] = []
+    var fired = FiredFaultTally()
     var queue: QueueCounts?
-    var history = History(events: [])
+    var history = History.empty
+    var pass = HistoryPass.empty
     var simulation: SimulationScheduler.Statistics?
     var lockWaits: Int?
     var keptRunSpace: RunSpace?
@@ -344,6 +369,11 @@ private struct PartialRun {
     mutating func absorb(_ result: ProcessorResult) {
         latency.merge(result.latency)
         counts.add(result.counts)
-        fired.append(contentsOf: result.fired)
+        fired.merge(result.fired)
+    }
+
+    /// An actor's steps are not in the latency histograms nor its ticks in the delivery counts.
+    mutating func absorb(_ result: ActorResult) {
+        fired.merge(result.fired)
     }
 }

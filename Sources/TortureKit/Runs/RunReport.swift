@@ -56,10 +56,10 @@ public struct RunReport: Sendable, Codable {
         public var firedTotal: Int
         /// "delay@after-read" → count.
         public var firedByKindAndPoint: [String: Int]
-        /// The first `Faults.firedLimit` in history order.
+        /// The first `Faults.firedLimit` in time order; the rest are counted above.
         public var fired: [FiredFault]
 
-        public static let firedLimit = 10_000
+        public static let firedLimit = FiredFaultTally.keptLimit
     }
 
     /// The shape of this file (docs/report-format.md): raised whenever a field changes meaning or

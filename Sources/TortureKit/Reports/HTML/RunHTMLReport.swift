@@ -61,10 +61,10 @@ public enum RunHTMLReport {
         body.append(SVGWitnessTimeline.legend)
         var eventsByMessage: [Int: [HistoryEvent]] = [:]
         let wanted = Set(messages)
-        for event in outcome.history.events where wanted.contains(event.message) {
+        for event in outcome.history where wanted.contains(event.message) {
             eventsByMessage[event.message, default: []].append(event)
         }
-        let origin = outcome.history.events.first?.timeNanos ?? 0
+        let origin = outcome.history.firstTimeNanos ?? 0
         for message in messages {
             let events = eventsByMessage[message] ?? []
             body.append("<div class=\"chart\">" + SVGWitnessTimeline.render(message: message, events: events, runOriginNanos: origin)
@@ -73,14 +73,20 @@ public enum RunHTMLReport {
         return body
     }
 
-    /// The first distinct messages the violated verdicts name, by name or through their events.
+    /// The first distinct messages the violated verdicts name, by name or through their events
+    /// (found in a pass that keeps only those events' messages).
     static func witnessMessages(_ outcome: RunEngine.Outcome) -> [Int] {
         var messages: [Int] = []
-        let events = outcome.history.events
+        let witnesses = outcome.report.violatedVerdicts.flatMap(\.witnesses)
+        let unnamed = Set(witnesses.filter { $0.message.flatMap(Names.messageIndex) == nil }.compactMap(\.events.first))
+        var messageAt: [Int: Int] = [:]
+        if !unnamed.isEmpty {
+            for event in outcome.history where unnamed.contains(event.index) { messageAt[event.index] = event.message }
+        }
         for verdict in outcome.report.violatedVerdicts {
             for witness in verdict.witnesses {
                 let fromName = witness.message.flatMap(Names.messageIndex)
-                let fromEvents = witness.events.first.flatMap { events.indices.contains($0) ? events[$0].message : nil }
+                let fromEvents = witness.events.first.flatMap { messageAt[$0] }
                 if let message = fromName ?? fromEvents, !messages.contains(message) { messages.append(message) }
                 if messages.count == timelineMessageLimit { return messages }
             }
@@ -133,7 +139,7 @@ public enum RunHTMLReport {
                 + "<b>\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s</b>"
                 + (counts.storeErrors.isEmpty ? "" : "; store errors " + HTMLPage.escape(counts.storeErrors.sorted { $0.key < $1.key }
                     .map { "\($0.key) \($0.value)" }.joined(separator: ", "))) + "</p>",
-            "<div class=\"chart wide\">" + SVGThroughputChart.render(ThroughputSeries.deliveries(in: outcome.history),
+            "<div class=\"chart wide\">" + SVGThroughputChart.render(outcome.throughput,
                                                                 title: "deliveries finished", unit: "deliveries",
                                                                 averagePerSecond: report.timing.deliveriesPerSecond) + "</div>",
         ]

@@ -1,0 +1,132 @@
+/// One processor's append-only log, encoded (`HistoryRecord`), each record behind its length.
+/// Records go to an in-memory buffer; when the buffer reaches the processor's share of the
+/// budget it is appended to the processor's `SpillFile` and reused. Owned by one processor and
+/// touched only on its executor: no lock on the hot path.
+final class HistoryLog {
+    private let shareBytes: Int
+    private let spillDirectory: String
+    private var buffer: [UInt8] = []
+    private var record: [UInt8] = []
+    private var strings = HistoryRecord.StringTable()
+    private var file: SpillFile?
+    private var fileBytes = 0
+    private var lastNanos: UInt64 = 0
+    private var firstNanos: UInt64?
+    private(set) var count = 0
+    /// Set when writing to disk failed: the run ends as a store failure.
+    private(set) var spillError: StoreError?
+
+    init(shareBytes: Int, spillDirectory: String) {
+        self.shareBytes = shareBytes
+        self.spillDirectory = spillDirectory
+    }
+
+    convenience init(budget: HistoryBudget, logs: Int) {
+        self.init(shareBytes: budget.shareBytes(logs: logs), spillDirectory: budget.spillDirectory)
+    }
+
+    // Fields rather than a `HistoryEvent`: the processor's hot path builds no event value.
+    func append(
+        timeNanos: UInt64, worker: Int, delivery: Delivery, kind: HistoryEvent.Kind, subject: String, role: StepRole? = nil,
+        detail: String? = nil, rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil, values: StepValues? = nil
+    ) {
+        precondition(timeNanos >= lastNanos, "a processor's history goes forward in time")
+        record.removeAll(keepingCapacity: true)
+        HistoryRecord.append(
+            timeDeltaNanos: timeNanos - lastNanos, worker: worker, delivery: delivery, kind: kind, subject: subject, role: role,
+            detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values,
+            strings: &strings, to: &record)
+        Varint.append(UInt64(record.count), to: &buffer)
+        buffer.append(contentsOf: record)
+        if firstNanos == nil { firstNanos = timeNanos }
+        lastNanos = timeNanos
+        count += 1
+        if buffer.count >= shareBytes { spill() }
+    }
+
+    func append(_ event: HistoryEvent) {
+        append(timeNanos: event.timeNanos, worker: event.worker, delivery: event.delivery, kind: event.kind, subject: event.subject,
+               role: event.role, detail: event.detail, rowsReturned: event.rowsReturned, rowsAffected: event.rowsAffected,
+               lease: event.lease, values: event.values)
+    }
+
+    private func spill() {
+        guard spillError == nil else { return }
+        do throws(StoreError) {
+            if file == nil { file = try SpillFile(directory: spillDirectory) }
+            try file!.append(buffer)
+            fileBytes += buffer.count
+            buffer.removeAll(keepingCapacity: true)
+        } catch {
+            // The log keeps growing in memory: the run is reported as a store failure, not lost.
+            spillError = error
+        }
+    }
+
+    /// What readers need, once the processor stopped writing.
+    func sealed() -> SealedLog {
+        SealedLog(file: file, fileBytes: fileBytes, tail: buffer, count: count, firstNanos: firstNanos ?? 0, lastNanos: lastNanos)
+    }
+
+    /// Bytes this log holds in memory now.
+    var memoryBytes: Int { buffer.capacity }
+}
+
+/// A finished log: the part on disk, the part in memory, and enough to order logs without
+/// reading them.
+struct SealedLog: Sendable {
+    var file: SpillFile?
+    var fileBytes: Int
+    var tail: [UInt8]
+    var count: Int
+    var firstNanos: UInt64
+    var lastNanos: UInt64
+
+    var spilledBytes: Int { fileBytes }
+}
+
+/// Reads a sealed log from its start: the file in chunks, then the in-memory tail in place.
+struct SealedLogReader {
+    static let chunkBytes = 64 << 10
+
+    private let log: SealedLog
+    private var reader = ByteReader()
+    private var fileOffset = 0
+    private var inTail = false
+    private var previousNanos: UInt64 = 0
+    private var strings = HistoryRecord.StringList()
+    private var read = 0
+
+    init(_ log: SealedLog) {
+        self.log = log
+    }
+
+    mutating func next() -> HistoryEvent? {
+        guard read < log.count else { return nil }
+        ensure(10)
+        let length = reader.int()
+        ensure(length)
+        let event = HistoryRecord.read(&reader, previousNanos: previousNanos, strings: &strings)
+        previousNanos = event.timeNanos
+        read += 1
+        return event
+    }
+
+    /// Makes `bytes` readable, or as many as the current part (file or tail) has left: the log
+    /// writes whole records to the file, so a record never straddles the file and the tail.
+    private mutating func ensure(_ bytes: Int) {
+        while reader.remaining < bytes {
+            if fileOffset < log.fileBytes {
+                let count = min(max(Self.chunkBytes, bytes), log.fileBytes - fileOffset)
+                reader.refill(log.file!.read(at: fileOffset, count: count))
+                fileOffset += count
+            } else if !inTail, reader.remaining == 0 {
+                // In place: the tail array is shared, not copied.
+                reader = ByteReader(log.tail)
+                inTail = true
+            } else {
+                return
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+/// LEB128: seven bits a byte, low first. History fields are mostly small (a worker, an attempt,
+/// microseconds between two events of one processor), so most take one or two bytes.
+enum Varint {
+    static func append(_ value: UInt64, to bytes: inout [UInt8]) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+
+    static func append(signed value: Int, to bytes: inout [UInt8]) {
+        append(zigzag(value), to: &bytes)
+    }
+
+    static func zigzag(_ value: Int) -> UInt64 {
+        UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
+    }
+
+    static func unzigzag(_ value: UInt64) -> Int {
+        Int(Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))))
+    }
+}
+
+/// Reads what `Varint` and `HistoryRecord` wrote, from a buffer the caller refills.
+struct ByteReader {
+    private(set) var bytes: [UInt8]
+    private(set) var position = 0
+
+    init(_ bytes: [UInt8] = []) {
+        self.bytes = bytes
+    }
+
+    var remaining: Int { bytes.count - position }
+
+    /// Keeps the unread bytes and appends more after them.
+    mutating func refill(_ more: [UInt8]) {
+        bytes.removeSubrange(0..<position)
+        bytes.append(contentsOf: more)
+        position = 0
+    }
+
+    mutating func byte() -> UInt8 {
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    mutating func varint() -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let next = bytes[position]
+            position += 1
+            value |= UInt64(next & 0x7F) << shift
+            if next < 0x80 { return value }
+            shift += 7
+        }
+    }
+
+    mutating func int() -> Int { Int(varint()) }
+
+    mutating func signed() -> Int { Varint.unzigzag(varint()) }
+
+    mutating func text(count: Int) -> String {
+        defer { position += count }
+        return String(decoding: bytes[position..<(position + count)], as: UTF8.self)
+    }
+}
