@@ -287,8 +287,11 @@ public struct RunEngine: Sendable {
     /// where its space in the store is if that could not be dropped either.
     public func abandoned(startedAt: String, signal: Int32, keptRunSpace: RunSpace?) -> Outcome {
         var partial = PartialRun(planHash: 0, stepNames: stepNames)
-        partial.fail(.interrupted, "interrupted by signal \(signal); the run did not stop within the time a signal allows, "
-            + "so what it recorded is not in this report")
+        // The processors still hold their results; the live progress counts what they finished.
+        partial.counts.deliveries = progress.deliveriesFinished
+        partial.counts.failed = progress.deliveriesFailed
+        partial.fail(.interrupted, "interrupted by signal \(signal) after \(partial.counts.deliveries) deliveries; the run did not stop "
+            + "within the time a signal allows, so only its counts of finished deliveries are in this report")
         partial.keptRunSpace = keptRunSpace
         return finish(partial, startNanos: activeClock.nowNanos(), startedAt: startedAt)
     }
