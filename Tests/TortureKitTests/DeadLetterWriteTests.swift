@@ -106,6 +106,11 @@ import Testing
         let noLoss = try #require(outcome.report.verdicts.first { $0.invariant == "no-loss" })
         #expect(!noLoss.held)
         let lost = Set(noLoss.witnesses.compactMap(\.message))
-        #expect(Set(failed.map { Names.message($0.message) }).isSubset(of: lost))
+        // On threads a delivery that outlived its visibility timeout may still land its work while
+        // a later receive of the message fails into the DLQ: that message is processed, not lost.
+        let processed = Set(outcome.history.filter { $0.subject == HistoryEvent.Subject.processed && $0.kind == .ok }.map(\.message))
+        let unprocessed = Set(failed.filter { !processed.contains($0.message) }.map { Names.message($0.message) })
+        #expect(!unprocessed.isEmpty)
+        #expect(unprocessed.isSubset(of: lost), "lost: \(lost.sorted()); DLQ write failed, never processed: \(unprocessed.sorted())")
     }
 }
