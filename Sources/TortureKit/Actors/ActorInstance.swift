@@ -122,36 +122,12 @@ actor ActorInstance {
     /// Begin, the steps, commit (then the outbox's publications): the transaction is settled when
     /// it returns.
     private func work(_ entry: Delivery) async -> DeliveryEnding {
-        if let isolation = actor.machine.isolation {
-            do {
-                try await machinery.storeCall(.begin(isolation))
-            } catch {
-                return machinery.storeFailure(entry, subject: "begin", error)
-            }
-        }
         let decision: DeliveryDecision
-        do {
-            decision = try await actor.machine.handle(delivery)
-        } catch let interruption as DeliveryInterruption {
-            return interruption.ending
-        } catch {
-            decision = .fail("\(error)")
+        switch await machinery.beginHandleCommit(actor.machine, delivery, entry) {
+        case .ended(let ending): return ending
+        case .committed(let committed): decision = committed
         }
-        if case .fail(let reason) = decision {
-            if let gone = machinery.rollbackIfOpen(entry) { return gone }
-            return .failed(reason)
-        }
-        if let interrupted = await machinery.fire(.beforeCommit, entry) { return interrupted }
-        if actor.machine.isolation != nil {
-            machinery.record(.invoke, entry, subject: HistoryEvent.Subject.commit)
-            do {
-                try await machinery.storeCall(.commit)
-            } catch {
-                return machinery.storeFailure(entry, subject: HistoryEvent.Subject.commit, error)
-            }
-            machinery.record(.ok, entry, subject: HistoryEvent.Subject.commit)
-            delivery.sendPublications()
-        }
+        if actor.machine.isolation != nil { delivery.sendPublications() }
         if let interrupted = await machinery.fire(.afterCommit, entry) { return interrupted }
         return .acknowledge(decision)
     }

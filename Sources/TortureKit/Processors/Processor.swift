@@ -85,36 +85,10 @@ actor Processor {
     /// Begin, the handler, commit: the transaction is settled (committed or rolled back) when it
     /// returns.
     private func work(_ entry: Delivery, firstDeliveredNanos: UInt64) async -> DeliveryEnding {
-        if let isolation = context.handler.isolation {
-            do {
-                try await machinery.storeCall(.begin(isolation))
-            } catch {
-                return machinery.storeFailure(entry, subject: "begin", error)
-            }
-        }
         let decision: DeliveryDecision
-        do {
-            decision = try await context.handler.handle(delivery)
-        } catch let interruption as DeliveryInterruption {
-            return interruption.ending
-        } catch {
-            decision = .fail("\(error)")
-        }
-        if case .fail(let reason) = decision {
-            if let gone = machinery.rollbackIfOpen(entry) { return gone }
-            return .failed(reason)
-        }
-        if let interrupted = await machinery.fire(.beforeCommit, entry) {
-            return interrupted
-        }
-        if context.handler.isolation != nil {
-            machinery.record(.invoke, entry, subject: HistoryEvent.Subject.commit)
-            do {
-                try await machinery.storeCall(.commit)
-            } catch {
-                return machinery.storeFailure(entry, subject: HistoryEvent.Subject.commit, error)
-            }
-            machinery.record(.ok, entry, subject: HistoryEvent.Subject.commit)
+        switch await machinery.beginHandleCommit(context.handler, delivery, entry) {
+        case .ended(let ending): return ending
+        case .committed(let committed): decision = committed
         }
         // The work has landed: whatever happens to the ack, the message was processed.
         if decision == .done {

@@ -258,6 +258,49 @@ final class ProcessorMachinery {
         }
     }
 
+    /// How a delivery's (or an actor tick's) transaction ended: settled without committing, or
+    /// committed (or run without a transaction) with the handler's decision.
+    enum Settlement {
+        case ended(DeliveryEnding)
+        case committed(DeliveryDecision)
+    }
+
+    /// Begin, the handler, `before-commit`, commit: what a processor does with a delivery and an
+    /// actor instance with a tick. The transaction is settled when it returns.
+    nonisolated(nonsending) func beginHandleCommit(
+        _ handler: any DeliveryHandler, _ context: DeliveryContext, _ entry: Delivery
+    ) async -> Settlement {
+        if let isolation = handler.isolation {
+            do {
+                try await storeCall(.begin(isolation))
+            } catch {
+                return .ended(storeFailure(entry, subject: "begin", error))
+            }
+        }
+        let decision: DeliveryDecision
+        do {
+            decision = try await handler.handle(context)
+        } catch let interruption as DeliveryInterruption {
+            return .ended(interruption.ending)
+        } catch {
+            decision = .fail("\(error)")
+        }
+        if case .fail(let reason) = decision {
+            return .ended(rollbackIfOpen(entry) ?? .failed(reason))
+        }
+        if let interrupted = await fire(.beforeCommit, entry) { return .ended(interrupted) }
+        if handler.isolation != nil {
+            record(.invoke, entry, subject: HistoryEvent.Subject.commit)
+            do {
+                try await storeCall(.commit)
+            } catch {
+                return .ended(storeFailure(entry, subject: HistoryEvent.Subject.commit, error))
+            }
+            record(.ok, entry, subject: HistoryEvent.Subject.commit)
+        }
+        return .committed(decision)
+    }
+
     /// The broker moved a message past its receives to the DLQ: write it to the store's DLQ table
     /// when the scenario keeps one, then record it.
     ///
