@@ -6,7 +6,9 @@ import TortureKit
 /// same process, alternating, so the machine's noise falls on both; the ratio is the figure.
 @main
 enum Bench {
-    static let workerCounts = [1, 8, 64]
+    /// `TORTURE_BENCH_WORKERS=64` measures one count (for profiling one row).
+    static let workerCounts = ProcessInfo.processInfo.environment["TORTURE_BENCH_WORKERS"]
+        .map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1, 8, 64]
     static let rounds = 5
     static let messages = 2_000
 

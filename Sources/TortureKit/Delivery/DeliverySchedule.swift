@@ -37,7 +37,10 @@ public struct DeliverySchedule: Sequence, Sendable {
         private let workload: Workload
         private let order: [Int32]
         private var slot = 0
-        private var late: [Int: [Delivery]] = [:]
+        /// Late copies by the slot they arrive in, modulo the ring's size: a copy is due 1 to
+        /// `maximumLagSlots` slots ahead, so it never lands in the slot being read.
+        private var late = [[Delivery]](repeating: [], count: Int(DeliverySchedule.maximumLagSlots) + 1)
+        private var lateCount = 0
         private var ready: [Delivery] = []
         private var readyPosition = 0
 
@@ -52,7 +55,7 @@ public struct DeliverySchedule: Sequence, Sendable {
 
         public mutating func next() -> Delivery? {
             while readyPosition == ready.count {
-                guard slot < order.count || !late.isEmpty else { return nil }
+                guard slot < order.count || lateCount > 0 else { return nil }
                 fill()
             }
             defer { readyPosition += 1 }
@@ -71,11 +74,19 @@ public struct DeliverySchedule: Sequence, Sendable {
                         continue
                     }
                     let lag = Mix.combine(seed.value, DeliverySchedule.lagSalt, UInt64(message), UInt64(copy)) % DeliverySchedule.maximumLagSlots
-                    late[slot + 1 + Int(lag), default: []].append(delivery)
+                    late[(slot + 1 + Int(lag)) % late.count].append(delivery)
+                    lateCount += 1
                 }
             }
-            ready += late.removeValue(forKey: slot) ?? []
-            ready.sort { ($0.copy, $0.message) < ($1.copy, $1.message) }
+            let bucket = slot % late.count
+            if !late[bucket].isEmpty {
+                // The slot's own copies are in copy order already; arrivals from earlier slots
+                // are merged in by (copy, message).
+                ready += late[bucket]
+                lateCount -= late[bucket].count
+                late[bucket].removeAll(keepingCapacity: true)
+                ready.sort { ($0.copy, $0.message) < ($1.copy, $1.message) }
+            }
             slot += 1
         }
     }

@@ -34,16 +34,39 @@ enum HistoryRecord {
     /// Numbers strings on the writing side: the reader numbers them in the same order.
     struct StringTable {
         private var numbers: [String: Int] = [:]
+        /// The strings numbered last, looked at before `numbers`: a log writes the same few
+        /// subjects over and over, and comparing two copies of one string costs less than
+        /// hashing it.
+        private var recent: [(text: String, number: Int)] = []
+        private var nextRecent = 0
+        private static let recentCount = 8
 
         mutating func append(_ text: String, to bytes: inout [UInt8]) {
+            for entry in recent where entry.text == text {
+                Varint.append(UInt64(entry.number) << 1, to: &bytes)
+                return
+            }
             if let number = numbers[text] {
+                remember(text, number)
                 Varint.append(UInt64(number) << 1, to: &bytes)
                 return
             }
-            if numbers.count < HistoryRecord.stringTableLimit { numbers[text] = numbers.count }
+            if numbers.count < HistoryRecord.stringTableLimit {
+                remember(text, numbers.count)
+                numbers[text] = numbers.count
+            }
             let utf8 = Array(text.utf8)
             Varint.append(UInt64(utf8.count) << 1 | 1, to: &bytes)
             bytes.append(contentsOf: utf8)
+        }
+
+        private mutating func remember(_ text: String, _ number: Int) {
+            if recent.count < Self.recentCount {
+                recent.append((text, number))
+            } else {
+                recent[nextRecent] = (text, number)
+                nextRecent = (nextRecent + 1) % Self.recentCount
+            }
         }
     }
 

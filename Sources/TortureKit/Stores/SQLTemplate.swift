@@ -3,15 +3,46 @@
 /// an SQL expression written once: it is placed in parentheses wherever `:name` appears, and its
 /// own parameters are bound like any other.
 public struct SQLTemplate: Sendable, Hashable {
-    public let source: String
+    /// The parsed parts live in one object, so a template passed from step to store is one
+    /// reference to count, not five (this is on the path of every statement a run executes).
+    final class Parts: Sendable {
+        let source: String
+        let sqliteText: String
+        let postgresText: String
+        let parameters: [ParameterName]
+        let segments: [Segment]
+        let usesNow: Bool
+
+        init(source: String, segments: [Segment], parameters: [ParameterName]) {
+            self.source = source
+            self.segments = segments
+            self.sqliteText = SQLTemplate.render(segments) { "?\($0)" }
+            self.postgresText = SQLTemplate.render(segments) { "$\($0)" }
+            self.parameters = parameters
+            self.usesNow = parameters.contains(.now)
+        }
+    }
+
+    let parts: Parts
+
+    public var source: String { parts.source }
     /// The text with numbered placeholders; slot `i` (from 1) binds `parameters[i - 1]`.
-    public let sqliteText: String
-    public let postgresText: String
-    public let parameters: [ParameterName]
+    public var sqliteText: String { parts.sqliteText }
+    public var postgresText: String { parts.postgresText }
+    public var parameters: [ParameterName] { parts.parameters }
     /// The text between placeholders, and each placeholder's slot.
-    public let segments: [Segment]
+    public var segments: [Segment] { parts.segments }
     /// `:now` is read from the clock only for statements that bind it.
-    public let usesNow: Bool
+    public var usesNow: Bool { parts.usesNow }
+
+    public static func == (lhs: SQLTemplate, rhs: SQLTemplate) -> Bool {
+        lhs.parts === rhs.parts || (lhs.source == rhs.source && lhs.segments == rhs.segments && lhs.parameters == rhs.parameters)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(source)
+        hasher.combine(segments)
+    }
 
     public enum Segment: Sendable, Hashable {
         case text(String)
@@ -49,12 +80,7 @@ public struct SQLTemplate: Sendable, Hashable {
             }
         }
         if !literal.isEmpty { segments.append(.text(literal)) }
-        self.segments = segments
-        self.source = source
-        self.sqliteText = Self.render(segments) { "?\($0)" }
-        self.postgresText = Self.render(segments) { "$\($0)" }
-        self.parameters = parameters
-        self.usesNow = parameters.contains(.now)
+        parts = Parts(source: source, segments: segments, parameters: parameters)
     }
 
     /// The text with each slot written by `placeholder` (given the slot, from 1): how a store
@@ -127,7 +153,7 @@ public struct SQLTemplate: Sendable, Hashable {
         flush()
     }
 
-    private static func render(_ segments: [Segment], placeholder: (Int) -> String) -> String {
+    fileprivate static func render(_ segments: [Segment], placeholder: (Int) -> String) -> String {
         var text = ""
         for segment in segments {
             switch segment {

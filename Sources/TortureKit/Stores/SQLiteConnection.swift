@@ -4,9 +4,13 @@ internal import CSQLite
 final class SQLiteConnection: StoreConnection {
     private var handle: OpaquePointer?
     /// Prepared once per statement text: a processor runs the same few statements thousands of times.
-    private var statements: [String: OpaquePointer] = [:]
-    /// Each prepared statement's column names, read once.
-    private var columnNames: [String: [String]] = [:]
+    private var statements: [String: Prepared] = [:]
+    /// The same statements by template object: looking one up hashes an address, not the SQL
+    /// text. Each entry holds its template's parts, so the address cannot be reused by another.
+    private var byTemplate: [ObjectIdentifier: (parts: SQLTemplate.Parts, prepared: Prepared)] = [:]
+    /// Past this many templates (a handler that builds its SQL per delivery) the identity
+    /// cache starts over; the text cache still has every statement.
+    private static let templateCacheLimit = 256
     private let path: String
     /// Under `query_only` a READONLY error is the statement's fault, not the file's.
     private var queryOnly = false
@@ -33,7 +37,8 @@ final class SQLiteConnection: StoreConnection {
     }
 
     func execute(_ statement: SQLTemplate, _ parameters: StatementParameters) throws(StoreError) -> StatementResult {
-        let prepared = try compiled(statement.sqliteText)
+        let compiled = try prepared(statement)
+        let prepared = compiled.statement
         defer {
             sqlite3_reset(prepared)
             sqlite3_clear_bindings(prepared)
@@ -48,7 +53,7 @@ final class SQLiteConnection: StoreConnection {
                 rows.append(readRow(prepared))
             } else if status == SQLITE_DONE {
                 let changed = sqlite3_stmt_readonly(prepared) != 0 ? 0 : Int(sqlite3_changes(handle))
-                return StatementResult(rowsAffected: changed, rows: rows, columns: columnNames[statement.sqliteText] ?? [])
+                return StatementResult(rowsAffected: changed, rows: rows, columns: compiled.columns)
             } else {
                 throw error(status, while: "running `\(statement.source)`")
             }
@@ -56,12 +61,11 @@ final class SQLiteConnection: StoreConnection {
     }
 
     func prepare(_ statement: SQLTemplate) throws(StoreError) {
-        _ = try compiled(statement.sqliteText)
+        _ = try prepared(statement)
     }
 
     func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? {
-        _ = try compiled(statement.sqliteText)
-        return columnNames[statement.sqliteText]
+        try prepared(statement).columns
     }
 
     func executeScript(_ sql: String) throws(StoreError) {
@@ -103,14 +107,29 @@ final class SQLiteConnection: StoreConnection {
     }
 
     func close() {
-        for statement in statements.values { sqlite3_finalize(statement) }
+        for prepared in statements.values { sqlite3_finalize(prepared.statement) }
         statements.removeAll()
-        columnNames.removeAll()
+        byTemplate.removeAll()
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
     }
 
-    private func compiled(_ text: String) throws(StoreError) -> OpaquePointer {
+    private struct Prepared {
+        let statement: OpaquePointer
+        /// Read once, when the statement is prepared.
+        let columns: [String]
+    }
+
+    private func prepared(_ template: SQLTemplate) throws(StoreError) -> Prepared {
+        let key = ObjectIdentifier(template.parts)
+        if let hit = byTemplate[key] { return hit.prepared }
+        let prepared = try compiled(template.sqliteText)
+        if byTemplate.count >= Self.templateCacheLimit { byTemplate.removeAll(keepingCapacity: true) }
+        byTemplate[key] = (template.parts, prepared)
+        return prepared
+    }
+
+    private func compiled(_ text: String) throws(StoreError) -> Prepared {
         if let cached = statements[text] { return cached }
         guard let handle else { throw .unavailable("SQLite connection to \(path) is closed") }
         var prepared: OpaquePointer?
@@ -131,11 +150,12 @@ final class SQLiteConnection: StoreConnection {
             sqlite3_finalize(prepared)
             throw .other("`\(text)` holds more than one statement; SQLite would run only the first")
         }
-        statements[text] = prepared
-        columnNames[text] = (0..<sqlite3_column_count(prepared)).map { column in
+        let columns = (0..<sqlite3_column_count(prepared)).map { column in
             sqlite3_column_name(prepared, column).map { String(cString: $0) } ?? "column \(column + 1)"
         }
-        return prepared
+        let entry = Prepared(statement: prepared, columns: columns)
+        statements[text] = entry
+        return entry
     }
 
     private func bind(_ value: SQLValue, at slot: Int32, in statement: OpaquePointer) throws(StoreError) {

@@ -50,14 +50,37 @@ public struct Delivery: Sendable, Equatable, Hashable, Codable {
 
 /// How messages, workers and subscribers are named to people: in output, witnesses and bound parameters.
 public enum Names {
-    public static func message(_ index: Int) -> String { "m-" + padded(index, to: 5) }
-    public static func worker(_ index: Int) -> String { "w-" + padded(index, to: 2) }
-    public static func subscriber(_ index: Int) -> String { "s\(index)" }
+    public static func message(_ index: Int) -> String { padded(prefix: UInt8(ascii: "m"), index, to: 5) }
+    public static func worker(_ index: Int) -> String { padded(prefix: UInt8(ascii: "w"), index, to: 2) }
+    public static func subscriber(_ index: Int) -> String {
+        index >= 0 && index < smallSubscribers.count ? smallSubscribers[index] : "s\(index)"
+    }
+
+    private static let smallSubscribers = (0..<16).map { "s\($0)" }
 
     /// The index back from `m-00417`; nil for anything else.
     public static func messageIndex(_ name: String) -> Int? {
         guard name.hasPrefix("m-") else { return nil }
         return Int(name.dropFirst(2))
+    }
+
+    /// `m-00417`: made once per delivery, so written into a stack buffer rather than joined
+    /// from pieces.
+    private static func padded(prefix: UInt8, _ value: Int, to width: Int) -> String {
+        guard value >= 0 else { return String(UnicodeScalar(prefix)) + "-" + padded(value, to: width) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+            var digits = 0, rest = value
+            repeat { digits += 1; rest /= 10 } while rest > 0
+            let length = 2 + max(digits, width)
+            buffer[0] = prefix
+            buffer[1] = UInt8(ascii: "-")
+            rest = value
+            for position in stride(from: length - 1, through: 2, by: -1) {
+                buffer[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
+        }
     }
 
     private static func padded(_ value: Int, to width: Int) -> String {
