@@ -40,6 +40,56 @@ import Testing
         #expect(forced.stdout.contains("every invariant held, as recorded"))
     }
 
+    /// A race-claim whose only invariant is `query` (a row is a violation), run on threads.
+    func failingThreadRun(query: String, in workspace: Workspace) async throws -> String {
+        let file = try workspace.write("coin.yaml", """
+            name: coin
+            extends: race-claim
+            description: race-claim judged by an invariant that fails as its query says
+            invariants:
+              - sql:
+                  name: coin
+                  query: \(query)
+            """)
+        for seed in 1...30 {
+            let run = try await TortureProcess.runAwaiting(
+                ["run", file, "--messages", "20", "--workers", "4", "--seed", String(seed), "--report-dir", workspace.reports])
+            if run.status == 1, let directory = workspace.reportDirectory(from: run.stdout) { return directory }
+        }
+        Issue.record("`\(query)` never failed in 30 runs")
+        throw CancellationError()
+    }
+
+    /// The `attempt k/n:` lines of `replay --attempts n`, and the rate it printed.
+    func attempts(_ output: String, of count: Int) throws -> (lines: [String], reproduced: Int) {
+        let lines = output.split(separator: "\n").map(String.init).filter { $0.hasPrefix("attempt ") }
+        #expect(lines.map { $0.prefix(while: { $0 != ":" }) } == (1...count).map { "attempt \($0)/\(count)" })
+        let rate = try #require(output.line(startingWith: "reproduced "), "\(output)")
+        let reproduced = try #require(Int(rate.dropFirst("reproduced ".count).prefix(while: \.isNumber)))
+        #expect(rate == "reproduced \(reproduced)/\(count)")
+        #expect(reproduced == lines.filter { $0.contains(": reproduced: sql:coin violated") }.count, "\(output)")
+        return (lines, reproduced)
+    }
+
+    @Test func replayAttemptsCountsHowOftenAThreadRunFailsAgain() async throws {
+        let workspace = Workspace()
+        // Fails every time: the rate is n/n and no advice follows.
+        let always = try await failingThreadRun(query: "SELECT 'always'", in: workspace)
+        let steady = try await TortureProcess.runAwaiting(["replay", always, "--attempts", "3", "--report-dir", workspace.reports])
+        #expect(steady.status == 1)
+        #expect(try attempts(steady.stdout, of: 3).reproduced == 3)
+        #expect(!steady.stdout.contains("--scheduler sim"))
+        // Fails on a coin toss (SQLite's random(), outside the seed): some of 12 replays hold, so
+        // the rate is below 12/12 and the simulated scheduler is suggested. All 12 failing again
+        // has odds of 1 in 4096.
+        let coin = try await failingThreadRun(query: "SELECT 'heads' WHERE abs(random()) % 2 = 0", in: workspace)
+        let flaky = try await TortureProcess.runAwaiting(["replay", coin, "--attempts", "12", "--report-dir", workspace.reports])
+        let (lines, reproduced) = try attempts(flaky.stdout, of: 12)
+        #expect(reproduced < 12, "\(flaky.stdout)")
+        #expect(lines.contains { $0.contains("NOT reproduced: recorded sql:coin violated, replay nothing") })
+        #expect(flaky.stdout.contains("run the seed with --scheduler sim (or pct)"))
+    }
+
     @Test func shrinkTurnsA64WorkerThousandMessageFailureIntoAHandful() async throws {
         let workspace = Workspace()
         let run = try await workspace.run("race-claim-naive", ["--scheduler", "sim", "--workers", "64", "--messages", "1000", "--seed", "3"])

@@ -30,7 +30,8 @@ public enum ScenarioLoader {
         }
         let (root, baseTexts) = try ScenarioInheritance.resolve(parsed, sources: sources)
         let top = try YAMLReader(node: root, path: "")
-            .mapping(allowed: ["name", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants"])
+            .mapping(allowed: ["name", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants",
+                             "simulated-latency"])
 
         let nameReader = try top.required("name")
         let name = try nameReader.string()
@@ -47,6 +48,7 @@ public enum ScenarioLoader {
         let workload = try readWorkload(try top.required("workload"))
         let faults = try top.optional("faults").map { reader throws(ScenarioError) in try readFaults(reader) } ?? .none
         let delivery = try top.optional("delivery").map { reader throws(ScenarioError) in try readDelivery(reader) } ?? .standard
+        let latency = try top.optional("simulated-latency").map { reader throws(ScenarioError) in try SimulatedLatencyReader.read(reader) }
         var processing = try ProcessingProtocol.read(try top.required("protocol"), notes: notes)
         let actors = try top.optional("actors").map { reader throws(ScenarioError) in
             try ActorReader.read(reader, sql: processing.sql, scenarioFaults: faults)
@@ -64,7 +66,7 @@ public enum ScenarioLoader {
         return Scenario(
             name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             tables: processing.tables, handler: processing.machine, onError: processing.onError, actors: actors,
-            invariants: invariants, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
+            invariants: invariants, simulatedLatency: latency, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
             warnings: notes.warnings
         )
     }
