@@ -92,23 +92,29 @@ enum HistoryRecord {
         if detail != nil { flags |= hasDetail }
         if rowsReturned != nil || rowsAffected != nil { flags |= hasRows }
         if lease != nil { flags |= hasLease }
-        bytes.append(flags)
-        Varint.append(timeDeltaNanos, to: &bytes)
-        Varint.append(UInt64(worker), to: &bytes)
-        // An actor's tick has a negative message (−1 − actor).
-        Varint.append(signed: delivery.message, to: &bytes)
-        Varint.append(UInt64(delivery.copy), to: &bytes)
-        Varint.append(UInt64(delivery.attempt), to: &bytes)
-        // The flags byte is full: whether values follow is the subscriber's low bit (a subscriber
-        // number is small, so it still takes one byte).
-        Varint.append(UInt64(delivery.subscriber) << 1 | (values == nil ? 0 : 1), to: &bytes)
+        ByteBatch.append(to: &bytes) { batch in
+            batch.byte(flags)
+            batch.varint(timeDeltaNanos)
+            batch.varint(UInt64(worker))
+            // An actor's tick has a negative message (−1 − actor).
+            batch.varint(signed: delivery.message)
+            batch.varint(UInt64(delivery.copy))
+            batch.varint(UInt64(delivery.attempt))
+            // The flags byte is full: whether values follow is the subscriber's low bit (a
+            // subscriber number is small, so it still takes one byte).
+            batch.varint(UInt64(delivery.subscriber) << 1 | (values == nil ? 0 : 1))
+        }
         strings.append(subject, to: &bytes)
         if let detail { strings.append(detail, to: &bytes) }
-        if flags & hasRows != 0 {
-            appendOptional(rowsReturned, to: &bytes)
-            appendOptional(rowsAffected, to: &bytes)
+        if flags & hasRows != 0 || lease != nil {
+            ByteBatch.append(to: &bytes) { batch in
+                if flags & hasRows != 0 {
+                    batch.varint(optional: rowsReturned)
+                    batch.varint(optional: rowsAffected)
+                }
+                if let lease { batch.varint(signed: lease) }
+            }
         }
-        if let lease { Varint.append(signed: lease, to: &bytes) }
         if let values { appendValues(values, strings: &strings, to: &bytes) }
     }
 
@@ -190,15 +196,18 @@ enum HistoryRecord {
         return StepValues(columns: columns, values: values)
     }
 
-    /// 0 for nil, else the zigzagged value plus one: a row count is never `Int.min`.
-    private static func appendOptional(_ value: Int?, to bytes: inout [UInt8]) {
-        guard let value else { return bytes.append(0) }
-        precondition(value != .min, "a row count is never Int.min")
-        Varint.append(Varint.zigzag(value) + 1, to: &bytes)
-    }
 
     private static func readOptional(_ reader: inout ByteReader) -> Int? {
         let tag = reader.varint()
         return tag == 0 ? nil : Varint.unzigzag(tag - 1)
+    }
+}
+
+extension ByteBatch {
+    /// 0 for nil, else the zigzagged value plus one: a row count is never `Int.min`.
+    mutating func varint(optional value: Int?) {
+        guard let value else { return byte(0) }
+        precondition(value != .min, "a row count is never Int.min")
+        varint(Varint.zigzag(value) + 1)
     }
 }

@@ -23,6 +23,51 @@ enum Varint {
     }
 }
 
+/// Bytes encoded into stack memory and appended to an array at once: a record's fixed fields are
+/// a handful of varints, and appending them to an array byte by byte costs more than encoding.
+struct ByteBatch {
+    /// The most a batch holds: eight 10-byte varints.
+    static let capacity = 80
+
+    /// Runs `fill` on a fresh batch and appends what it wrote to `bytes`.
+    static func append(to bytes: inout [UInt8], _ fill: (inout ByteBatch) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { memory in
+            var batch = ByteBatch(memory: memory.baseAddress!)
+            fill(&batch)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: memory.baseAddress!, count: batch.count))
+        }
+    }
+
+    private let memory: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    private init(memory: UnsafeMutablePointer<UInt8>) {
+        self.memory = memory
+    }
+
+    mutating func byte(_ value: UInt8) {
+        precondition(count < Self.capacity, "a byte batch holds \(Self.capacity) bytes")
+        memory[count] = value
+        count += 1
+    }
+
+    mutating func varint(_ value: UInt64) {
+        precondition(count + 10 <= Self.capacity, "a byte batch holds \(Self.capacity) bytes")
+        var rest = value
+        while rest >= 0x80 {
+            memory[count] = UInt8(truncatingIfNeeded: rest) | 0x80
+            count += 1
+            rest >>= 7
+        }
+        memory[count] = UInt8(rest)
+        count += 1
+    }
+
+    mutating func varint(signed value: Int) {
+        varint(Varint.zigzag(value))
+    }
+}
+
 /// Reads what `Varint` and `HistoryRecord` wrote, from a buffer the caller refills.
 struct ByteReader {
     private(set) var bytes: [UInt8]
