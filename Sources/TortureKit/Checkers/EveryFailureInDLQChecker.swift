@@ -8,7 +8,7 @@ public struct EveryFailureInDLQChecker: Checker {
 
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let limit = input.policy.maxReceiveCount
-        var witnesses: [Witness] = []
+        var witnesses = WitnessList()
         for (key, entry) in input.queue.entries(receivedAtLeast: limit) {
             let name = "\(input.describe(key.messageKey)) copy \(key.copy)"
             let receives = entry.receives

@@ -13,17 +13,20 @@ public struct EverySkipBackedChecker: Checker {
     public init() {}
 
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
-        let unbacked = Set(input.queue.skippedWithoutProcessedCopy)
+        let unbacked = Set(input.queue.skippedWithoutProcessedCopy).sorted()
         guard !unbacked.isEmpty else { return Verdict(invariant: invariant, witnesses: []) }
-        // A pass of its own, only on a violation, keeping only the unbacked messages' events.
+        // A pass of its own, only on a violation, keeping only the events of the messages a
+        // report shows.
+        let shown = Set(unbacked.prefix(Verdict.witnessLimit))
         var stories: [MessageKey: MessageStory] = [:]
         for event in input.history {
             let key = MessageKey(message: event.message, subscriber: event.subscriber)
-            guard unbacked.contains(key) else { continue }
+            guard shown.contains(key) else { continue }
             stories[key, default: MessageStory()].add(event)
         }
-        let witnesses = unbacked.sorted().map { key in
-            stories[key, default: MessageStory()].witness(describing: input.describe(key), message: key.message)
+        var witnesses = WitnessList()
+        for key in unbacked {
+            witnesses.append(stories[key, default: MessageStory()].witness(describing: input.describe(key), message: key.message))
         }
         return Verdict(invariant: invariant, witnesses: witnesses)
     }

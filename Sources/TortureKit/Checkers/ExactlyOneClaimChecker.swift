@@ -79,17 +79,13 @@ public struct ExactlyOneClaimChecker: StreamingChecker {
             // Deliveries still open at the end, and claims made outside any delivery (hand-made
             // histories), settle now.
             for delivery in Array(pending.keys) { settle(delivery) }
-            var witnesses: [Witness] = []
+            var witnesses = WitnessList()
             for message in 0..<input.messages {
                 for subscriber in 0..<input.policy.subscribers {
                     let key = MessageKey(message: message, subscriber: subscriber)
                     let won = claims(key)
                     guard won.count != 1 else { continue }
-                    let workers = won.map { Names.worker($0.worker) }
-                    let text = won.isEmpty
-                        ? "message \(input.describe(key)) was never claimed"
-                        : "message \(input.describe(key)) claimed by \(WorkerList.words(workers))"
-                    witnesses.append(Witness(message: Names.message(key.message), workers: workers, events: won.map(\.index), text: text))
+                    witnesses.append(Self.witness(key, won: won, input: input))
                 }
             }
             for key in unpublished.keys.sorted() {
@@ -97,6 +93,14 @@ public struct ExactlyOneClaimChecker: StreamingChecker {
                                          text: "message \(input.describe(key)) was claimed but never published"))
             }
             return Verdict(invariant: invariant, witnesses: witnesses)
+        }
+
+        private static func witness(_ key: MessageKey, won: [EventReference], input: CheckInput) -> Witness {
+            let workers = won.map { Names.worker($0.worker) }
+            let text = won.isEmpty
+                ? "message \(input.describe(key)) was never claimed"
+                : "message \(input.describe(key)) claimed by \(WorkerList.words(workers))"
+            return Witness(message: Names.message(key.message), workers: workers, events: won.map(\.index), text: text)
         }
     }
 }

@@ -31,7 +31,7 @@ public struct FencingChecker: StreamingChecker {
         /// When each step of each delivery in flight was last invoked.
         private var invokedAt: [Delivery: [String: UInt64]] = [:]
         private var claims: [EntryKey: [Claim]] = [:]
-        private var witnesses: [Witness] = []
+        private var witnesses = WitnessList()
 
         init(invariant: String) {
             self.invariant = invariant

@@ -18,7 +18,8 @@ public struct NoDuplicateSubmissionsChecker: Checker {
 
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let rows = try input.store.execute(query, .forChecks).rows
-        let duplicated = Set(rows.compactMap { $0.first.flatMap { Names.messageIndex($0.description) } })
+        // Only the rows a report shows are told with their submitters.
+        let duplicated = Set(rows.prefix(Verdict.witnessLimit).compactMap { $0.first.flatMap { Names.messageIndex($0.description) } })
         var submitters: [Int: [HistoryEvent]] = [:]
         if !duplicated.isEmpty {
             for event in input.history where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick
@@ -26,16 +27,21 @@ public struct NoDuplicateSubmissionsChecker: Checker {
                 submitters[event.message, default: []].append(event)
             }
         }
-        let witnesses = rows.map { row in
-            let keyText = row.first?.description ?? "NULL"
-            let count = row.count > 1 ? row[1].description : "?"
-            let submits = Names.messageIndex(keyText).flatMap { submitters[$0] } ?? []
-            let workers = submits.map { Names.worker($0.worker) }
-            let by = workers.isEmpty ? "" : " (by \(WorkerList.words(workers)))"
-            return Witness(message: keyText, workers: workers, events: submits.map(\.index),
-                           text: "message \(keyText) submitted \(count) times\(by)")
+        var witnesses = WitnessList()
+        for row in rows {
+            witnesses.append(Self.witness(row, submitters: submitters))
         }
         return Verdict(invariant: invariant, witnesses: witnesses)
+    }
+
+    private static func witness(_ row: [SQLValue], submitters: [Int: [HistoryEvent]]) -> Witness {
+        let keyText = row.first?.description ?? "NULL"
+        let count = row.count > 1 ? row[1].description : "?"
+        let submits = Names.messageIndex(keyText).flatMap { submitters[$0] } ?? []
+        let workers = submits.map { Names.worker($0.worker) }
+        let by = workers.isEmpty ? "" : " (by \(WorkerList.words(workers)))"
+        return Witness(message: keyText, workers: workers, events: submits.map(\.index),
+                       text: "message \(keyText) submitted \(count) times\(by)")
     }
 }
 

@@ -8,7 +8,7 @@ public struct NoLossChecker: Checker {
 
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let queue = input.queue
-        var witnesses: [Witness] = []
+        var witnesses = WitnessList()
         for message in 0..<queue.messages {
             for subscriber in 0..<queue.subscribers {
                 let key = MessageKey(message: message, subscriber: subscriber)

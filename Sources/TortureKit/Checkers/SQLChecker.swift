@@ -12,12 +12,17 @@ public struct SQLChecker: Checker {
 
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let result = try input.store.execute(query, .forChecks)
-        let witnesses = result.rows.map { row in
-            let values = row.map(\.description)
-            let message = values.first.flatMap { Names.messageIndex($0) != nil ? $0 : nil }
-            return Witness(message: message, workers: [], events: [], text: Self.describe(values, columns: result.columns))
+        var witnesses = WitnessList()
+        for row in result.rows {
+            witnesses.append(Self.witness(row, columns: result.columns))
         }
         return Verdict(invariant: invariant, witnesses: witnesses)
+    }
+
+    private static func witness(_ row: [SQLValue], columns: [String]) -> Witness {
+        let values = row.map(\.description)
+        let message = values.first.flatMap { Names.messageIndex($0) != nil ? $0 : nil }
+        return Witness(message: message, workers: [], events: [], text: describe(values, columns: columns))
     }
 
     /// `row (message_id = m-00000, count = 2)`: a bare tuple means nothing to whoever did not write the query.

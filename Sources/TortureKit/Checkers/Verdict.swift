@@ -15,6 +15,30 @@ public struct Verdict: Sendable, Codable, Equatable {
         self.witnessCount = found.count
         self.witnesses = Array(found.prefix(Self.witnessLimit))
     }
+
+    public init(invariant: String, witnesses found: WitnessList) {
+        self.invariant = invariant
+        self.held = found.isEmpty
+        self.witnessCount = found.count
+        self.witnesses = found.kept
+    }
+}
+
+/// Witnesses as a checker finds them, in order: the first `Verdict.witnessLimit` kept, the rest
+/// only counted. A million-message run with 600 000 broken messages holds a hundred witnesses,
+/// not 600 000, and words no text for the others (`append` takes its witness as an autoclosure).
+public struct WitnessList: Sendable {
+    public private(set) var kept: [Witness] = []
+    public private(set) var count = 0
+
+    public init() {}
+
+    public var isEmpty: Bool { count == 0 }
+
+    public mutating func append(_ witness: @autoclosure () -> Witness) {
+        count += 1
+        if kept.count < Verdict.witnessLimit { kept.append(witness()) }
+    }
 }
 
 /// One piece of evidence, in words a person reads and in ids a tool follows.
