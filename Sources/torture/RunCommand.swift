@@ -37,7 +37,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("64-bit seed, decimal or 0x-hex (default: drawn from the OS and printed).", valueName: "seed"))
     var seed: String?
 
-    @Flag(name: .customLong("check-determinism"), help: "Run the seed twice in simulation and fail if the histories differ, naming the first event where they do.")
+    @Flag(name: .customLong("check-determinism"), help: "Run the seed twice in simulation and fail if the histories differ, naming the first event where they do. The exit code then says only that: 0 for the same history twice, even if an invariant was violated both times.")
     var checkDeterminism = false
 
     @Option(name: .customLong("disable-fault"), help: ArgumentHelp(
@@ -156,7 +156,18 @@ struct RunCommand: AsyncParsableCommand {
         }
         outcome = ReproLine.stamped(outcome)
         let signal = interruption.signalNumber
-        let code = output.finish(outcome, exitCode: signal.map { 128 + $0 } ?? outcome.report.status.exitCode)
+        var exitCode = signal.map { 128 + $0 } ?? outcome.report.status.exitCode
+        // With --check-determinism the exit code answers the question asked: did the seed give
+        // the same history twice? A twin's violation that replays identically passes it.
+        let determinism = outcome.report.verdicts.last { $0.invariant == DeterminismCheck.invariant }
+        if checkDeterminism, signal == nil, let determinism {
+            exitCode = determinism.held ? 0 : RunReport.Status.violated.exitCode
+        }
+        let code = output.finish(outcome, exitCode: exitCode)
+        if checkDeterminism, determinism?.held == true, outcome.report.status == .violated {
+            Console.error("note: exit 0: the seed gave the same history twice; the run's own invariants were violated "
+                + "(exit \(RunReport.Status.violated.exitCode) without --check-determinism)")
+        }
         if code != 0 { throw ExitCode(code) }
     }
 

@@ -58,6 +58,21 @@ extension PostgresEndToEndTests {
         #expect(hashes[0] == hashes[1], "the same seed gives the same history on a real server")
     }
 
+    /// A few catalogue scenarios, lock-heavy ones and twins among them, give the same history
+    /// twice on the server (`scripts/determinism-sweep.sh` reruns the whole catalogue).
+    @Test(arguments: ["counter-naive", "session-join-naive", "try-lock-skip", "dlq-redrive", "fanout"])
+    func catalogueScenariosAreDeterministicOnPostgres(scenario: String) async throws {
+        let run = try await TortureBinary.run([
+            "run", scenario, "--scheduler", "sim", "--workers", "8", "--messages", "60", "--seed", "0x5eed", "--check-determinism",
+            "--store", database.url, "--scenarios", TortureBinary.packageRoot + "/scenarios", "--report-dir", TortureBinary.reportDirectory(),
+        ])
+        #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.line(startingWith: "determinism")?.contains("held") == true, "\(run.stdout)")
+        if scenario.hasSuffix("-naive") {
+            #expect(run.stdout.contains("VIOLATED"), "a twin is still caught, both times: \(run.stdout)")
+        }
+    }
+
     @Test func raceClaimNaiveFailsOnPostgresInSimulationAndReplaysExactly() async throws {
         let reports = TortureBinary.reportDirectory()
         var failed: (directory: String, hash: String)?

@@ -116,6 +116,44 @@ import Testing
         #expect(shrink.stderr.contains("nothing to shrink"))
     }
 
+    @Test func checkDeterminismExitsOnTheHistoriesAlone() async throws {
+        let workspace = Workspace()
+        // A twin violated the same way twice: deterministic, so exit 0, and a note says why.
+        let twin = try await workspace.run("race-claim-naive", ["--scheduler", "sim", "--workers", "16", "--messages", "200",
+                                                                "--seed", "1", "--check-determinism"])
+        #expect(twin.status == 0, "\(twin.stdout)\n\(twin.stderr)")
+        #expect(twin.stdout.contains("exactly-one-claim          VIOLATED"), "\(twin.stdout)")
+        #expect(twin.stdout.line(startingWith: "determinism")?.contains("held") == true)
+        #expect(twin.stderr.contains("exit 0: the seed gave the same history twice"))
+        // A step keeps SQLite's random(), which no seed governs: the histories differ, exit 1.
+        let file = try workspace.write("coin-history.yaml", """
+            name: coin-history
+            description: a step keeps a value of SQLite's random(), outside the seed
+            workload: { messages: 10, deliveries-per-message: 1, concurrent-deliveries: 1 }
+            protocol:
+              schema: CREATE TABLE m (id TEXT PRIMARY KEY, coin INTEGER);
+              publish: INSERT INTO m (id) VALUES (:message)
+              steps:
+                - name: toss
+                  role: read
+                  sql: SELECT abs(random()) % 1000000 AS coin
+                  success: row-returned
+                - name: keep
+                  role: write
+                  sql: UPDATE m SET coin = :toss.coin WHERE id = :message
+                  success: rows-affected
+                  on-success: done
+            invariants:
+              - no-loss
+            """)
+        let coin = try await TortureProcess.runAwaiting(["run", file, "--scheduler", "sim", "--workers", "2", "--seed", "1",
+                                                         "--check-determinism", "--report-dir", workspace.reports])
+        #expect(coin.status == 1, "\(coin.stdout)\n\(coin.stderr)")
+        #expect(coin.stdout.line(startingWith: "determinism")?.contains("VIOLATED") == true, "\(coin.stdout)")
+        #expect(coin.stdout.contains("the histories diverge at event"), "\(coin.stdout)")
+        #expect(coin.stdout.contains("no-loss") && !coin.stdout.contains("no-loss                    VIOLATED"))
+    }
+
     @Test func checkDeterminismRunsTheSeedTwice() async throws {
         let workspace = Workspace()
         let result = try await workspace.run("dlq-redrive", ["--scheduler", "sim", "--check-determinism", "--messages", "60", "--seed", "4"])

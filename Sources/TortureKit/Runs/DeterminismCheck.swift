@@ -7,6 +7,9 @@ public struct DeterminismCheck: Sendable {
     /// Where the second run goes: a fresh store from the command's provider.
     public let stores: any StoreProvider
 
+    /// The verdict the check adds to the report.
+    public static let invariant = "determinism"
+
     public init(scenario: Scenario, configuration: RunConfiguration, first: RunEngine.Outcome, stores: any StoreProvider) {
         self.stores = stores
         self.scenario = scenario
@@ -41,7 +44,7 @@ public struct DeterminismCheck: Sendable {
                     + "(hashes \(first.report.historyHash) and \(second.report.historyHash))"
             ))
         }
-        outcome.report.verdicts.append(Verdict(invariant: "determinism", witnesses: witnesses))
+        outcome.report.verdicts.append(Verdict(invariant: Self.invariant, witnesses: witnesses))
         if !witnesses.isEmpty { outcome.report.status = .violated }
         return outcome
     }
