@@ -45,6 +45,8 @@ struct RunOutput: Sendable {
             Console.error("error: the run's report is lost (exit \(ExitStatus.storeFailed)); the verdict above is all that remains of it")
             code = ExitStatus.storeFailed
         }
+        // An abandoned run's processors may have recreated a store file since it was removed.
+        if interrupted { stores.finish() }
         // The signal path exits right after: flush what print buffered, or a pipe gets nothing.
         fflush(nil)
         return code

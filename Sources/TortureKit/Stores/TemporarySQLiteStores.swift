@@ -40,9 +40,14 @@ public final class TemporarySQLiteStores: StoreProvider {
         (store as? SQLiteStore)?.removeFiles()
     }
 
+    /// Safe to call again: a processor of a run abandoned at a signal may still be reconnecting,
+    /// and a reconnect creates its store's file anew, so the folder may need a second removal
+    /// (or a retry, when a file appeared while it was being emptied).
     public func finish() {
         guard let folder else { return }
-        try? FileManager.default.removeItem(atPath: folder)
+        for _ in 0..<3 where FileManager.default.fileExists(atPath: folder) {
+            try? FileManager.default.removeItem(atPath: folder)
+        }
     }
 }
 
