@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#else
+import Dispatch
 #endif
 
 /// The only source of time in the engine: every sleep, timeout and timestamp goes through it, so
@@ -30,8 +32,7 @@ public struct RealClock: TortureClock {
         clock_gettime(CLOCK_MONOTONIC, &now)
         return UInt64(now.tv_sec) &* 1_000_000_000 &+ UInt64(now.tv_nsec)
         #else
-        let (seconds, attoseconds) = (ContinuousClock.now - ContinuousClock.Instant.zeroReference).components
-        return UInt64(max(0, seconds)) &* 1_000_000_000 &+ UInt64(max(0, attoseconds)) / 1_000_000_000
+        return DispatchTime.now().uptimeNanoseconds
         #endif
     }
 
