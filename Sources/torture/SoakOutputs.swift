@@ -41,6 +41,8 @@ struct SoakOutputs: Sendable {
             if let junitPath { print("junit: \(junitPath)") }
         }
         for reason in lost { Console.error("error: \(reason)") }
+        // A processor of a run abandoned at a signal may have recreated its store file since.
+        stores.finish()
         // The signal path exits right after: flush what print buffered.
         fflush(nil)
         return lost.isEmpty ? summary.exitCode : ExitStatus.storeFailed

@@ -70,7 +70,11 @@ import Testing
     func run(refusals: RefusingStore.Refusals, messages: Int, seed: UInt64) async throws -> (RunEngine.Outcome, refused: Int) {
         let scenario = try Repository.scenario("dlq-reprocess")
         let directory = TemporaryDirectory()
-        let store = RefusingStore(directory.sqliteStore(), refusals: refusals)
+        // SQLite itself waits up to a minute for a lock here, so the only refusals are the ones
+        // injected: on a loaded machine (the whole suite on two cores) a writer can starve past the
+        // default 5 s in each of its attempts, which is the machine's doing, not this test's question.
+        let patient = SQLiteStore(path: directory.sqliteStore().path, busyTimeoutMillis: 60_000, isUserPath: true)
+        let store = RefusingStore(patient, refusals: refusals)
         let configuration = RunConfiguration(
             scenario: scenario.name, workers: 4, messages: messages, deliveriesPerMessage: 1, concurrentDeliveries: 1,
             seed: Seed(seed), store: store.commandLineValue, scenariosDirectory: nil, scheduler: .threads)
