@@ -2,14 +2,21 @@ import Foundation
 
 /// A child process started with `posix_spawn`, its output sent to files and its exit collected
 /// with `waitpid`. Foundation's `Process.waitUntilExit` was seen to hang on Linux after a child had
-/// already exited (left a zombie, never reaped): these tests must not hang.
-struct ChildProcess {
+/// already exited (left a zombie, never reaped): these tests must not hang. The folder holding
+/// the output files goes when the last reference to the child does.
+final class ChildProcess: Sendable {
     let pid: pid_t
     let stdoutPath: String
     let stderrPath: String
+    private let folder: String
+
+    deinit {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
 
     init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
         let folder = NSTemporaryDirectory() + "torture-e2e-\(UUID().uuidString)"
+        self.folder = folder
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         stdoutPath = folder + "/stdout"
         stderrPath = folder + "/stderr"
