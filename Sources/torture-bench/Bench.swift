@@ -73,8 +73,4 @@ enum Bench {
         guard report.status == .held else { throw BenchFailure(message: "harness run ended \(report.status): \(report.failureReason ?? "")") }
         return Double(report.counts.deliveries) / (report.timing.processingMillis / 1_000)
     }
-
-    static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-
-    static func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
 }

@@ -38,10 +38,8 @@ enum PostgresSimulationBench {
                     found = seed
                 }
             }
-            let seconds = seconds(since: began)
-            print(scenario.name.padding(toLength: 26, withPad: " ", startingAt: 0)
-                  + (found.map { "seed \($0)" } ?? "none").padding(toLength: 10, withPad: " ", startingAt: 0)
-                  + "\(Formatting.decimal(seconds, places: 1)) s")
+            let elapsed = seconds(since: began)
+            print(pad(scenario.name, 26) + pad(found.map { "seed \($0)" } ?? "none", 10) + "\(Formatting.decimal(elapsed, places: 1)) s")
         }
     }
 
@@ -63,10 +61,4 @@ enum PostgresSimulationBench {
         return report
     }
 
-    private static func seconds(since began: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - began
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
-    private static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 }

@@ -74,12 +74,6 @@ enum SimulationBench {
         return report
     }
 
-    private static func seconds(since began: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - began
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    }
-
-    private static func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: width, withPad: " ", startingAt: 0) }
 }
 
 /// The scheduler alone: actors on simulation lanes that do nothing but yield, so every job is

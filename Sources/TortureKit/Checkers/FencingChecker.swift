@@ -53,10 +53,7 @@ public struct FencingChecker: StreamingChecker {
             let entry = event.entryKey
             let invokedNanos = invokedAt[event.delivery]?[event.subject] ?? event.timeNanos
             if let takenBy = claims[entry]?.first(where: { $0.attempt > event.attempt && $0.timeNanos < invokedNanos }) {
-                let text = "\(event.delivery.label) by \(Names.worker(event.worker)) wrote `\(event.subject)` at \(FencingChecker.millis(invokedNanos)) "
-                    + "after \(Names.worker(takenBy.worker)) took the message over (\(takenBy.label) claimed at \(FencingChecker.millis(takenBy.timeNanos)))"
-                witnesses.append(Witness(message: Names.message(event.message), workers: [Names.worker(event.worker), Names.worker(takenBy.worker)],
-                                         events: [takenBy.index, event.index], text: text))
+                witnesses.append(Self.witness(event, invokedNanos: invokedNanos, takenBy: takenBy))
             }
             if event.role == .claim {
                 claims[entry, default: []].append(Claim(attempt: event.attempt, timeNanos: event.timeNanos, worker: event.worker,
@@ -78,6 +75,13 @@ public struct FencingChecker: StreamingChecker {
 
         func verdict(_ input: CheckInput) throws(StoreError) -> Verdict {
             Verdict(invariant: invariant, witnesses: witnesses)
+        }
+
+        private static func witness(_ event: HistoryEvent, invokedNanos: UInt64, takenBy: Claim) -> Witness {
+            let text = "\(event.delivery.label) by \(Names.worker(event.worker)) wrote `\(event.subject)` at \(FencingChecker.millis(invokedNanos)) "
+                + "after \(Names.worker(takenBy.worker)) took the message over (\(takenBy.label) claimed at \(FencingChecker.millis(takenBy.timeNanos)))"
+            return Witness(message: Names.message(event.message), workers: [Names.worker(event.worker), Names.worker(takenBy.worker)],
+                           events: [takenBy.index, event.index], text: text)
         }
     }
 

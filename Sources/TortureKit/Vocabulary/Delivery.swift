@@ -67,7 +67,8 @@ public enum Names {
     /// `m-00417`: made once per delivery, so written into a stack buffer rather than joined
     /// from pieces.
     private static func padded(prefix: UInt8, _ value: Int, to width: Int) -> String {
-        guard value >= 0 else { return String(UnicodeScalar(prefix)) + "-" + padded(value, to: width) }
+        // No message or worker has a negative number; should one come, say it plainly.
+        guard value >= 0 else { return "\(Character(UnicodeScalar(prefix)))-\(value)" }
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
             var digits = 0, rest = value
             repeat { digits += 1; rest /= 10 } while rest > 0
@@ -81,10 +82,5 @@ public enum Names {
             }
             return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<length]), as: UTF8.self)
         }
-    }
-
-    private static func padded(_ value: Int, to width: Int) -> String {
-        let digits = String(value)
-        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }
