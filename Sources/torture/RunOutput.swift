@@ -10,9 +10,10 @@ struct RunOutput: Sendable {
     let stores: any StoreProvider
     let store: any Store
 
-    /// Writes and prints; returns the exit code (`exitCode`, or 3 when the report is lost).
+    /// Writes and prints; returns the exit code (`exitCode`, or 3 when the report is lost). The
+    /// summary files, the JUnit file and the last lines come before the slower rest of the report,
+    /// so that a signal's deadline on a loaded machine cuts only what matters least.
     func finish(_ outcome: RunEngine.Outcome, exitCode: Int32) -> Int32 {
-        var code = exitCode
         var lost: [String] = []
         var directory: String?
         // An interrupted run takes no snapshot of its store, so the store goes first: within the
@@ -20,12 +21,10 @@ struct RunOutput: Sendable {
         let interrupted = outcome.report.status == .interrupted
         if interrupted { removeStore() }
         do {
-            directory = try RunReportFiles.write(outcome, store: store, started: started, root: options.reportDirectory,
-                                                 snapshot: !interrupted)
+            directory = try RunReportFiles.writeSummary(outcome, started: started, root: options.reportDirectory)
         } catch {
             lost.append(error.description)
         }
-        if !interrupted { removeStore() }
         if let junit = options.junit {
             do {
                 try JUnitWriter.write(JUnitReport.run(outcome.report), to: junit)
@@ -40,16 +39,24 @@ struct RunOutput: Sendable {
         } else {
             print(TerminalSummary.render(outcome.report, reportDirectory: directory))
         }
+        // The signal path may exit at any moment from here: flush what print buffered, or a pipe gets nothing.
+        fflush(nil)
+        if let directory {
+            do {
+                try RunReportFiles.writeDetails(outcome, to: directory, store: interrupted ? nil : store, root: options.reportDirectory)
+            } catch {
+                lost.append(error.description)
+            }
+        }
+        if !interrupted { removeStore() }
         for reason in lost { Console.error("error: \(reason)") }
-        if !lost.isEmpty {
+        if directory == nil {
             Console.error("error: the run's report is lost (exit \(ExitStatus.storeFailed)); the verdict above is all that remains of it")
-            code = ExitStatus.storeFailed
         }
         // An abandoned run's processors may have recreated a store file since it was removed.
         if interrupted { stores.finish() }
-        // The signal path exits right after: flush what print buffered, or a pipe gets nothing.
         fflush(nil)
-        return code
+        return lost.isEmpty ? exitCode : ExitStatus.storeFailed
     }
 
     private func removeStore() {

@@ -11,7 +11,9 @@ struct SoakOutputs: Sendable {
     let stores: any StoreProvider
 
     /// Writes and prints; returns the exit code: the summary's, or 3 when what it should leave
-    /// could not be written.
+    /// could not be written. The summary files, the JUnit file and the last lines come before the
+    /// slower HTML and histograms, so that a signal's deadline on a loaded machine cuts only what
+    /// matters least.
     func finish(_ summary: SoakSummary) -> Int32 {
         // First: failed runs took their snapshots as they were written, and after a signal the
         // stores must be gone even if the summary runs out of time.
@@ -22,7 +24,7 @@ struct SoakOutputs: Sendable {
         let writer = SoakReportWriter(root: reportRoot)
         do {
             let folder = try writer.makeDirectory(stamp: stamp.folder, seedStart: summary.seedStart, shard: summary.shard)
-            try writer.write(summary, to: folder, generatedAt: stamp.iso8601)
+            try writer.writeSummary(summary, to: folder)
             directory = folder
         } catch {
             lost.append("the soak's summary could not be written under \(reportRoot): \(error.localizedDescription)")
@@ -40,10 +42,18 @@ struct SoakOutputs: Sendable {
             print(SoakSummaryMarkdown.terminalLines(summary, directory: directory))
             if let junitPath { print("junit: \(junitPath)") }
         }
+        // The signal path may exit at any moment from here: flush what print buffered, or a pipe gets nothing.
+        fflush(nil)
+        if let directory {
+            do {
+                try writer.writeDetails(summary, to: directory, generatedAt: stamp.iso8601)
+            } catch {
+                lost.append("part of the soak's report in \(directory) could not be written: \(error.localizedDescription)")
+            }
+        }
         for reason in lost { Console.error("error: \(reason)") }
         // A processor of a run abandoned at a signal may have recreated its store file since.
         stores.finish()
-        // The signal path exits right after: flush what print buffered.
         fflush(nil)
         return lost.isEmpty ? summary.exitCode : ExitStatus.storeFailed
     }

@@ -29,22 +29,31 @@ public struct ReportWriter {
     }
 
     public func write(_ outcome: RunEngine.Outcome, to directory: String) throws {
-        let report = outcome.report
+        try writeSummary(outcome, to: directory)
+        try writeDetails(outcome, to: directory)
+    }
+
+    /// What a reader needs first, and all a signal's two seconds may allow on a loaded machine:
+    /// `report.json` and `summary.md`; then `latest` points here.
+    public func writeSummary(_ outcome: RunEngine.Outcome, to directory: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: "\(directory)/report.json"), options: .atomic)
-        try MarkdownSummary.render(report).write(toFile: "\(directory)/summary.md", atomically: true, encoding: .utf8)
+        try encoder.encode(outcome.report).write(to: URL(fileURLWithPath: "\(directory)/report.json"), options: .atomic)
+        try MarkdownSummary.render(outcome.report).write(toFile: "\(directory)/summary.md", atomically: true, encoding: .utf8)
+        try pointLatest(at: directory)
+    }
 
+    /// The rest, slower to render: `latency.hgrm`, `index.html`, and on anything but a clean pass
+    /// `history.jsonl`.
+    public func writeDetails(_ outcome: RunEngine.Outcome, to directory: String) throws {
         var hgrm = ""
         // Recorded in nanoseconds; the file is in microseconds.
         outcome.endToEnd.outputPercentileDistribution(to: &hgrm, outputValueUnitScalingRatio: 1_000)
         try hgrm.write(toFile: "\(directory)/latency.hgrm", atomically: true, encoding: .utf8)
         try RunHTMLReport.render(outcome).write(toFile: "\(directory)/index.html", atomically: true, encoding: .utf8)
-
-        if report.status != .held {
+        if outcome.report.status != .held {
             try HistoryJSONLines.write(outcome.history, to: "\(directory)/history.jsonl")
         }
-        try pointLatest(at: directory)
     }
 
     /// A relative link, so the reports folder can be moved or uploaded as a whole.
