@@ -48,8 +48,16 @@ enum TortureBinary {
         try await Running(arguments, environment: environment).finish()
     }
 
-    /// A fresh folder for one run's reports.
+    /// A fresh folder for one run's reports, under one folder per test process that is removed
+    /// when the process exits (a test may read a report after the helper that ran it returns).
     static func reportDirectory() -> String {
-        NSTemporaryDirectory() + "torture-e2e-reports-\(UUID().uuidString)"
+        reportsRoot + "/" + UUID().uuidString
     }
+
+    private static let reportsRoot: String = {
+        let root = NSTemporaryDirectory() + "torture-e2e-reports-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(atPath: TortureBinary.reportsRoot) }
+        return root
+    }()
 }

@@ -8,6 +8,9 @@ import Foundation
 /// it again. So the server never holds two waiters that one release could wake in either order:
 /// what it does at each step is a function of the interleaving alone. A wait that closes a cycle
 /// is the deadlock PostgreSQL would report, and fails the statement that closed it with 40P01.
+/// Only this run's sessions count as blockers, as the isolation tester counts only its own: a
+/// lock held by another client of the server is waited out like a slow statement, since parking
+/// on it would make the interleaving depend on who else uses the server.
 /// Used only on the simulation's driver thread.
 final class PostgresSessions: ServerSessions, @unchecked Sendable {
     private struct Parked {
@@ -22,6 +25,11 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
     /// Asks the server who waits on whom; opened on first use.
     private var monitor: PostgresConnection?
     private var parked: [Parked] = []
+    /// The server processes of this run's sessions: the only blockers the interleaving may follow.
+    private var runProcessIDs: Set<Int32> = []
+    /// Server processes outside the run that held a lock past the answer timeout: a statement
+    /// waiting on them again fails at once, so lanes do not wait out the timeout one by one.
+    private var outlastedHolders: Set<Int32> = []
     /// Statements taken back because they had to wait: the report's lock waits.
     private(set) var lockWaits = 0
     /// How long a statement that is neither answered nor blocked may run before the server is
@@ -38,6 +46,7 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
     ) async throws(StoreError) -> StatementResult {
         // Only PostgresStore makes these sessions, and only for its own connections.
         let session = connection as! PostgresConnection
+        runProcessIDs.insert(session.backendProcessID)
         while true {
             let takeBack = if case .execute = request { session.inTransaction } else { false }
             if takeBack { try session.savepoint() }
@@ -76,6 +85,7 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
     func disconnect(_ connection: any StoreConnection) {
         let session = connection as! PostgresConnection
         let processID = session.backendProcessID
+        runProcessIDs.remove(processID)
         session.close()
         // A closed socket says nothing of when the server notices: wait until the session is
         // gone (its transaction rolled back) before anything else runs.
@@ -96,9 +106,10 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
         monitor = nil
     }
 
-    /// Waits while the statement runs: nil once it is answered, the sessions it waits on once the
-    /// server says it waits on a lock. Never decides from time alone, except that a statement the
-    /// server neither answers nor reports blocked for the answer timeout means the server is gone.
+    /// Waits while the statement runs: nil once it is answered, the run's sessions it waits on once
+    /// the server says it waits on a lock one of them holds. Never decides from time alone, except
+    /// that a statement the server neither answers nor reports blocked by this run for the answer
+    /// timeout means the server is gone, or another client holds what the run needs.
     private func blockersOnceSettled(_ session: PostgresConnection) throws(StoreError) -> Set<Int32>? {
         var stepMillis: Int32 = 1
         var waitedMillis = 0
@@ -106,8 +117,19 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
             if try session.answerArrived(waitingMillis: stepMillis) { return nil }
             waitedMillis += Int(stepMillis)
             let blockers = try blockingProcessIDs(session.backendProcessID)
-            if !blockers.isEmpty { return blockers }
-            guard waitedMillis < answerTimeoutMillis else {
+            let ours = blockers.intersection(runProcessIDs)
+            if !ours.isEmpty { return ours }
+            let timedOut = waitedMillis >= answerTimeoutMillis
+            if !blockers.isEmpty, timedOut || blockers.isSubset(of: outlastedHolders) {
+                outlastedHolders.formUnion(blockers)
+                // Taken back first: a backend waiting on a lock notices a closed socket only when
+                // the lock is granted, so the lane's disconnect would wait on the holder.
+                _ = try? session.withdraw()
+                throw .unavailable("\(store.url.redacted): a statement waited \(answerTimeoutMillis / 1_000) s on a lock held by server process "
+                    + "\(blockers.sorted().map(String.init).joined(separator: ", ")), not a session of this run; "
+                    + "another client of the server holds what this run needs")
+            }
+            guard !timedOut else {
                 throw .unavailable("\(store.url.redacted) neither answered nor reported a lock wait for \(answerTimeoutMillis / 1_000) s")
             }
             stepMillis = min(stepMillis * 2, 20)
