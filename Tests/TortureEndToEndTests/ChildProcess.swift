@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A child process started with `posix_spawn`, its output sent to files and its exit collected
 /// with `waitpid`. Foundation's `Process.waitUntilExit` was seen to hang on Linux after a child had
@@ -13,6 +14,10 @@ final class ChildProcess: Sendable {
     deinit {
         try? FileManager.default.removeItem(atPath: folder)
     }
+
+    /// Every process this test run started: a PostgreSQL run's schema ends in its process id, so
+    /// the tests know their own schemas from those of anyone else using the server.
+    static let started = Mutex<Set<pid_t>>([getpid()])
 
     init(executable: String, arguments: [String], environment: [String: String] = [:]) throws {
         let folder = NSTemporaryDirectory() + "torture-e2e-\(UUID().uuidString)"
@@ -39,6 +44,7 @@ final class ChildProcess: Sendable {
             throw SpawnFailure(description: "cannot start \(executable): \(String(cString: strerror(status)))")
         }
         pid = child
+        Self.started.withLock { _ = $0.insert(child) }
     }
 
     /// The exit code once the child has exited, nil while it runs.

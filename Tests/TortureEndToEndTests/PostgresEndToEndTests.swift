@@ -211,7 +211,7 @@ struct PostgresEndToEndTests {
         while exitCode == nil {
             let sample = try database.query("""
                 SELECT count(*), count(*) FILTER (WHERE state = 'active') FROM pg_stat_activity
-                WHERE application_name LIKE 'torture\\_%'
+                WHERE application_name LIKE 'torture\\_%\\_\(running.pid)'
                 """).split(separator: "|").compactMap { Int($0) }
             if sample.count == 2 {
                 mostConnected = max(mostConnected, sample[0])

@@ -29,17 +29,30 @@ struct TestDatabase {
         try Self.psql(url: url, sql)
     }
 
-    /// The `torture_*` schemas and roles there are now: a run's role has its schema's name.
+    /// The `torture_*` schemas and roles of runs this test run started there now: a run's role
+    /// has its schema's name. Another client's runs on the same server are neither counted nor
+    /// dropped.
     func runSchemas() throws -> Set<String> {
-        Set(try query("""
+        Self.ours(try query("""
             SELECT nspname FROM pg_namespace WHERE nspname LIKE 'torture\\_%'
             UNION SELECT rolname FROM pg_roles WHERE rolname LIKE 'torture\\_%'
-            """).split(separator: "\n").map(String.init))
+            """))
     }
 
-    /// The `torture_*` roles alone.
+    /// The `torture_*` roles alone, of runs this test run started.
     func runRoles() throws -> Set<String> {
-        Set(try query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'torture\\_%'").split(separator: "\n").map(String.init))
+        Self.ours(try query("SELECT rolname FROM pg_roles WHERE rolname LIKE 'torture\\_%'"))
+    }
+
+    /// The names, one a line, that end in the process id of a process this test run started
+    /// (`torture_<stamp>_<seed>_<pid>`, then `_r<n>` for a command's later runs).
+    static func ours(_ lines: String) -> Set<String> {
+        let started = ChildProcess.started.withLock { $0 }
+        return Set(lines.split(separator: "\n").map(String.init).filter { name in
+            var parts = name.split(separator: "_")
+            if let last = parts.last, last.hasPrefix("r"), Int(last.dropFirst()) != nil { parts.removeLast() }
+            return parts.last.flatMap { pid_t($0) }.map(started.contains) ?? false
+        })
     }
 
     /// A kept run's schema and its role, as the printed DROP command removes them.

@@ -32,6 +32,9 @@ enum TortureBinary {
             child = try ChildProcess(executable: TortureBinary.path, arguments: arguments, environment: environment)
         }
 
+        /// Its run's schema, role and sessions' application name end in it.
+        var pid: pid_t { child.pid }
+
         /// Also reaps the child when it has exited, so a later `finish` must not wait again.
         func exitCodeIfFinished() -> Int32? { child.exitCodeIfFinished() }
 

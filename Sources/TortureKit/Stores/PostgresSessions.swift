@@ -125,9 +125,8 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
                 // Taken back first: a backend waiting on a lock notices a closed socket only when
                 // the lock is granted, so the lane's disconnect would wait on the holder.
                 _ = try? session.withdraw()
-                throw .unavailable("\(store.url.redacted): a statement waited \(answerTimeoutMillis / 1_000) s on a lock held by server process "
-                    + "\(blockers.sorted().map(String.init).joined(separator: ", ")), not a session of this run; "
-                    + "another client of the server holds what this run needs")
+                throw .unavailable("\(store.url.redacted): a statement waited \(answerTimeoutMillis / 1_000) s on a lock held by "
+                    + "\(describe(blockers)), not a session of this run; another client of the server holds what this run needs")
             }
             guard !timedOut else {
                 throw .unavailable("\(store.url.redacted) neither answered nor reported a lock wait for \(answerTimeoutMillis / 1_000) s")
@@ -146,6 +145,17 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
             for entry in parked where entry.processID == next { frontier += entry.blockers }
         }
         return false
+    }
+
+    /// "server process 123 (application psql, idle in transaction: SELECT …)", from what the
+    /// server says of each; the process id alone when it has gone.
+    private func describe(_ processIDs: Set<Int32>) -> String {
+        processIDs.sorted().map { processID in
+            let rows = (try? monitorRows("SELECT application_name, state, left(query, 120) FROM pg_stat_activity WHERE pid = \(processID)")) ?? []
+            guard let row = rows.first, row.count == 3 else { return "server process \(processID)" }
+            let text = row.map { if case .text(let value) = $0 { value } else { "" } }
+            return "server process \(processID) (application \(text[0].isEmpty ? "unnamed" : text[0]), \(text[1]): \(text[2]))"
+        }.joined(separator: ", ")
     }
 
     private func isAlive(_ processID: Int32) throws(StoreError) -> Bool {
