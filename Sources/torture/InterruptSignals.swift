@@ -17,6 +17,7 @@ final class InterruptSignals: @unchecked Sendable {
         exitNow(128 + signal)
     }
     private let first = Atomic<Int32>(0)
+    private let reportFinished = Atomic<Bool>(false)
     private var sources: [any DispatchSourceSignal] = []
 
     /// Two seconds, less the time a process takes to go.
@@ -30,6 +31,11 @@ final class InterruptSignals: @unchecked Sendable {
     /// What to do when the deadline passes with the work unfinished.
     func onDeadline(_ action: @escaping @Sendable (Int32) -> Void) {
         lock.withLock { deadlineAction = action }
+    }
+
+    /// The report is written whole: the hard limit, if it still fires, cuts nothing of it.
+    func finishedReport() {
+        reportFinished.store(true, ordering: .releasing)
     }
 
     func start() {
@@ -48,11 +54,22 @@ final class InterruptSignals: @unchecked Sendable {
                 // report outlasts the promise, the promise wins. Stores are removed before reports
                 // are written, and every file is renamed into place whole, so this leaves fewer
                 // files, never half of one.
-                DispatchQueue.global().asyncAfter(deadline: .now() + Self.hardLimitSeconds) { exitNow(128 + number) }
+                DispatchQueue.global().asyncAfter(deadline: .now() + Self.hardLimitSeconds) { [self] in
+                    if !reportFinished.load(ordering: .acquiring) { Console.error(Self.cutNote(signal: number)) }
+                    exitNow(128 + number)
+                }
             }
             source.resume()
             sources.append(source)
         }
+    }
+}
+
+extension InterruptSignals {
+    /// Why files the user expects may be missing from the folder the last lines named.
+    static func cutNote(signal: Int32) -> String {
+        "note: exiting \(hardLimitSeconds) s after signal \(signal) with the report still being written, as a signal allows "
+            + "two seconds: the summary comes first; what comes after it (index.html, the .hgrm files, history.jsonl) may be missing"
     }
 }
 

@@ -139,7 +139,9 @@ struct RunCommand: AsyncParsableCommand {
             guard writer.claim() else { return }
             progressLine?.stop()
             let outcome = engine.abandoned(startedAt: Timestamp.iso8601(started), signal: signal, keptRunSpace: RunOutput.dropOrKeep(store))
-            exitNow(output.finish(ReproLine.stamped(outcome), exitCode: 128 + signal))
+            let code = output.finish(ReproLine.stamped(outcome), exitCode: 128 + signal)
+            signals.finishedReport()
+            exitNow(code)
         }
         progressLine?.start()
         var outcome = await engine.run(startedAt: Timestamp.iso8601(started), interruption: interruption)
@@ -164,6 +166,7 @@ struct RunCommand: AsyncParsableCommand {
             exitCode = determinism.held ? 0 : RunReport.Status.violated.exitCode
         }
         let code = output.finish(outcome, exitCode: exitCode)
+        signals.finishedReport()
         if checkDeterminism, determinism?.held == true, outcome.report.status == .violated {
             Console.error("note: exit 0: the seed gave the same history twice; the run's own invariants were violated "
                 + "(exit \(RunReport.Status.violated.exitCode) without --check-determinism)")

@@ -109,7 +109,9 @@ struct SoakCommand: AsyncParsableCommand {
                     summary.stopReason += "; its store was removed"
                 }
             }
-            exitNow(outputs.finish(summary))
+            let code = outputs.finish(summary)
+            signals.finishedReport()
+            exitNow(code)
         }
         let progressLine = live ? SoakProgressLine.make(progress: progress, limit: limit) : nil
         progressLine?.start()
@@ -121,6 +123,7 @@ struct SoakCommand: AsyncParsableCommand {
             return
         }
         let code = outputs.finish(summary)
+        signals.finishedReport()
         if code != 0 { throw ExitCode(code) }
     }
 }
