@@ -61,7 +61,7 @@ enum Interrupting {
     /// at once on two cores, and a child starved of the CPU for seconds cannot keep it. So an
     /// attempt that missed it is run again, up to this many times, and the last is checked in
     /// full whatever it did: a broken signal path fails every attempt.
-    static let attempts = 3
+    static let attempts = 5
 
     /// Whether this attempt missed the promise (late, no summary on stdout, or the report cut by
     /// the process's own hard limit, which it says on stderr) and another is left.
