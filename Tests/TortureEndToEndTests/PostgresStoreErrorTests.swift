@@ -34,7 +34,7 @@ extension PostgresEndToEndTests {
             failure = error
         }
         try connection.endReadOnly()
-        #expect(failure.map { $0.kind == "other" && $0.message.contains("[25006]") } == true, "\(String(describing: failure))")
+        #expect(failure.map { $0.kind == .other && $0.message.contains("[25006]") } == true, "\(String(describing: failure))")
         #expect(try connection.execute(Self.sql("SELECT count(*) FROM rows"), Self.noParameters).rows == [[.integer(2)]])
     }
 
@@ -59,7 +59,7 @@ extension PostgresEndToEndTests {
             failure = error
         }
         let error = try #require(failure, "one of two write-skewed serializable transactions must fail")
-        #expect(error.kind == "serialization-failure")
+        #expect(error.kind == .serializationFailure && error.sqlState == "40001")
         #expect(error.message.hasPrefix("[40001]"))
         try second.rollback()
     }
@@ -97,7 +97,7 @@ extension PostgresEndToEndTests {
         while firstOutcome.withLock({ $0 == nil }) { try await Task.sleep(for: .milliseconds(20)) }
         let errors = [secondError, firstOutcome.withLock { $0 ?? nil }].compactMap { $0 }
         try #require(errors.count == 1, "exactly one side of the deadlock is chosen as the victim: \(errors)")
-        #expect(errors[0].kind == "serialization-failure")
+        #expect(errors[0].kind == .serializationFailure && errors[0].sqlState == "40P01")
         #expect(errors[0].message.hasPrefix("[40P01]"))
         try first.connection.rollback()
         try second.connection.rollback()

@@ -40,7 +40,7 @@ import Testing
         let second = broker.beginPublisherTick(1)
         #expect(second == .some(0))
         let copies = broker.republish(message: 2)
-        #expect(copies == [Delivery(message: 2, copy: Delivery.firstRepublishedCopy + 1, attempt: 1)])
+        #expect(copies == [Delivery(message: 2, copy: CopyOrigin.republished(1).code, attempt: 1)])
         broker.endPublisherTick(1, mark: nil)
         guard case .delivery(let lease) = broker.receive(nowNanos: 2) else { Issue.record("the republished copy is delivered"); return }
         #expect(broker.acknowledge(lease))
@@ -88,7 +88,7 @@ import Testing
         #expect(held.history.spilledBytes == 0)
         #expect(spilled.report.historyHash == held.report.historyHash)
         #expect(Array(spilled.history) == Array(held.history))
-        #expect(Array(spilled.history).contains { $0.delivery.isActorTick && $0.subject == HistoryEvent.Subject.tick })
+        #expect(Array(spilled.history).contains { $0.actorTick != nil && $0.subject == HistoryEvent.Subject.tick })
         #expect(spilled.report.status == held.report.status)
     }
 
@@ -103,10 +103,13 @@ import Testing
         let events = Array(outcome.history)
         let ticks = events.filter { $0.subject == HistoryEvent.Subject.tick && $0.kind == .ok }
         #expect(ticks.count == sweeper.runs)
-        #expect(ticks.allSatisfy { $0.worker == 12 && $0.delivery.isActorTick })
+        #expect(ticks.allSatisfy { $0.worker == 12 && $0.actorTick != nil })
         let republished = events.filter { $0.subject == HistoryEvent.Subject.published && $0.worker == 12 }
         #expect(republished.count == sweeper.published)
-        #expect(republished.allSatisfy { $0.copy > Delivery.firstRepublishedCopy && $0.detail?.hasPrefix("republished by stale-sweeper-1") == true })
+        #expect(republished.allSatisfy { event in
+            guard case .republished = event.delivery.origin else { return false }
+            return event.detail?.hasPrefix("republished by stale-sweeper-1") == true
+        })
         let received = Set(events.filter { $0.subject == HistoryEvent.Subject.delivery && $0.kind == .invoke }.map(\.delivery.message))
         #expect(republished.allSatisfy { received.contains($0.message) })
     }

@@ -106,7 +106,7 @@ import Testing
         let failed = events(outcome, .fail)
         #expect(!failed.isEmpty)
         #expect(events(outcome, .ok).isEmpty, "no message is called dead-lettered when its DLQ row was never written")
-        #expect(refused == failed.count * ProcessorMachinery.deadLetterAttempts, "each write is tried the bounded number of times")
+        #expect(refused == failed.count * ParticipantMachinery.deadLetterAttempts, "each write is tried the bounded number of times")
         let noLoss = try #require(outcome.report.verdicts.first { $0.invariant == "no-loss" })
         #expect(!noLoss.held)
         let lost = Set(noLoss.witnesses.compactMap(\.message))

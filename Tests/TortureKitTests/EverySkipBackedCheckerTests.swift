@@ -9,7 +9,7 @@ extension QueueCheckerTests {
         add(.invoke, HistoryEvent.Subject.delivery, message: message, copy: copy, attempt: attempt, worker: worker)
         add(.invoke, step, message: message, copy: copy, attempt: attempt, worker: worker, role: .claim)
         add(.ok, step, message: message, copy: copy, attempt: attempt, worker: worker, role: .claim)
-        add(.ok, HistoryEvent.Subject.delivery, message: message, copy: copy, attempt: attempt, worker: worker, detail: "skip")
+        add(.ok, HistoryEvent.Subject.delivery, message: message, copy: copy, attempt: attempt, worker: worker, detail: "skip", fact: .acknowledged(.skip))
     }
 
     /// Takes the lock, then dies before its transaction commits: the server rolls it back.
@@ -18,7 +18,7 @@ extension QueueCheckerTests {
         add(.invoke, "try-lock", message: message, copy: copy, attempt: attempt, worker: worker, role: .claim)
         add(.ok, "try-lock", message: message, copy: copy, attempt: attempt, worker: worker, role: .claim)
         add(.info, HistoryEvent.Subject.fault, message: message, copy: copy, attempt: attempt, worker: worker,
-            detail: "before-commit: crash, restart after 2 ms")
+            detail: "before-commit: crash, restart after 2 ms", fact: .fault(.crash, .beforeCommit))
         add(.info, HistoryEvent.Subject.crash, message: message, copy: copy, attempt: attempt, worker: worker, detail: "restart after 2 ms")
         add(.ok, HistoryEvent.Subject.rollback, message: message, copy: copy, attempt: attempt, worker: worker, detail: "connection closed by crash")
     }
@@ -90,7 +90,7 @@ extension QueueCheckerTests {
         events.append(HistoryEvent(timeNanos: 2, worker: 2, delivery: Delivery(message: 0, attempt: 1, subscriber: 1), kind: .invoke,
                                    subject: HistoryEvent.Subject.delivery))
         events.append(HistoryEvent(timeNanos: 3, worker: 2, delivery: Delivery(message: 0, attempt: 1, subscriber: 1), kind: .ok,
-                                   subject: HistoryEvent.Subject.delivery, detail: "skip"))
+                                   subject: HistoryEvent.Subject.delivery, detail: "skip", fact: .acknowledged(.skip)))
         let directory = TemporaryDirectory()
         let connection = try directory.sqliteStore().connect()
         defer { connection.close() }

@@ -88,7 +88,7 @@ import Testing
             HistoryEvent(timeNanos: 1_000, worker: 1, delivery: skipped, kind: .invoke, subject: "delivery"),
             HistoryEvent(timeNanos: 2_000, worker: 1, delivery: skipped, kind: .invoke, subject: "claim", role: .claim),
             HistoryEvent(timeNanos: 3_000, worker: 1, delivery: skipped, kind: .fail, subject: "claim", role: .claim, rowsReturned: 0, rowsAffected: 0),
-            HistoryEvent(timeNanos: 4_000, worker: 1, delivery: skipped, kind: .ok, subject: "delivery", detail: "skip"),
+            HistoryEvent(timeNanos: 4_000, worker: 1, delivery: skipped, kind: .ok, subject: "delivery", detail: "skip", fact: .acknowledged(.skip)),
         ], [
             HistoryEvent(timeNanos: 1_500, worker: 2, delivery: failed, kind: .invoke, subject: "delivery"),
             HistoryEvent(timeNanos: 2_500, worker: 2, delivery: failed, kind: .invoke, subject: "claim", role: .claim),

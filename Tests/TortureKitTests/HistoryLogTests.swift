@@ -49,11 +49,16 @@ import Testing
         ]
         return (0..<count).map { position in
             let values = samples[position % samples.count]
-            let delivery = position % 10 == 9 ? Delivery.actorTick(actor: position % 3, instance: 1, tick: position)
+            let delivery = position % 10 == 9 ? ActorTick(actor: position % 3, instance: 1, tick: position).recordFields
                 : Delivery(message: position, copy: 1, attempt: 1)
+            let facts: [HistoryFact?] = [
+                nil, .acknowledged(.skip), .fault(.stall, .afterClaim), .storeError(.serializationFailure, sqlState: "40P01"),
+                .storeError(.busy, sqlState: nil), .ackRefused, .acknowledged(.swallowed),
+            ]
             return HistoryEvent(timeNanos: UInt64(position) * 1_000, worker: 4, delivery: delivery, kind: values == nil ? .invoke : .ok,
                                 subject: position % 2 == 0 ? "read" : "write", role: .read,
-                                rowsReturned: values == nil || position % 4 == 1 ? nil : 1, values: values)
+                                rowsReturned: values == nil || position % 4 == 1 ? nil : 1, values: values,
+                                fact: facts[position % facts.count])
         }
     }
 
@@ -71,7 +76,7 @@ import Testing
             #expect(read.compactMap(\.values).count == events.compactMap(\.values).count)
             #expect(read[3].values?["n"] == .integer(-9_000_000_000))
             #expect(read[2].values?["value"] == .null)
-            #expect(read[9].delivery.isActorTick)
+            #expect(read[9].actorTick != nil)
         }
     }
 

@@ -4,7 +4,7 @@ import Testing
 @Suite("SQLSTATE mapping")
 struct PostgresErrorClassifierTests {
     private func kind(_ sqlState: String?, lost: Bool = false) -> String {
-        PostgresErrorClassifier.classify(sqlState: sqlState, message: "m", connectionLost: lost).kind
+        PostgresErrorClassifier.classify(sqlState: sqlState, message: "m", connectionLost: lost).kind.rawValue
     }
 
     @Test("serialization failures and deadlocks are retryable, with the code kept in the message")

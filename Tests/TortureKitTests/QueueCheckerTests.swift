@@ -8,10 +8,10 @@ import Testing
     var clock: UInt64 = 0
 
     mutating func add(_ kind: HistoryEvent.Kind, _ subject: String, message: Int = 0, copy: Int = 1, attempt: Int, worker: Int = 1,
-                      role: StepRole? = nil, detail: String? = nil, at time: UInt64? = nil) {
+                      role: StepRole? = nil, detail: String? = nil, fact: HistoryFact? = nil, at time: UInt64? = nil) {
         clock = time ?? clock + 10
         events.append(HistoryEvent(timeNanos: clock, worker: worker, delivery: Delivery(message: message, copy: copy, attempt: attempt),
-                                   kind: kind, subject: subject, role: role, detail: detail))
+                                   kind: kind, subject: subject, role: role, detail: detail, fact: fact))
     }
 
     mutating func failedReceive(message: Int = 0, attempt: Int) {
@@ -22,7 +22,7 @@ import Testing
     mutating func processedReceive(message: Int = 0, copy: Int = 1, attempt: Int, worker: Int = 1) {
         add(.invoke, HistoryEvent.Subject.delivery, message: message, copy: copy, attempt: attempt, worker: worker)
         add(.ok, HistoryEvent.Subject.processed, message: message, copy: copy, attempt: attempt, worker: worker)
-        add(.ok, HistoryEvent.Subject.delivery, message: message, copy: copy, attempt: attempt, worker: worker, detail: "done")
+        add(.ok, HistoryEvent.Subject.delivery, message: message, copy: copy, attempt: attempt, worker: worker, detail: "done", fact: .acknowledged(.done))
     }
 
     func verdict(_ checker: some Checker, messages: Int = 1, maxReceives: Int = 3) throws -> Verdict {
@@ -80,13 +80,13 @@ import Testing
 
     @Test mutating func aDuplicateRecognisedAndSkippedIsNotLost() throws {
         add(.invoke, HistoryEvent.Subject.delivery, attempt: 1)
-        add(.ok, HistoryEvent.Subject.delivery, attempt: 1, detail: "skip")
+        add(.ok, HistoryEvent.Subject.delivery, attempt: 1, detail: "skip", fact: .acknowledged(.skip))
         #expect(try verdict(NoLossChecker()).held)
     }
 
     @Test mutating func aSwallowedErrorIsLost() throws {
         add(.invoke, HistoryEvent.Subject.delivery, attempt: 1)
-        add(.ok, HistoryEvent.Subject.delivery, attempt: 1, detail: "swallowed: injected error")
+        add(.ok, HistoryEvent.Subject.delivery, attempt: 1, detail: "swallowed: injected error", fact: .acknowledged(.swallowed))
         #expect(!(try verdict(NoLossChecker()).held))
     }
 

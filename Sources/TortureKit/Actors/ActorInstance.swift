@@ -8,7 +8,7 @@ actor ActorInstance {
     let instance: Int
     /// Its number among the instances that publish (the broker's word for it), when it publishes.
     let publisher: Int?
-    private let machinery: ProcessorMachinery
+    private let machinery: ParticipantMachinery
     private let delivery: DeliveryContext
     private let gate: ActorGate
     private let executor: any SerialExecutor
@@ -28,11 +28,14 @@ actor ActorInstance {
         self.executor = executor
         let plan = FaultPlan(seed: context.seed, profile: actor.faults)
         let key = actor.key
-        self.machinery = ProcessorMachinery(
+        self.machinery = ParticipantMachinery(
             participant: Participant(
                 worker: worker, name: actor.instanceName(instance), steps: actor.machine.steps,
                 transactional: actor.machine.isolation != nil,
-                faults: { tick, point in plan.faults(forActor: key, instance: tick.copy, tick: tick.attempt, at: point) }),
+                faults: { work, point in
+                    guard case .tick(let tick) = work else { preconditionFailure("an actor's faults are its runs'") }
+                    return plan.faults(forActor: key, instance: tick.instance, tick: tick.tick, at: point)
+                }),
             context: context)
         self.delivery = DeliveryContext(machinery: machinery)
         self.delivery.outbox.sendsAtCommit = actor.machine.isolation != nil
@@ -51,8 +54,7 @@ actor ActorInstance {
 
     /// Tick after tick on the schedule, counted from `startNanos`.
     func run(startNanos: UInt64) async -> ActorResult {
-        machinery.startNanos = startNanos
-        machinery.deadlineNanos = startNanos &+ context.deadlineNanos
+        machinery.start(atNanos: startNanos)
         defer { machinery.disconnect() }
         var tick = 0
         while machinery.isConnected, !context.abort.isSet {
@@ -61,7 +63,7 @@ actor ActorInstance {
             guard await waitUntil(due) else { break }
             guard actor.schedule.overlap || gate.tryEnter() else {
                 summary.skipped += 1
-                machinery.record(.info, Delivery.actorTick(actor: actorIndex, instance: instance, tick: tick),
+                machinery.record(.info, .tick(ActorTick(actor: actorIndex, instance: instance, tick: tick)),
                                  subject: HistoryEvent.Subject.tick, detail: "skipped: another instance's run is still going")
                 continue
             }
@@ -91,44 +93,64 @@ actor ActorInstance {
         }
     }
 
-    /// One run of the actor's steps: what it decided, and its publications when it landed.
-    /// Returns whether it landed.
-    private func runTick(_ tick: Int) async -> Bool {
-        let entry = Delivery.actorTick(actor: actorIndex, instance: instance, tick: tick)
-        delivery.beginTick(entry)
-        machinery.record(.invoke, entry, subject: HistoryEvent.Subject.tick, detail: "\(machinery.workerName) run \(tick)")
-        let ending = await work(entry)
+    /// One run of the actor's steps, in order: begin → steps → before-commit → commit → publish
+    /// the outbox → after-commit, then the run's ending in the history. Decides every step, as
+    /// `DeliveryLifecycle.deliver` does for a delivery; returns whether the run landed.
+    private func runTick(_ number: Int) async -> Bool {
+        let tick = ActorTick(actor: actorIndex, instance: instance, tick: number)
+        let work = WorkItem.tick(tick)
+        let machine = actor.machine
+
+        delivery.beginTick(tick)
+        machinery.record(.invoke, work, subject: HistoryEvent.Subject.tick, detail: "\(machinery.workerName) run \(number)")
+
+        // begin
+        if let ended = await machinery.begin(machine.isolation, work) { return finish(tick, ended) }
+
+        // steps
+        let decision: DeliveryDecision
+        do {
+            decision = try await machine.handle(delivery)
+        } catch let interruption as DeliveryInterruption {
+            return finish(tick, interruption.ending)
+        } catch {
+            decision = .fail("\(error)")
+        }
+        if case .fail(let reason) = decision {
+            return finish(tick, machinery.rollbackIfOpen(work) ?? .failed(reason))
+        }
+
+        // before-commit, commit, then what the run publishes (an outbox sends only what committed)
+        if let ended = await machinery.fire(.beforeCommit, work) { return finish(tick, ended) }
+        if let ended = await machinery.commit(machine.isolation, work) { return finish(tick, ended) }
+        if machine.isolation != nil { delivery.sendPublications() }
+
+        // after-commit
+        if let ended = await machinery.fire(.afterCommit, work) { return finish(tick, ended) }
+        return finish(tick, .acknowledge(decision))
+    }
+
+    /// Records how the run ended; returns whether it landed.
+    private func finish(_ tick: ActorTick, _ ending: DeliveryEnding) -> Bool {
+        let work = WorkItem.tick(tick)
         summary.published += delivery.outbox.sentThisRun
         switch ending {
         case .acknowledge:
             summary.runs += 1
-            machinery.record(.ok, entry, subject: HistoryEvent.Subject.tick, detail: "published \(delivery.outbox.sentThisRun)")
+            machinery.record(.ok, work, subject: HistoryEvent.Subject.tick, detail: "published \(delivery.outbox.sentThisRun)")
             return true
         case .failed(let reason):
             delivery.outbox.drop()
             summary.failed += 1
-            machinery.record(.fail, entry, subject: HistoryEvent.Subject.tick, detail: reason)
+            machinery.record(.fail, work, subject: HistoryEvent.Subject.tick, detail: reason)
         case .abandoned:
             delivery.outbox.drop()
             summary.crashed += 1
-            machinery.record(.info, entry, subject: HistoryEvent.Subject.tick, detail: "abandoned: a crash, or the run's deadline")
+            machinery.record(.info, work, subject: HistoryEvent.Subject.tick, detail: "abandoned: a crash, or the run's deadline")
         case .storeGone(let error):
             delivery.outbox.drop()
             context.abort.set("\(machinery.workerName) lost the store: \(error.message)")
         }
         return false
-    }
-
-    /// Begin, the steps, commit (then the outbox's publications): the transaction is settled when
-    /// it returns.
-    private func work(_ entry: Delivery) async -> DeliveryEnding {
-        let decision: DeliveryDecision
-        switch await machinery.beginHandleCommit(actor.machine, delivery, entry) {
-        case .ended(let ending): return ending
-        case .committed(let committed): decision = committed
-        }
-        if actor.machine.isolation != nil { delivery.sendPublications() }
-        if let interrupted = await machinery.fire(.afterCommit, entry) { return interrupted }
-        return .acknowledge(decision)
     }
 }

@@ -19,7 +19,7 @@ public struct EverySkipBackedChecker: Checker {
         // report shows.
         let shown = Set(unbacked.prefix(Verdict.witnessLimit))
         var stories: [MessageKey: MessageStory] = [:]
-        for event in input.history {
+        for event in input.history.deliveryEvents {
             let key = MessageKey(message: event.message, subscriber: event.subscriber)
             guard shown.contains(key) else { continue }
             stories[key, default: MessageStory()].add(event)
@@ -90,14 +90,14 @@ extension EverySkipBackedChecker {
             case (_, _) where event.role != nil:
                 story.lastStep = event.subject
             case (HistoryEvent.Subject.fault, _):
-                story.lastFaultPoint = event.detail?.split(separator: ":").first.map(String.init)
+                if case .fault(_, let point) = event.fact { story.lastFaultPoint = point.rawValue }
             case (HistoryEvent.Subject.crash, _):
                 story.ending = .crashed(at: story.lastFaultPoint)
                 story.endingEvent = event.index
             case (HistoryEvent.Subject.timeout, _):
                 story.ending = .timedOut
                 story.endingEvent = event.index
-            case (HistoryEvent.Subject.delivery, .ok) where event.detail == "skip":
+            case (HistoryEvent.Subject.delivery, .ok) where event.fact?.isSkip == true:
                 story.ending = .skipped
                 story.endingEvent = event.index
             case (HistoryEvent.Subject.delivery, .fail):

@@ -48,8 +48,6 @@ public struct ExactlyOneClaimChecker: StreamingChecker {
         }
 
         func observe(_ event: HistoryEvent) {
-            // An actor's ticks are not deliveries: its claims are checked by what they leave in the store.
-            guard !event.delivery.isActorTick else { return }
             if let ended = inFlight.observe(event) { settle(ended) }
             if event.kind == .ok, event.subject == HistoryEvent.Subject.rollback {
                 pending[event.delivery, default: ([], false)].rolledBack = true

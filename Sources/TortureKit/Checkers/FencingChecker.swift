@@ -38,8 +38,6 @@ public struct FencingChecker: StreamingChecker {
         }
 
         func observe(_ event: HistoryEvent) {
-            // An actor's ticks are not deliveries of an entry: nothing fences them.
-            guard !event.delivery.isActorTick else { return }
             if let ended = inFlight.observe(event) { settle(ended) }
             if event.subject == HistoryEvent.Subject.delivery, event.kind == .invoke {
                 entriesInFlight[EntryKey(message: event.message, copy: event.copy, subscriber: event.subscriber), default: 0] += 1

@@ -1,6 +1,6 @@
-/// Sees every event of a history once, in order: how a checker reads a history that is never
+/// Sees every event about a delivery once, in order: how a checker reads a history that is never
 /// held whole. The engine feeds the queue tally and every streaming checker's observer in one
-/// pass.
+/// pass, and leaves out the actors' runs (`HistoryEvent.isAboutDelivery`).
 public protocol HistoryObserver: AnyObject {
     func observe(_ event: HistoryEvent)
 }
@@ -21,7 +21,7 @@ extension StreamingChecker {
     /// Alone: a pass of its own.
     public func check(_ input: CheckInput) throws(StoreError) -> Verdict {
         let observer = makeObserver(messages: input.messages, policy: input.policy)
-        for event in input.history { observer.observe(event) }
+        for event in input.history.deliveryEvents { observer.observe(event) }
         return try observer.verdict(input)
     }
 }

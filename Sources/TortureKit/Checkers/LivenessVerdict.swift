@@ -28,7 +28,7 @@ enum LivenessVerdict {
         for (worker, event) in lastEventPerWorker.sorted(by: { $0.key < $1.key }) where worker < processors {
             witnesses.append(Witness(
                 message: Names.message(event.message), workers: [Names.worker(worker)], events: [event.index],
-                text: "\(Names.worker(worker)) was last at \(event.kind.rawValue) \(event.subject) of \(event.delivery.label)"
+                text: "\(Names.worker(worker)) was last at \(event.kind.rawValue) \(event.subject) of \(event.label)"
                     + (event.detail.map { " (\($0))" } ?? "")))
         }
         return Verdict(invariant: invariant, witnesses: witnesses)

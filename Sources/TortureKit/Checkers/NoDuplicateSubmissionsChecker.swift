@@ -22,7 +22,7 @@ public struct NoDuplicateSubmissionsChecker: Checker {
         let duplicated = Set(rows.prefix(Verdict.witnessLimit).compactMap { $0.first.flatMap { Names.messageIndex($0.description) } })
         var submitters: [Int: [HistoryEvent]] = [:]
         if !duplicated.isEmpty {
-            for event in input.history where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick
+            for event in input.history.deliveryEvents where event.kind == .ok && event.role == .submit
                 && duplicated.contains(event.message) {
                 submitters[event.message, default: []].append(event)
             }

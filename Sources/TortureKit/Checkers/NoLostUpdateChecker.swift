@@ -77,7 +77,6 @@ public struct NoLostUpdateChecker: StreamingChecker {
         }
 
         func observe(_ event: HistoryEvent) {
-            guard !event.delivery.isActorTick else { return }
             nowNanos = event.timeNanos
             if let ended = inFlight.observe(event) { finish(ended) }
             guard event.kind == .ok || event.kind == .fail else { return }

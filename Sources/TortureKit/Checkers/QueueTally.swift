@@ -53,7 +53,7 @@ public final class QueueTally: HistoryObserver {
     /// The tally of a whole history, in a pass of its own.
     public convenience init(_ history: History, messages: Int, subscribers: Int, deliveriesPerMessage: Int = 1) {
         self.init(messages: messages, subscribers: subscribers, deliveriesPerMessage: deliveriesPerMessage)
-        for event in history { observe(event) }
+        for event in history.deliveryEvents { observe(event) }
     }
 
     public func isPublished(_ key: MessageKey) -> Bool {
@@ -69,15 +69,14 @@ public final class QueueTally: HistoryObserver {
     public var unpublishedKeys: [MessageKey] { unpublished.keys.sorted() }
 
     public func observe(_ event: HistoryEvent) {
-        // An actor's ticks are not queue entries.
-        guard !event.delivery.isActorTick else { return }
+        precondition(event.isAboutDelivery, "the queue tally is fed deliveries' events only")
         switch (event.subject, event.kind) {
         case (HistoryEvent.Subject.delivery, .invoke):
             updateEntry(event.entryKey) { $0 += 1 }
             updateMessage(event.messageKey) { $0.receives += 1 }
         case (HistoryEvent.Subject.delivery, .ok):
             updateEntry(event.entryKey) { $0 |= Self.acknowledgedBit }
-            if event.detail == "skip" { updateMessage(event.messageKey) { $0.flags |= MessageState.skipped } }
+            if event.fact?.isSkip == true { updateMessage(event.messageKey) { $0.flags |= MessageState.skipped } }
         case (HistoryEvent.Subject.processed, .ok):
             let key = event.messageKey
             var extra = false

@@ -49,7 +49,6 @@ public final class Broker: Sendable {
         var entries: [Int: Entry] = [:]
         /// Published entries not yet received, in arrival order; all visible from the start.
         var schedule: any IteratorProtocol<Delivery>
-        var scheduled: Int
         /// The next scheduled entry: its delivery, and subscribers fanned out so far.
         var nextScheduled: (delivery: Delivery, subscriber: Int)?
         var nextScheduledEntry = 0
@@ -62,7 +61,6 @@ public final class Broker: Sendable {
         var urgentSequence = -1
         var open = 0
         var nextToken = 1
-        var handedOut = 0
         /// Per message × subscriber; 0 = not yet delivered.
         var firstDeliveredNanos: [UInt64]
         /// Every publication after the start (duplicates, republications): a quiet actor tick is
@@ -118,7 +116,7 @@ public final class Broker: Sendable {
         self.policy = policy
         self.messages = messages
         let scheduled = count * policy.subscribers
-        var initial = State(schedule: schedule, scheduled: scheduled, nextInjectedEntry: scheduled, sequence: scheduled,
+        var initial = State(schedule: schedule, nextInjectedEntry: scheduled, sequence: scheduled,
                             firstDeliveredNanos: Array(repeating: 0, count: messages * policy.subscribers))
         initial.open = scheduled
         state = BrokerLock(initial)
@@ -160,7 +158,6 @@ public final class Broker: Sendable {
                 entry.state = .inFlight
                 entry.token = state.nextToken
                 state.nextToken += 1
-                state.handedOut += 1
                 let firstIndex = entry.message * subscribers + entry.subscriber
                 if state.firstDeliveredNanos[firstIndex] == 0 { state.firstDeliveredNanos[firstIndex] = max(1, nowNanos) }
                 let expires = nowNanos + visibilityNanos
@@ -227,7 +224,7 @@ public final class Broker: Sendable {
         let subscribers = policy.subscribers
         return state.withLock { state in
             state.republished[message, default: 0] += 1
-            let copy = Delivery.firstRepublishedCopy + state.republished[message]!
+            let copy = CopyOrigin.republished(state.republished[message]!).code
             state.publications += 1
             var copies: [Delivery] = []
             for subscriber in 0..<subscribers {
@@ -288,7 +285,8 @@ public final class Broker: Sendable {
     }
 
 
-    public var handedOut: Int { state.withLock { $0.handedOut } }
+    /// Leases handed out so far: tokens count from 1.
+    public var handedOut: Int { state.withLock { $0.nextToken - 1 } }
     public var publishedEntries: Int { state.withLock { $0.nextInjectedEntry } }
     /// Entries the broker holds now: in flight, or waiting to be retried.
     public var heldEntries: Int { state.withLock { $0.entries.count } }

@@ -100,3 +100,8 @@ public struct History: Sendable, Sequence {
         }
     }
 }
+
+extension History {
+    /// The events about deliveries, without the actors' runs: what a checker of deliveries reads.
+    public var deliveryEvents: LazyFilterSequence<History> { lazy.filter(\.isAboutDelivery) }
+}

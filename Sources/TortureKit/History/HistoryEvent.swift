@@ -19,7 +19,11 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
     /// What the event is about: a step's name, or one of `Subject`'s reserved names.
     public var subject: String
     public var role: StepRole?
+    /// Words for people; no checker reads them and the history hash does not cover them.
     public var detail: String?
+    /// What the event establishes, as a value: how an acknowledgement was decided, which fault
+    /// fired where, which store error and SQLSTATE.
+    public var fact: HistoryFact?
     /// What a step's statement returned, for step events.
     public var rowsReturned: Int?
     public var rowsAffected: Int?
@@ -31,7 +35,7 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
     public init(
         index: Int = 0, timeNanos: UInt64, worker: Int, delivery: Delivery, kind: Kind,
         subject: String, role: StepRole? = nil, detail: String? = nil, rowsReturned: Int? = nil, rowsAffected: Int? = nil,
-        lease: Int? = nil, values: StepValues? = nil
+        lease: Int? = nil, values: StepValues? = nil, fact: HistoryFact? = nil
     ) {
         self.index = index
         self.timeNanos = timeNanos
@@ -48,6 +52,7 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         self.rowsAffected = rowsAffected
         self.lease = lease
         self.values = values
+        self.fact = fact
     }
 
     func hash(into hash: inout ContentHash) {
@@ -59,13 +64,24 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         hash.add(kind.rawValue)
         hash.add(subject)
         hash.add(role?.rawValue ?? "")
-        hash.add(detail ?? "")
+        // The typed facts, never the words: rewording a detail changes no history hash.
+        if let fact { fact.hash(into: &hash) } else { hash.add(0) }
         values?.hash(into: &hash)
     }
 
+    /// The delivery the event is about; for an actor's run, its record's fields (see `actorTick`).
     public var delivery: Delivery {
         Delivery(message: message, copy: copy, attempt: attempt, subscriber: subscriber)
     }
+
+    /// The actor's run the event is about, or nil for a delivery's event.
+    public var actorTick: ActorTick? { ActorTick(recordFields: delivery) }
+
+    /// Whether the event is about a delivery (a message's copy), not an actor's run.
+    public var isAboutDelivery: Bool { message >= 0 }
+
+    /// The delivery's label, or the actor run's.
+    public var label: String { actorTick?.label ?? delivery.label }
 
     /// Reserved subjects; step names may not use them (the scenario loader refuses it).
     public enum Subject {

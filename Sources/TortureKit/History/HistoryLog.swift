@@ -28,14 +28,15 @@ final class HistoryLog {
     // Fields rather than a `HistoryEvent`: the processor's hot path builds no event value.
     func append(
         timeNanos: UInt64, worker: Int, delivery: Delivery, kind: HistoryEvent.Kind, subject: String, role: StepRole? = nil,
-        detail: String? = nil, rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil, values: StepValues? = nil
+        detail: String? = nil, rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil, values: StepValues? = nil,
+        fact: HistoryFact? = nil
     ) {
         precondition(timeNanos >= lastNanos, "a processor's history goes forward in time")
         record.removeAll(keepingCapacity: true)
         HistoryRecord.append(
             timeDeltaNanos: timeNanos - lastNanos, worker: worker, delivery: delivery, kind: kind, subject: subject, role: role,
             detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values,
-            strings: &strings, to: &record)
+            fact: fact, strings: &strings, to: &record)
         Varint.append(UInt64(record.count), to: &buffer)
         buffer.append(contentsOf: record)
         if firstNanos == nil { firstNanos = timeNanos }
@@ -47,7 +48,7 @@ final class HistoryLog {
     func append(_ event: HistoryEvent) {
         append(timeNanos: event.timeNanos, worker: event.worker, delivery: event.delivery, kind: event.kind, subject: event.subject,
                role: event.role, detail: event.detail, rowsReturned: event.rowsReturned, rowsAffected: event.rowsAffected,
-               lease: event.lease, values: event.values)
+               lease: event.lease, values: event.values, fact: event.fact)
     }
 
     private func spill() {

@@ -86,7 +86,7 @@ enum HistoryRecord {
     static func append(
         timeDeltaNanos: UInt64, worker: Int, delivery: Delivery, kind: HistoryEvent.Kind, subject: String, role: StepRole?,
         detail: String?, rowsReturned: Int?, rowsAffected: Int?, lease: Int?, values: StepValues? = nil,
-        strings: inout StringTable, to bytes: inout [UInt8]
+        fact: HistoryFact? = nil, strings: inout StringTable, to bytes: inout [UInt8]
     ) {
         var flags = kindCode(kind) | roleCode(role) << roleShift
         if detail != nil { flags |= hasDetail }
@@ -100,9 +100,9 @@ enum HistoryRecord {
             batch.varint(signed: delivery.message)
             batch.varint(UInt64(delivery.copy))
             batch.varint(UInt64(delivery.attempt))
-            // The flags byte is full: whether values follow is the subscriber's low bit (a
-            // subscriber number is small, so it still takes one byte).
-            batch.varint(UInt64(delivery.subscriber) << 1 | (values == nil ? 0 : 1))
+            // The flags byte is full: whether values and a fact follow are the subscriber's low
+            // bits (a subscriber number is small, so it still takes one byte).
+            batch.varint(UInt64(delivery.subscriber) << 2 | (fact == nil ? 0 : 2) | (values == nil ? 0 : 1))
         }
         strings.append(subject, to: &bytes)
         if let detail { strings.append(detail, to: &bytes) }
@@ -116,6 +116,7 @@ enum HistoryRecord {
             }
         }
         if let values { appendValues(values, strings: &strings, to: &bytes) }
+        fact?.append(to: &bytes)
     }
 
     /// Reads one record; `previousNanos` is the log's previous event's time (0 at its start).
@@ -124,7 +125,7 @@ enum HistoryRecord {
         let timeNanos = previousNanos &+ reader.varint()
         let worker = reader.int()
         let message = reader.signed(), copy = reader.int(), attempt = reader.int(), subscriberAndValues = reader.int()
-        let subscriber = subscriberAndValues >> 1
+        let subscriber = subscriberAndValues >> 2
         let subject = strings.read(&reader)
         let detail = flags & hasDetail != 0 ? strings.read(&reader) : nil
         var rowsReturned: Int?, rowsAffected: Int?, values: StepValues?
@@ -134,11 +135,12 @@ enum HistoryRecord {
         }
         let lease = flags & hasLease != 0 ? reader.signed() : nil
         if subscriberAndValues & 1 != 0 { values = readValues(&reader, strings: &strings) }
+        let fact = subscriberAndValues & 2 != 0 ? HistoryFact.read(&reader) : nil
         return HistoryEvent(
             timeNanos: timeNanos, worker: worker,
             delivery: Delivery(message: message, copy: copy, attempt: attempt, subscriber: subscriber),
             kind: kinds[Int(flags & kindMask)], subject: subject, role: roles[Int(flags >> roleShift & 0b111)], detail: detail,
-            rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values)
+            rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values, fact: fact)
     }
 
     private enum ValueTag: UInt8 {

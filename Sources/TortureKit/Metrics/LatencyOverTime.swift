@@ -63,9 +63,4 @@ public struct LatencyOverTime: Sendable, Equatable {
         let rank = Int((percentile / 100 * Double(sorted.count)).rounded(.up))
         return Double(sorted[max(0, min(sorted.count - 1, rank - 1))]) / 1_000
     }
-
-    private struct MessageKey: Hashable {
-        var message: Int
-        var subscriber: Int
-    }
 }

@@ -8,8 +8,19 @@
 /// simulation it is a scheduling point. A fault that ends the delivery, or a store that is gone,
 /// is thrown as a `DeliveryInterruption`, which the handler lets through.
 public final class DeliveryContext {
-    /// Which message, copy, receive and subscriber this is.
-    public private(set) var delivery = Delivery(message: 0, attempt: 0)
+    /// Which message, copy, receive and subscriber this is. An actor's run handles no message:
+    /// see `tick`.
+    public var delivery: Delivery {
+        guard case .delivery(let delivery) = work else { preconditionFailure("an actor's run has no delivery; read `tick`") }
+        return delivery
+    }
+    /// The actor's run this is, when the handler runs as a scenario actor's steps.
+    public var tick: ActorTick? {
+        if case .tick(let tick) = work { return tick }
+        return nil
+    }
+    /// What the history's events are about.
+    private(set) var work = WorkItem.delivery(Delivery(message: 0, attempt: 1))
     /// `:message`, `:message_number`, `:worker`, `:attempt`, `:copy`, `:subscriber`, `:lease`,
     /// `:seed`, `:now`, and the values kept steps returned (`:step.column`).
     public private(set) var parameters: StatementParameters
@@ -18,10 +29,10 @@ public final class DeliveryContext {
     /// `w-07`: the processor running this delivery.
     public var workerName: String { machinery.workerName }
 
-    let machinery: ProcessorMachinery
+    let machinery: ParticipantMachinery
     private let stepIndex: [String: Int]
 
-    init(machinery: ProcessorMachinery) {
+    init(machinery: ParticipantMachinery) {
         self.machinery = machinery
         self.parameters = StatementParameters(message: "", worker: machinery.workerName, attempt: 0, seed: machinery.context.seed)
         var index: [String: Int] = [:]
@@ -31,18 +42,22 @@ public final class DeliveryContext {
 
     /// An actor's run: what its `publish` steps put back into the broker.
     var outbox = Outbox()
+    /// Rows the statements of this delivery or run changed: a run of an actor that changed
+    /// nothing and published nothing is quiet.
+    private(set) var rowsAffectedThisRun = 0
 
-    func beginTick(_ tick: Delivery) {
-        delivery = tick
+    func beginTick(_ tick: ActorTick) {
+        work = .tick(tick)
         parameters = StatementParameters(message: "", messageNumber: 0, worker: machinery.workerName, attempt: 0,
-                                         seed: machinery.context.seed, tick: tick.attempt)
+                                         seed: machinery.context.seed, tick: tick.tick)
         outbox.startRun()
+        rowsAffectedThisRun = 0
     }
 
     /// Turns each row's `column` into a publication: sent now, or when the run commits.
     func publish(_ result: StatementResult, column: String, step: String) {
         for problem in outbox.add(result, column: column, messages: machinery.context.broker.messages) {
-            machinery.record(.info, delivery, subject: step, detail: problem)
+            machinery.record(.info, work, subject: step, detail: problem)
         }
         if !outbox.sendsAtCommit { sendPublications() }
     }
@@ -51,14 +66,16 @@ public final class DeliveryContext {
     func sendPublications() {
         for message in outbox.take() {
             for copy in machinery.context.broker.republish(message: message) {
-                machinery.record(.info, copy, subject: HistoryEvent.Subject.published,
+                assert(copy.message == message && copy.isInjectedCopy, "a republication is a new copy of the message")
+                machinery.record(.info, .delivery(copy), subject: HistoryEvent.Subject.published,
                                  detail: "republished by \(machinery.workerName) (run \(parameters.tick))")
             }
         }
     }
 
     func begin(_ lease: Broker.Lease) {
-        delivery = lease.delivery
+        work = .delivery(lease.delivery)
+        let delivery = lease.delivery
         parameters = StatementParameters(
             message: Names.message(delivery.message), messageNumber: delivery.message, worker: machinery.workerName,
             attempt: delivery.attempt, copy: delivery.copy, subscriber: Names.subscriber(delivery.subscriber), lease: lease.token,
@@ -86,7 +103,7 @@ public final class DeliveryContext {
         if step.role == .claim || step.role == .submit {
             try await inject(.beforeClaim)
         }
-        machinery.record(.invoke, delivery, subject: step.name, role: step.role)
+        machinery.record(.invoke, work, subject: step.name, role: step.role)
         let startNanos = machinery.context.clock.nowNanos()
         if statement.usesNow { parameters.nowMillis = machinery.millisSinceStart(startNanos) }
         let result: StatementResult
@@ -94,7 +111,7 @@ public final class DeliveryContext {
             result = try await machinery.storeCall(.execute(statement, parameters))
         } catch {
             machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
-            throw DeliveryInterruption(machinery.storeFailure(delivery, subject: step.name, role: step.role, error))
+            throw DeliveryInterruption(machinery.storeFailure(work, subject: step.name, role: step.role, error))
         }
         machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
         let held = success.holds(for: result)
@@ -103,7 +120,9 @@ public final class DeliveryContext {
             parameters.keep(result, of: step.name)
             values = result.rows.first.map { StepValues(columns: result.columns, values: $0) }
         }
-        machinery.record(held ? .ok : .fail, delivery, subject: step.name, role: step.role,
+        assert(result.rowsAffected >= 0, "a store never affects fewer than no rows")
+        rowsAffectedThisRun += result.rowsAffected
+        machinery.record(held ? .ok : .fail, work, subject: step.name, role: step.role,
                          rowsReturned: result.rows.count, rowsAffected: result.rowsAffected, values: values)
         switch step.role {
         case .read: try await inject(.afterRead)
@@ -115,7 +134,7 @@ public final class DeliveryContext {
 
     /// Marks an injection point the handler reaches outside `run` (e.g. between two reads).
     nonisolated(nonsending) public func inject(_ point: InjectionPoint) async throws(DeliveryInterruption) {
-        if let ending = await machinery.fire(point, delivery) {
+        if let ending = await machinery.fire(point, work) {
             throw DeliveryInterruption(ending)
         }
     }

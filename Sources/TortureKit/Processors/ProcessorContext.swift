@@ -10,20 +10,11 @@ struct ProcessorContext: Sendable {
     var store: any Store
     var progress: RunProgress
     var abort: RunAbort
-    /// Simulation: every store call is a scheduling point.
-    var simulated: Bool
-    /// The store's word for simulation: a lock held by a suspended processor cannot be waited
-    /// out on the one thread, so busy means yield and try again.
-    var busyMeansYield: Bool
-    /// A server in simulation: statements go through its sessions, which park a lane whose
-    /// statement waits on another's lock.
-    var sessions: (any ServerSessions)?
-    /// Simulation: how long store calls and receives take in virtual time (nil on threads).
-    var latency: SimulatedLatency?
+    var mode: ExecutionMode
     /// How long processors may work, on the injected clock from the moment they all start: a
     /// processor that reaches it stops taking deliveries, and the run ends with a `liveness`
-    /// verdict instead of hanging.
-    var deadlineNanos: UInt64
+    /// verdict instead of hanging. A duration; each participant's `deadlineAtNanos` is the instant.
+    var deadlineAfterNanos: UInt64
     var stop: RunStop
     /// Each processor's log spills past its share of this.
     var historyBudget: HistoryBudget
@@ -64,7 +55,7 @@ public struct DeliveryCounts: Sendable, Codable, Equatable {
     /// Failed deliveries the protocol acknowledged anyway (`on-error: ack`): each one is lost.
     public var swallowed = 0
     /// Store errors by kind (busy, serialization-failure, unique-violation, …).
-    public var storeErrors: [String: Int] = [:]
+    public var storeErrors: [StoreErrorKind: Int] = [:]
 
     public init() {}
 

@@ -59,6 +59,7 @@ enum HistoryJSONLines {
         number("attempt", event.attempt)
         number("copy", event.copy)
         if let detail = event.detail { text("detail", detail) }
+        if let fact = event.fact { text("fact", fact.text) }
         number("index", event.index)
         text("kind", event.kind.rawValue)
         if let lease = event.lease { number("lease", lease) }

@@ -79,7 +79,7 @@ public enum SoakSummaryMarkdown {
         let width = max(12, summary.scenarios.map(\.name.count).max() ?? 0) + 2
         for tally in summary.scenarios {
             lines.append("  " + Formatting.padded(tally.name, to: width) + "runs \(tally.runs)  held \(tally.held)  "
-                + "violated \(tally.violated)  latency " + Formatting.latencyLine(tally.latency))
+                + "violated \(tally.violated)  latency " + tally.latency.line)
         }
         for failed in summary.violations {
             lines.append("repro: \(failed.repro)")

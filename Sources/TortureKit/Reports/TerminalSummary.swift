@@ -41,17 +41,17 @@ public enum TerminalSummary {
         lines.append("deliveries \(counts.deliveries) (done \(counts.done), skipped \(counts.skipped), failed \(counts.failed)) in "
             + Formatting.duration(micros: report.timing.processingMillis * 1_000) + ", "
             + "\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s"
-            + (counts.storeErrors.isEmpty ? "" : "; store errors " + counts.storeErrors.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))
+            + (counts.storeErrors.isEmpty ? "" : "; store errors " + counts.storeErrors.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")))
         let incidents = [("crashed", counts.crashed), ("timed out", counts.timedOut), ("dead-lettered", counts.deadLettered),
                          ("stale acks", counts.staleAcks), ("swallowed", counts.swallowed)].filter { $0.1 > 0 }
         if !incidents.isEmpty { lines.append("  " + incidents.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
         if let queue = report.queue { lines.append(queueLine(queue)) }
         if let actors = report.actors { lines.append(actorsLine(actors)) }
-        lines.append("latency end-to-end  " + Formatting.latencyLine(report.latency.endToEnd))
+        lines.append("latency end-to-end  " + report.latency.endToEnd.line)
         if let budget = budgetLine(report) { lines.append(budget) }
         let stepWidth = max(8, report.latency.steps.map(\.step.count).max() ?? 0)
         for step in report.latency.steps {
-            lines.append("  step " + Formatting.padded(step.step, to: stepWidth) + "  " + Formatting.latencyLine(step.summary))
+            lines.append("  step " + Formatting.padded(step.step, to: stepWidth) + "  " + step.summary.line)
         }
 
         for verdict in report.violatedVerdicts {

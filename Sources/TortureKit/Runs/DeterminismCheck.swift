@@ -36,7 +36,7 @@ public struct DeterminismCheck: Sendable {
         if let (index, mine, theirs) = first.history.divergence(from: second.history) {
             let describe: (HistoryEvent?) -> String = { event in
                 guard let event else { return "the history ends" }
-                return "\(Names.worker(event.worker)) \(event.kind.rawValue) \(event.subject) of \(event.delivery.label)"
+                return "\(Names.worker(event.worker)) \(event.kind.rawValue) \(event.subject) of \(event.label)"
             }
             witnesses.append(Witness(
                 message: nil, workers: [], events: [index],

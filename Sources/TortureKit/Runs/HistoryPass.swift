@@ -18,6 +18,9 @@ struct HistoryPass {
             event.hash(into: &hash)
             last[event.worker] = event
             throughput.addDelivery(event, originNanos: originNanos)
+            // Checkers of deliveries see deliveries' events only: an actor's run handles no
+            // message, and its statements are checked by what they leave in the store.
+            guard event.isAboutDelivery else { continue }
             queue?.observe(event)
             for observer in observers { observer.observe(event) }
         }

@@ -87,16 +87,18 @@ public struct RunEngine: Sendable {
     private func run(startedAt: String, simulation: SimulationScheduler?, stop: RunStop) async -> Outcome {
         let clock = activeClock
         var store = self.store
-        var busyMeansYield = false
+        var mode = ExecutionMode.threads
         var sessions: (any ServerSessions)?
         if let simulation {
+            let latency = scenario.simulatedLatency ?? SimulatedLatency.defaults(for: store.dialect)
             switch store.simulation {
             case .supported(let simulated, let yields):
                 store = simulated
-                busyMeansYield = yields
+                mode = .simulation(SimulatedExecution(latency: latency, storeAccess: .direct(busyMeansYield: yields)))
             case .sessions(let simulated, let serverSessions):
                 store = simulated
                 sessions = serverSessions
+                mode = .simulation(SimulatedExecution(latency: latency, storeAccess: .sessions(serverSessions)))
                 simulation.whenIdle { serverSessions.waitForParked() }
             case .unsupported(let reason):
                 var partial = PartialRun(planHash: 0, stepNames: stepNames)
@@ -106,12 +108,7 @@ public struct RunEngine: Sendable {
         }
         let startNanos = clock.nowNanos()
         let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
-        var planHasher = ContentHash()
-        planHasher.add(plan.planHash(workload: configuration.workload, policy: scenario.delivery))
-        for actor in scenario.actors {
-            planHasher.add(FaultPlan(seed: configuration.seed, profile: actor.faults).planHash(actorKey: actor.key, instances: actor.schedule.instances))
-        }
-        let planHash = scenario.actors.isEmpty ? plan.planHash(workload: configuration.workload, policy: scenario.delivery) : planHasher.value
+        let planHash = Self.planHash(plan, configuration: configuration, scenario: scenario)
         var partial = PartialRun(planHash: planHash, stepNames: stepNames)
 
         guard scenario.dialects.contains(store.dialect) else {
@@ -124,7 +121,7 @@ public struct RunEngine: Sendable {
             partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
-        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation, busyMeansYield: busyMeansYield, sessions: sessions, stop: stop)
+        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation, mode: mode, stop: stop)
         sessions?.close()
         partial.lockWaits = sessions?.lockWaits
         partial.keptRunSpace = settleRunSpace(status: partial.status)
@@ -133,11 +130,24 @@ public struct RunEngine: Sendable {
 
     private var stepNames: [String] { scenario.handler.steps.map(\.name) }
 
+    /// The processors' plan, and with actors each actor's first ticks folded in after it.
+    private static func planHash(_ plan: FaultPlan, configuration: RunConfiguration, scenario: Scenario) -> UInt64 {
+        let processors = plan.planHash(workload: configuration.workload, policy: scenario.delivery)
+        guard !scenario.actors.isEmpty else { return processors }
+        var hasher = ContentHash()
+        hasher.add(processors)
+        for actor in scenario.actors {
+            hasher.add(FaultPlan(seed: configuration.seed, profile: actor.faults).planHash(actorKey: actor.key, instances: actor.schedule.instances))
+        }
+        return hasher.value
+    }
+
     /// Set-up, processors and checks, once the run's space exists in the store.
     private func runInSpace(
         _ partial: inout PartialRun, plan: FaultPlan, store: any Store, clock: any TortureClock, simulation: SimulationScheduler?,
-        busyMeansYield: Bool, sessions: (any ServerSessions)?, stop: RunStop
+        mode: ExecutionMode, stop: RunStop
     ) async {
+        assert((simulation == nil) == (mode.simulation == nil), "a simulated run has a simulated mode, and only it")
         do {
             try StoreSetup(scenario: scenario, dialect: store.dialect, messages: configuration.messages).prepare(store)
         } catch let failure {
@@ -156,10 +166,8 @@ public struct RunEngine: Sendable {
         let context = ProcessorContext(
             handler: scenario.handler, deadLetter: scenario.tables.deadLetter[store.dialect],
             onError: scenario.onError, seed: configuration.seed, plan: plan, broker: broker,
-            clock: clock, store: store, progress: progress, abort: abort, simulated: simulation != nil,
-            busyMeansYield: busyMeansYield, sessions: sessions,
-            latency: simulation == nil ? nil : scenario.simulatedLatency ?? SimulatedLatency.defaults(for: store.dialect),
-            deadlineNanos: UInt64(configuration.deadlineMillis(policy: scenario.delivery)) * 1_000_000,
+            clock: clock, store: store, progress: progress, abort: abort, mode: mode,
+            deadlineAfterNanos: UInt64(configuration.deadlineMillis(policy: scenario.delivery)) * 1_000_000,
             stop: stop, historyBudget: configuration.historyBudget,
             // Every processor and every actor instance keeps a log of its own.
             historyShareBytes: configuration.historyBudget.shareBytes(logs: processorCount + actorInstanceCount)

@@ -32,7 +32,6 @@ public final class SimulationScheduler: @unchecked Sendable {
     /// Lanes with queued jobs, kept as the queues change so a step never scans every lane.
     private var runnable: [Int] = []
     private var runnablePosition: [Int] = []
-    private var taskLaneIndex = -1
     private var timers = MinHeap<SimulationTimer>()
     private var timerSequence = 0
     private var generator: SeededGenerator
@@ -42,6 +41,9 @@ public final class SimulationScheduler: @unchecked Sendable {
     private var nowNanos: UInt64 = 0
     private var statistics = Statistics()
     private var driverStarted = false
+
+    /// The task lane's queue: registered first, before any actor's lane.
+    static let taskLaneIndex = 0
 
     /// Virtual time one job takes.
     static let jobNanos: Range<UInt64> = 500..<5_000
@@ -76,7 +78,8 @@ public final class SimulationScheduler: @unchecked Sendable {
         self.strategy = PriorityStrategy(strategy)
         let taskLane = SimulationTaskLane(scheduler: self)
         taskExecutor = taskLane
-        taskLaneIndex = register(nil)
+        let taskLaneIndex = register(nil)
+        precondition(taskLaneIndex == Self.taskLaneIndex, "the task lane is registered first")
     }
 
     /// A serial executor for one actor.
@@ -108,12 +111,12 @@ public final class SimulationScheduler: @unchecked Sendable {
         lock.signal()
     }
 
-    /// Virtual time; every reading moves it on by a nanosecond, so events never tie and the
-    /// history's time order is the order in which things ran.
-    public func tick() -> UInt64 {
+    /// Virtual time, read without moving it. Every job the driver runs advances it first, so
+    /// two jobs never share a time and the history's time order is the order in which things ran
+    /// (events of one job share its time and keep their order within the participant's log).
+    public func now() -> UInt64 {
         lock.lock()
         defer { lock.unlock() }
-        nowNanos += 1
         return nowNanos
     }
 
@@ -209,7 +212,7 @@ public final class SimulationScheduler: @unchecked Sendable {
             if queues[lane].isEmpty { removeRunnable(lane) }
             statistics.jobsRun += 1
             nowNanos += Self.jobNanos.lowerBound + jobTimes.next() % UInt64(Self.jobNanos.count)
-            let serial = lane == taskLaneIndex ? nil : lanes[lane - 1]
+            let serial = lane == Self.taskLaneIndex ? nil : lanes[lane - 1]
             lock.unlock()
             if let serial {
                 job.runSynchronously(isolatedTo: serial.asUnownedSerialExecutor(), taskExecutor: taskExecutor.asUnownedTaskExecutor())
@@ -261,7 +264,7 @@ public final class SimulationTaskLane: TaskExecutor, @unchecked Sendable {
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {
-        scheduler.enqueue(UnownedJob(job), lane: 0)
+        scheduler.enqueue(UnownedJob(job), lane: SimulationScheduler.taskLaneIndex)
     }
 }
 

@@ -87,7 +87,7 @@ final class PostgresConnection: StoreConnection {
     /// failed commit, not a successful one.
     private static func checkCommitted(_ result: OpaquePointer) throws(StoreError) {
         if String(cString: PQcmdStatus(result)) == "ROLLBACK" {
-            throw .other("[25P02] COMMIT rolled back a transaction that had already failed")
+            throw .other("[25P02] COMMIT rolled back a transaction that had already failed", sqlState: "25P02")
         }
     }
 
@@ -173,7 +173,7 @@ final class PostgresConnection: StoreConnection {
         }
         do {
             return try receive()
-        } catch .busy(let message) where message.hasPrefix("[\(PostgresErrorClassifier.queryCanceled)]") {
+        } catch let error where error.sqlState == PostgresErrorClassifier.queryCanceled {
             if inTransaction || PQtransactionStatus(handle) == PQTRANS_INERROR { try executeScript("ROLLBACK TO SAVEPOINT torture_step") }
             return nil
         }

@@ -56,7 +56,7 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
                 lockWaits += 1
                 if closesCycle(session.backendProcessID, blockers) {
                     throw .serializationFailure("[\(PostgresErrorClassifier.deadlockDetected)] deadlock detected (in simulation: "
-                        + "this statement waited on a session that waits on it)")
+                        + "this statement waited on a session that waits on it)", sqlState: PostgresErrorClassifier.deadlockDetected)
                 }
                 await withUnsafeContinuation { continuation in
                     parked.append(Parked(connection: session, processID: session.backendProcessID, blockers: blockers,

@@ -65,10 +65,10 @@ public struct PostgresStore: Store {
                 try connection.executeScript("CREATE SCHEMA \(schema.quoted)")
                 role.cannotMake(user: mayCreateRoles.first?.last?.description ?? "the connecting user")
             }
-        } catch .other(let message) where message.hasPrefix("[\(PostgresErrorClassifier.duplicateSchema)]") {
+        } catch let error where error.sqlState == PostgresErrorClassifier.duplicateSchema {
             throw .unavailable("schema \(schema) already exists in \(url.redacted); torture works only in a schema it creates. "
                 + "Wait a second and run again, or remove it if it is a kept one: DROP SCHEMA \(schema.quoted) CASCADE;")
-        } catch .other(let message) where message.hasPrefix("[\(PostgresErrorClassifier.duplicateObject)]") {
+        } catch let error where error.sqlState == PostgresErrorClassifier.duplicateObject {
             throw .unavailable("role \(schema) already exists in \(url.redacted); torture works only as a role it creates. "
                 + "Remove it if a run left it behind: DROP ROLE \(schema.quoted);")
         }

@@ -114,30 +114,66 @@ public struct StatementResult: Sendable, Equatable {
 
 /// Expected failures of a store call, handled as values. Each kind is something a protocol may
 /// retry on or a checker may count; `unavailable` means the store itself is gone (exit 3).
-public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
-    case busy(String)
-    case serializationFailure(String)
-    case uniqueViolation(String)
-    case unavailable(String)
-    case other(String)
+public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var kind: StoreErrorKind
+    /// For people: what the store said, and what torture was doing.
+    public var message: String
+    /// PostgreSQL's five-character SQLSTATE when the server answered with one: what code decides
+    /// on, never the message.
+    public var sqlState: SQLState?
 
-    public var kind: String {
-        switch self {
-        case .busy: "busy"
-        case .serializationFailure: "serialization-failure"
-        case .uniqueViolation: "unique-violation"
-        case .unavailable: "connection-lost"
-        case .other: "other"
-        }
+    public init(_ kind: StoreErrorKind, _ message: String, sqlState: SQLState? = nil) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
     }
 
-    public var message: String {
-        switch self {
-        case .busy(let text), .serializationFailure(let text), .uniqueViolation(let text),
-             .unavailable(let text), .other(let text):
-            text
-        }
+    public static func busy(_ message: String, sqlState: SQLState? = nil) -> StoreError { StoreError(.busy, message, sqlState: sqlState) }
+    public static func serializationFailure(_ message: String, sqlState: SQLState? = nil) -> StoreError {
+        StoreError(.serializationFailure, message, sqlState: sqlState)
+    }
+    public static func uniqueViolation(_ message: String, sqlState: SQLState? = nil) -> StoreError {
+        StoreError(.uniqueViolation, message, sqlState: sqlState)
+    }
+    public static func unavailable(_ message: String, sqlState: SQLState? = nil) -> StoreError {
+        StoreError(.unavailable, message, sqlState: sqlState)
+    }
+    public static func other(_ message: String, sqlState: SQLState? = nil) -> StoreError { StoreError(.other, message, sqlState: sqlState) }
+
+    public var description: String { "\(kind.rawValue): \(message)" }
+
+    var isUnavailable: Bool { kind == .unavailable }
+
+    /// Refused now, may succeed when tried again: a lock wait that ran out, a serialization
+    /// failure or deadlock.
+    var isTransient: Bool { kind == .busy || kind == .serializationFailure }
+}
+
+/// What kind of failure a store call met: the key of a run's store-error counts and of a
+/// history event's store-error fact.
+public enum StoreErrorKind: String, Sendable, Codable, CaseIterable, CodingKeyRepresentable, Comparable {
+    case busy
+    case serializationFailure = "serialization-failure"
+    case uniqueViolation = "unique-violation"
+    /// The store is gone: the run ends, exit 3.
+    case unavailable = "connection-lost"
+    /// An injected `store-error: connection-reset`: the connection dropped, the store lives on.
+    case connectionReset = "connection-reset"
+    case other
+
+    public static func < (lhs: StoreErrorKind, rhs: StoreErrorKind) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// A five-character SQLSTATE (`40001`, `40P01`, `23505`): what a PostgreSQL error is, as a value.
+public struct SQLState: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let rawValue: String
+
+    public init(rawValue: String) {
+        precondition(rawValue.utf8.count == 5, "an SQLSTATE has five characters, not `\(rawValue)`")
+        self.rawValue = rawValue
     }
 
-    public var description: String { "\(kind): \(message)" }
+    public init(stringLiteral value: String) { self.init(rawValue: value) }
+
+    public var description: String { rawValue }
 }

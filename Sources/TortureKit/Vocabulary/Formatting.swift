@@ -26,17 +26,6 @@ public enum Formatting {
         return sign + String(whole) + "." + String(repeating: "0", count: places - digits.count) + digits
     }
 
-    public static func latencyLine(_ summary: LatencySummary) -> String {
-        guard summary.count > 0 else { return "no samples" }
-        return [
-            "p50 \(duration(micros: summary.p50Micros))",
-            "p90 \(duration(micros: summary.p90Micros))",
-            "p99 \(duration(micros: summary.p99Micros))",
-            "p99.9 \(duration(micros: summary.p999Micros))",
-            "max \(duration(micros: summary.maxMicros))",
-        ].joined(separator: "  ")
-    }
-
     static func padded(_ text: String, to width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }

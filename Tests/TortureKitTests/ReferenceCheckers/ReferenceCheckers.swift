@@ -17,7 +17,7 @@ struct ReferenceExactlyOneClaim {
             rolledBack.insert(event.delivery)
         }
         var claims: [ReferenceLedger.MessageKey: [HistoryEvent]] = [:]
-        for event in events where event.kind == .ok && event.role == .claim && !event.delivery.isActorTick {
+        for event in events where event.kind == .ok && event.role == .claim && event.isAboutDelivery {
             guard !rolledBack.contains(event.delivery) else { continue }
             claims[ReferenceLedger.MessageKey(message: event.message, subscriber: event.subscriber), default: []].append(event)
         }
@@ -84,7 +84,7 @@ struct ReferenceFencing {
         var invokedAt: [StepKey: UInt64] = [:]
         var claims: [ReferenceLedger.EntryKey: [HistoryEvent]] = [:]
         var writes: [(invokedNanos: UInt64, event: HistoryEvent)] = []
-        for event in input.events where event.role != nil && !event.delivery.isActorTick {
+        for event in input.events where event.role != nil && event.isAboutDelivery {
             let key = StepKey(delivery: event.delivery, subject: event.subject)
             if event.kind == .invoke {
                 invokedAt[key] = event.timeNanos
@@ -131,7 +131,7 @@ struct ReferenceNoDuplicateSubmissions {
         let query = try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
         let rows = try input.store.execute(query, .forChecks).rows
         var submitters: [Int: [HistoryEvent]] = [:]
-        for event in input.events where event.kind == .ok && event.role == .submit && !event.delivery.isActorTick {
+        for event in input.events where event.kind == .ok && event.role == .submit && event.isAboutDelivery {
             submitters[event.message, default: []].append(event)
         }
         let witnesses = rows.map { row in

@@ -48,7 +48,7 @@ struct ReferenceLedger: Sendable {
         self.published = published
         var troubled = Set<MessageKey>()
         // An actor's ticks are not queue entries.
-        for event in events where !event.delivery.isActorTick {
+        for event in events where event.isAboutDelivery {
             let entryKey = EntryKey(message: event.message, copy: event.copy, subscriber: event.subscriber)
             let messageKey = MessageKey(message: event.message, subscriber: event.subscriber)
             switch (event.subject, event.kind) {

@@ -35,7 +35,7 @@ struct ReferenceNoLostUpdate {
 
     func check(_ input: ReferenceInput) throws(StoreError) -> Verdict {
         var flights: [Delivery: ReadModifyWrite] = [:]
-        for event in input.events where !event.delivery.isActorTick && (event.kind == .ok || event.kind == .fail) {
+        for event in input.events where event.isAboutDelivery && (event.kind == .ok || event.kind == .fail) {
             let delivery = event.delivery
             if event.subject == HistoryEvent.Subject.processed {
                 flights[delivery]?.landedNanos = event.timeNanos

@@ -138,7 +138,7 @@ public enum RunHTMLReport {
                 + "\(Formatting.duration(micros: report.timing.processingMillis * 1_000)): "
                 + "<b>\(Int(report.timing.deliveriesPerSecond.rounded())) deliveries/s</b>"
                 + (counts.storeErrors.isEmpty ? "" : "; store errors " + HTMLPage.escape(counts.storeErrors.sorted { $0.key < $1.key }
-                    .map { "\($0.key) \($0.value)" }.joined(separator: ", "))) + "</p>",
+                    .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))) + "</p>",
             "<div class=\"chart wide\">" + SVGThroughputChart.render(outcome.throughput,
                                                                 title: "deliveries finished", unit: "deliveries",
                                                                 averagePerSecond: report.timing.deliveriesPerSecond) + "</div>",

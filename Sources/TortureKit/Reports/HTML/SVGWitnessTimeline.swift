@@ -149,8 +149,9 @@ enum SVGWitnessTimeline {
                 case .invoke: rows[index].startNanos = event.timeNanos
                 case .ok:
                     rows[index].endNanos = event.timeNanos
-                    rows[index].outcome = event.detail == "skip" ? .skipped : .done
-                    if event.detail == "skip" {
+                    let skipped = event.fact?.isSkip == true
+                    rows[index].outcome = skipped ? .skipped : .done
+                    if skipped {
                         rows[index].skipDecision = rows[index].marks.last { !HistoryEvent.Subject.all.contains($0.subject) }?.index
                     }
                 case .fail, .info:
