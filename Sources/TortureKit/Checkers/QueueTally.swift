@@ -129,9 +129,10 @@ public final class QueueTally: HistoryObserver {
     // MARK: What checkers ask
 
     /// Neither processed, nor acknowledged as a duplicate, nor dead-lettered: Jepsen's *lost*.
-    public func isLost(_ key: MessageKey) -> Bool {
-        let state = state(key)
-        return state.processed == 0 && !state.has(MessageState.skipped) && !state.has(MessageState.deadLettered)
+    public func isLost(_ key: MessageKey) -> Bool { Self.isLost(state(key)) }
+
+    private static func isLost(_ state: MessageState) -> Bool {
+        state.processed == 0 && !state.has(MessageState.skipped) && !state.has(MessageState.deadLettered)
     }
 
     /// The `processed` events of a message, in history order.
@@ -197,7 +198,7 @@ public final class QueueTally: HistoryObserver {
         var counts = QueueCounts(published: published.count)
         for state in published {
             if state.processed > 0 { counts.processed += 1 }
-            if state.processed == 0 && !state.has(MessageState.skipped) && !state.has(MessageState.deadLettered) { counts.lost += 1 }
+            if Self.isLost(state) { counts.lost += 1 }
             counts.add(state)
         }
         for state in unpublished.values {

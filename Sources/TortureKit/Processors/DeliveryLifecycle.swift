@@ -56,8 +56,9 @@ struct DeliveryLifecycle {
         if decision == .done {
             machinery.record(.ok, work, subject: HistoryEvent.Subject.processed)
             let nowNanos = context.clock.nowNanos()
-            assert(nowNanos >= lease.firstDeliveredNanos, "a message is processed after its first delivery")
-            machinery.latency.recordEndToEnd(nanos: nowNanos &- lease.firstDeliveredNanos)
+            // The broker stamps a first delivery at 1 ns at the earliest: 0 means "not yet".
+            assert(max(1, nowNanos) >= lease.firstDeliveredNanos, "a message is processed after its first delivery")
+            machinery.latency.recordEndToEnd(nanos: nowNanos >= lease.firstDeliveredNanos ? nowNanos - lease.firstDeliveredNanos : 0)
         }
 
         // after-commit, before-ack
