@@ -28,39 +28,52 @@ import Testing
         #expect(plan.planHash(actorKey: 9, instances: 1) != plan.planHash(actorKey: 9, instances: 2))
     }
 
-    @Test func aPublisherHoldsTheQueueOpenUntilAQuietRun() {
+    /// The mark a holder's run begins with (the change count, the queue being empty).
+    private func begin(_ broker: Broker, _ holder: Int) -> Int? {
+        guard let began = broker.beginHolderTick(holder) else { Issue.record("the queue closed early"); return nil }
+        return began
+    }
+
+    @Test func everyActorHoldsTheQueueOpenUntilAQuietRun() {
         let broker = Broker(schedule: [], messages: 4, policy: .standard)
-        broker.holdOpen(forPublishers: 2)
+        broker.holdOpen(forActors: 2)
         #expect(broker.receive(nowNanos: 1) == .wait(untilNanos: 1 + Broker.heldPollNanos))
-        let first = broker.beginPublisherTick(0)
-        #expect(first == .some(0))
-        broker.endPublisherTick(0, mark: 0)
-        #expect(!broker.isDrained, "the second publisher has not had a quiet run yet")
+        let first = begin(broker, 0)
+        #expect(first == 0)
+        broker.endHolderTick(0, mark: first, changed: false)
+        #expect(!broker.isDrained, "the second actor has not had a quiet run yet")
         // The second one's run publishes: the first one's quiet run no longer counts.
-        let second = broker.beginPublisherTick(1)
-        #expect(second == .some(0))
+        let second = begin(broker, 1)
+        #expect(second == 0)
         let copies = broker.republish(message: 2)
         #expect(copies == [Delivery(message: 2, copy: CopyOrigin.republished(1).code, attempt: 1)])
-        broker.endPublisherTick(1, mark: nil)
+        broker.endHolderTick(1, mark: second, changed: true)
         guard case .delivery(let lease) = broker.receive(nowNanos: 2) else { Issue.record("the republished copy is delivered"); return }
         #expect(broker.acknowledge(lease))
-        // A run that was not quiet (it failed, or it published) wipes out an earlier quiet one.
-        _ = broker.beginPublisherTick(0)
-        broker.endPublisherTick(0, mark: 1)
-        _ = broker.beginPublisherTick(0)
-        broker.endPublisherTick(0, mark: nil)
-        _ = broker.beginPublisherTick(1)
-        broker.endPublisherTick(1, mark: 1)
-        #expect(!broker.isDrained, "publisher 0's last run was not quiet")
-        // A publisher in the middle of a run keeps it open even when both were quiet.
-        _ = broker.beginPublisherTick(0)
-        _ = broker.beginPublisherTick(1)
-        broker.endPublisherTick(1, mark: 1)
+        // A run that changed rows and published nothing (a job marked runnable for another actor)
+        // is not quiet either, and wipes out the other's quiet run.
+        let quiet = begin(broker, 0)
+        broker.endHolderTick(0, mark: quiet, changed: false)
+        let releasing = begin(broker, 1)
+        broker.endHolderTick(1, mark: releasing, changed: true)
+        #expect(!broker.isDrained, "actor 1 changed rows: actor 0 must look again")
+        // A run that was not quiet (it failed) wipes out an earlier quiet one.
+        let failing = begin(broker, 0)
+        broker.endHolderTick(0, mark: failing, changed: false)
+        _ = begin(broker, 0)
+        broker.endHolderTick(0, mark: nil, changed: false)
+        let other = begin(broker, 1)
+        broker.endHolderTick(1, mark: other, changed: false)
+        #expect(!broker.isDrained, "actor 0's last run was not quiet")
+        // An actor in the middle of a run keeps it open even when both were quiet.
+        let zero = begin(broker, 0)
+        let one = begin(broker, 1)
+        broker.endHolderTick(1, mark: one, changed: false)
         #expect(!broker.isDrained)
-        broker.endPublisherTick(0, mark: 1)
+        broker.endHolderTick(0, mark: zero, changed: false)
         #expect(broker.isDrained)
         #expect(broker.receive(nowNanos: 3) == .drained)
-        #expect(broker.beginPublisherTick(0) == nil, "once closed, no publisher runs again")
+        #expect(broker.beginHolderTick(0) == nil, "once closed, no actor runs again")
     }
 
     func run(_ scenario: Scenario, workers: Int = 12, messages: Int, seed: UInt64, scheduler: SchedulerChoice = .threads,

@@ -7,7 +7,7 @@ actor ActorInstance {
     let actorIndex: Int
     let instance: Int
     /// Its number among the instances that publish (the broker's word for it), when it publishes.
-    let publisher: Int?
+    let holder: Int?
     private let machinery: ParticipantMachinery
     private let delivery: DeliveryContext
     private let gate: ActorGate
@@ -17,13 +17,13 @@ actor ActorInstance {
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
     init(
-        actor: ScenarioActor, actorIndex: Int, instance: Int, worker: Int, publisher: Int?, gate: ActorGate,
+        actor: ScenarioActor, actorIndex: Int, instance: Int, worker: Int, holder: Int?, gate: ActorGate,
         context: ProcessorContext, executor: any SerialExecutor
     ) {
         self.actor = actor
         self.actorIndex = actorIndex
         self.instance = instance
-        self.publisher = publisher
+        self.holder = holder
         self.gate = gate
         self.executor = executor
         let plan = FaultPlan(seed: context.seed, profile: actor.faults)
@@ -69,14 +69,16 @@ actor ActorInstance {
             }
             defer { if !actor.schedule.overlap { gate.leave() } }
             var mark: Int?
-            if let publisher {
-                guard let began = context.broker.beginPublisherTick(publisher) else { break }
+            if let holder {
+                guard let began = context.broker.beginHolderTick(holder) else { break }
                 mark = began
             }
             let landed = await runTick(tick)
-            // Quiet is a run that landed and sent nothing: one that failed or crashed may have
-            // left work behind (a DLQ entry it took and rolled back).
-            if let publisher { context.broker.endPublisherTick(publisher, mark: landed && delivery.outbox.sentThisRun == 0 ? mark : nil) }
+            // Quiet is a run that landed and changed nothing: one that failed or crashed may have
+            // left work behind (a DLQ entry it took and rolled back), and one that changed rows
+            // (a job marked runnable) may have made work for another actor or a worker.
+            let changed = delivery.outbox.sentThisRun > 0 || delivery.rowsAffectedThisRun > 0
+            if let holder { context.broker.endHolderTick(holder, mark: landed ? mark : nil, changed: changed) }
         }
         let result = machinery.result()
         return ActorResult(log: result.log, spillError: result.spillError, fired: result.fired, summary: summary)

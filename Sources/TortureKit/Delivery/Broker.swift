@@ -63,20 +63,24 @@ public final class Broker: Sendable {
         var nextToken = 1
         /// Per message × subscriber; 0 = not yet delivered.
         var firstDeliveredNanos: [UInt64]
-        /// Every publication after the start (duplicates, republications): a quiet actor tick is
-        /// one during which this did not move.
-        var publications = 0
-        /// Actor instances that may publish: while any has not had a quiet tick at the current
-        /// `publications`, an empty queue is not drained.
+        /// Every change after the start that may make work: a publication (duplicates,
+        /// republications) or an actor's run that changed rows. A quiet actor run is one during
+        /// which this did not move.
+        var changes = 0
+        /// Actor instances that hold the run open: while any has not had a quiet run at the
+        /// current `changes`, an empty queue is not drained.
         var holders = 0
         var quietMarks: [Int: Int] = [:]
-        /// Publishers in the middle of a tick: the queue never closes under one.
+        /// Holders in the middle of a run: the queue never closes under one.
         var inTick: Set<Int> = []
         var closed = false
         /// Per message: how many copies actors have published again.
         var republished: [Int: Int] = [:]
 
-        var isDrained: Bool { open == 0 && (holders == 0 || closed) }
+        var isDrained: Bool {
+            assert(open >= 0, "the broker never has fewer than no open entries")
+            return open == 0 && (holders == 0 || closed)
+        }
 
         mutating func enqueue(_ index: Int, visibleAtNanos: UInt64) {
             heap.push(VisibilityItem(visibleAtNanos: visibleAtNanos, sequence: sequence, entry: index, version: entries[index]!.version))
@@ -146,8 +150,10 @@ public final class Broker: Sendable {
                     // may still publish.
                     return state.isDrained ? .drained : .wait(untilNanos: nowNanos &+ Self.heldPollNanos)
                 }
-                var entry = state.entries[index]!
+                guard var entry = state.entries[index] else { preconditionFailure("a visible entry is held by the broker") }
+                let receivesBefore = entry.receives
                 entry.receives += 1
+                assert(entry.receives == receivesBefore + 1 && entry.receives <= maxReceives + 1, "an entry is received at most once past its limit")
                 entry.version += 1
                 if entry.receives > maxReceives {
                     // Gone from the queue's entries, but still open until `deadLetterSettled`:
@@ -156,6 +162,7 @@ public final class Broker: Sendable {
                     return .deadLettered(Delivery(message: entry.message, copy: entry.copy, attempt: entry.receives - 1, subscriber: entry.subscriber))
                 }
                 entry.state = .inFlight
+                assert(state.nextToken > entry.token, "lease tokens increase")
                 entry.token = state.nextToken
                 state.nextToken += 1
                 let firstIndex = entry.message * subscribers + entry.subscriber
@@ -176,40 +183,53 @@ public final class Broker: Sendable {
 
     /// A dead-lettered entry's DLQ write (if any) is done: it leaves the queue.
     public func deadLetterSettled() {
-        state.withLock { $0.open -= 1 }
+        state.withLock { state in
+            assert(state.open >= 1, "a dead-lettered entry is open until its DLQ write settles")
+            state.open -= 1
+        }
     }
 
-    /// Before the run: how many actor instances may publish. The queue is drained only once
-    /// each has had a quiet tick (`reportQuiet`).
-    public func holdOpen(forPublishers count: Int) {
-        state.withLock { $0.holders = count }
+    /// Before the run: how many actor instances hold it open. The queue is drained only once
+    /// each has had a quiet run (`endHolderTick`).
+    public func holdOpen(forActors count: Int) {
+        precondition(count >= 0, "a count of actor instances")
+        state.withLock { state in
+            precondition(state.holders == 0 && state.quietMarks.isEmpty, "the actors that hold a run open are named once, before it")
+            state.holders = count
+        }
     }
 
     /// Nothing queued or in flight, nothing being dead-lettered, and no publisher holding on.
     public var isDrained: Bool { state.withLock { $0.isDrained } }
 
-    /// A publishing actor instance starts a tick: nil when the queue has closed (the actor stops),
-    /// else the publication count if the queue is empty now (for `endPublisherTick`).
-    public func beginPublisherTick(_ publisher: Int) -> Int?? {
+    /// An actor instance that holds the run open starts a run: nil when the queue has closed (the
+    /// actor stops), else the change count if the queue is empty now (for `endHolderTick`).
+    public func beginHolderTick(_ holder: Int) -> Int?? {
         state.withLock { state in
+            precondition((0..<state.holders).contains(holder), "holder \(holder) was named before the run")
             guard !state.closed else { return nil }
-            state.inTick.insert(publisher)
-            return .some(state.open == 0 ? state.publications : nil)
+            let inserted = state.inTick.insert(holder).inserted
+            assert(inserted, "an instance runs one tick at a time")
+            return .some(state.open == 0 ? state.changes : nil)
         }
     }
 
-    /// The tick is over. One that began and ended with the queue empty and published nothing
-    /// since `mark` is quiet (`mark` nil: it was not); when every publisher's last tick was quiet
-    /// at the current count and none is in a tick, the queue is drained for good.
-    public func endPublisherTick(_ publisher: Int, mark: Int?) {
+    /// The run is over; `changed`: it changed rows or published. One that began and ended with
+    /// the queue empty, changed nothing itself, and saw no change anywhere since `mark` is quiet
+    /// (`mark` nil: it was not). When every holder's last run was quiet at the current count and
+    /// none is in a run, the queue is drained for good: no actor can hand the workers more.
+    public func endHolderTick(_ holder: Int, mark: Int?, changed: Bool) {
         state.withLock { state in
-            state.inTick.remove(publisher)
-            if let mark, state.open == 0, mark == state.publications {
-                state.quietMarks[publisher] = mark
+            let removed = state.inTick.remove(holder)
+            assert(removed != nil, "a run ends only after it began")
+            assert(!state.closed, "the queue never closes while a holder is in a run")
+            if changed { state.changes += 1 }
+            if let mark, !changed, state.open == 0, mark == state.changes {
+                state.quietMarks[holder] = mark
             } else {
-                state.quietMarks[publisher] = nil
+                state.quietMarks[holder] = nil
             }
-            let current = state.publications
+            let current = state.changes
             if state.open == 0, state.inTick.isEmpty, state.quietMarks.count == state.holders,
                state.quietMarks.values.allSatisfy({ $0 == current }) {
                 state.closed = true
@@ -225,7 +245,7 @@ public final class Broker: Sendable {
         return state.withLock { state in
             state.republished[message, default: 0] += 1
             let copy = CopyOrigin.republished(state.republished[message]!).code
-            state.publications += 1
+            state.changes += 1
             var copies: [Delivery] = []
             for subscriber in 0..<subscribers {
                 let index = state.nextInjectedEntry
@@ -246,8 +266,11 @@ public final class Broker: Sendable {
     public func acknowledge(_ lease: Lease) -> Bool {
         state.withLock { state in
             guard let entry = state.entries[lease.entry], entry.state == .inFlight, entry.token == lease.token else { return false }
+            assert(entry.receives >= 1 && lease.token < state.nextToken, "an acknowledged entry was received under this lease")
+            assert(state.open >= 1, "an entry in flight is open")
             state.entries[lease.entry] = nil
             state.open -= 1
+            assert(state.open >= 0, "the broker never has fewer than no open entries")
             return true
         }
     }
@@ -259,6 +282,7 @@ public final class Broker: Sendable {
         let delayNanos = UInt64(policy.retryDelayMillis) * 1_000_000
         return state.withLock { state in
             guard var entry = state.entries[lease.entry], entry.state == .inFlight, entry.token == lease.token else { return false }
+            assert(entry.receives >= 1, "a released entry was received")
             entry.state = .waiting
             entry.version += 1
             state.entries[lease.entry] = entry
@@ -279,7 +303,7 @@ public final class Broker: Sendable {
             state.heap.push(VisibilityItem(visibleAtNanos: 0, sequence: state.urgentSequence, entry: index, version: 0))
             state.urgentSequence -= 1
             state.open += 1
-            state.publications += 1
+            state.changes += 1
             return Delivery(message: delivery.message, copy: copy, attempt: 1, subscriber: delivery.subscriber)
         }
     }

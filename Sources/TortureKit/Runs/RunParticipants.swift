@@ -34,23 +34,24 @@ extension RunEngine {
 
     var actorInstanceCount: Int { scenario.actors.reduce(0) { $0 + $1.schedule.instances } }
 
-    /// Actor instances take the worker numbers after the processors'; those that publish hold
-    /// the broker open until each has had a quiet run.
+    /// Actor instances take the worker numbers after the processors'; those that hold the run
+    /// open (every actor but one that says `holds-run-open: false`) keep the broker from draining
+    /// until each has had a quiet run.
     private func makeActors(_ context: ProcessorContext, executors: [any SerialExecutor]) -> [ActorInstance] {
         let gates = scenario.actors.map { _ in ActorGate() }
-        var publishers = 0
+        var holders = 0
         var instances: [ActorInstance] = []
         for (slot, executor) in zip(actorSlots, executors) {
-            var publisher: Int?
-            if slot.actor.publishes {
-                publisher = publishers
-                publishers += 1
+            var holder: Int?
+            if slot.actor.holdsRunOpen {
+                holder = holders
+                holders += 1
             }
             instances.append(ActorInstance(
                 actor: slot.actor, actorIndex: slot.index, instance: slot.instance, worker: processorCount + instances.count,
-                publisher: publisher, gate: gates[slot.index], context: context, executor: executor))
+                holder: holder, gate: gates[slot.index], context: context, executor: executor))
         }
-        context.broker.holdOpen(forPublishers: publishers)
+        context.broker.holdOpen(forActors: holders)
         return instances
     }
 

@@ -5,7 +5,7 @@ enum ActorReader {
     ) throws(ScenarioError) -> [ScenarioActor] {
         var actors: [ScenarioActor] = []
         for entry in try reader.sequence() {
-            let map = try entry.mapping(allowed: ["name", "schedule", "transaction", "faults", "steps"])
+            let map = try entry.mapping(allowed: ["name", "schedule", "transaction", "faults", "steps", "holds-run-open"])
             let nameReader = try map.required("name")
             let name = try nameReader.string()
             guard name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
@@ -28,7 +28,9 @@ enum ActorReader {
             }
             let steps = try StepReader(sql: sql, place: "an actor's step", builtIn: ParameterScope.actorStepBuiltIns, allowsPublish: true,
                                        site: { SQLSite.actorStep(actor: name, step: $0) }).read(try map.required("steps"))
-            actors.append(ScenarioActor(name: name, schedule: schedule, machine: StepMachine(steps: steps, isolation: isolation), faults: faults))
+            let holdsRunOpen = try map.optional("holds-run-open")?.bool() ?? true
+            actors.append(ScenarioActor(name: name, schedule: schedule, machine: StepMachine(steps: steps, isolation: isolation), faults: faults,
+                                        holdsRunOpen: holdsRunOpen))
         }
         return actors
     }

@@ -823,6 +823,8 @@ actors:
   # The clients' heartbeat route: live, talking connections refresh their TTL.
   - name: heartbeat
     schedule: { every-millis: 5, jitter-millis: 2 }
+    # Its runs refresh live connections for ever and make no work: the run ends without it.
+    holds-run-open: false
     steps:
       - name: beat
         role: write

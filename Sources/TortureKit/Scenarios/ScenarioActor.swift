@@ -10,17 +10,22 @@ public struct ScenarioActor: Sendable {
     /// The faults the actor's injection points may fire, decided per (seed, actor, instance, tick,
     /// point); `duplicate` has no delivery to copy and is never among them.
     public var faults: FaultProfile
+    /// Whether the run waits for this actor to go quiet before it ends (the default): an actor
+    /// that releases work — marks a job runnable, publishes a message — may hand the workers more
+    /// at its next run. False for one whose runs change rows for ever and never make work (a
+    /// heartbeat): the run then ends without waiting for it.
+    public var holdsRunOpen: Bool
 
-    public init(name: String, schedule: ActorSchedule, machine: StepMachine, faults: FaultProfile = .none) {
+    public init(name: String, schedule: ActorSchedule, machine: StepMachine, faults: FaultProfile = .none, holdsRunOpen: Bool = true) {
         precondition(faults.rules[.duplicate]?.isEmpty ?? true, "an actor has no delivery to duplicate")
         self.name = name
         self.schedule = schedule
         self.machine = machine
         self.faults = faults
+        self.holdsRunOpen = holdsRunOpen
     }
 
-    /// Whether the actor puts messages back into the broker: the run then ends only once it has
-    /// had a whole tick, with the broker idle, that published nothing.
+    /// Whether the actor puts messages back into the broker.
     public var publishes: Bool { machine.protocolSteps.contains { $0.publishColumn != nil } }
 
     /// `sweeper-1`: what `:worker` binds and the reports say.
