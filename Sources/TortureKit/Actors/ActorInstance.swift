@@ -111,15 +111,9 @@ actor ActorInstance {
 
         // steps
         let decision: DeliveryDecision
-        do {
-            decision = try await machine.handle(delivery)
-        } catch let interruption as DeliveryInterruption {
-            return finish(tick, interruption.ending)
-        } catch {
-            decision = .fail("\(error)")
-        }
-        if case .fail(let reason) = decision {
-            return finish(tick, machinery.rollbackIfOpen(work) ?? .failed(reason))
+        switch await machinery.callHandler(machine, delivery, work) {
+        case .ended(let ended): return finish(tick, ended)
+        case .decided(let decided): decision = decided
         }
 
         // before-commit, commit, then what the run publishes (an outbox sends only what committed)

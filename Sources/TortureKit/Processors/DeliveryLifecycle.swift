@@ -37,15 +37,9 @@ struct DeliveryLifecycle {
 
         // handler
         let decision: DeliveryDecision
-        do {
-            decision = try await handler.handle(delivery)
-        } catch let interruption as DeliveryInterruption {
-            return settle(lease, interruption.ending)
-        } catch {
-            decision = .fail("\(error)")
-        }
-        if case .fail(let reason) = decision {
-            return settle(lease, machinery.rollbackIfOpen(work) ?? .failed(reason))
+        switch await machinery.callHandler(handler, delivery, work) {
+        case .ended(let ended): return settle(lease, ended)
+        case .decided(let decided): decision = decided
         }
 
         // before-commit, commit
