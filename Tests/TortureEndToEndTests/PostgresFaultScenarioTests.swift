@@ -7,11 +7,12 @@ import Testing
 extension PostgresEndToEndTests {
     static let correctUnderFaults = [
         "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess", "fanout", "burst", "rate-limit",
-        "fault-matrix", "circuit-breaker", "session-join", "try-lock-skip", "counter",
+        "fault-matrix", "circuit-breaker", "session-join", "try-lock-skip", "counter", "audit",
     ]
     static let naiveUnderFaults = [
         "dlq-redrive-naive", "visibility-timeout-naive", "stale-republish-naive", "dlq-reprocess-naive", "fanout-naive",
         "rate-limit-naive", "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive", "counter-naive",
+        "audit-naive",
     ]
 
     @Test("every correct protocol holds under its faults on PostgreSQL", arguments: correctUnderFaults)

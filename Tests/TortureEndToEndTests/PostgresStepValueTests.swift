@@ -3,7 +3,7 @@ import Testing
 import TortureKit
 
 /// Values between steps against the real server: what one statement returned binds into the next
-/// (text-format parameters whose types the server infers), and the counter twin's lost update is
+/// (typed as the columns they came from: PostgresTypedStepValueTests), and the counter twin's lost update is
 /// caught with a witness that names what each processor read and wrote.
 extension PostgresEndToEndTests {
     @Test("NULL, an integer, text and a boolean survive the trip between steps on PostgreSQL")

@@ -20,14 +20,14 @@ import TortureKit
         // `all` is every scenario but the twins, in name order; 4 runs cover the first four on seed position 0.
         #expect(summary["runs"] as? Int == 4 && summary["seedsCovered"] as? Int == 1 && summary["ending"] as? String == "runs-done")
         let scenarios = try #require(summary["scenarios"] as? [[String: Any]])
-        #expect(scenarios.filter { ($0["runs"] as? Int ?? 0) > 0 }.map { $0["name"] as? String } == ["burst", "circuit-breaker", "counter", "dlq-redrive"])
+        #expect(scenarios.filter { ($0["runs"] as? Int ?? 0) > 0 }.map { $0["name"] as? String } == ["audit", "burst", "circuit-breaker", "counter"])
         #expect(scenarios.count >= 12 && scenarios.allSatisfy { !(($0["name"] as? String) ?? "").hasSuffix("-naive") })
         let xml = try String(contentsOfFile: junit, encoding: .utf8)
         #expect(xml.contains("<testsuites ") && xml.contains("tests=\"\(scenarios.count)\" failures=\"0\" errors=\"0\""),
                 "one case per scenario")
         #expect(xml.contains("skipped=\"\(scenarios.count - 4)\""), "the scenarios the soak did not reach are skipped")
         #expect(xml.contains("<testcase classname=\"torture.soak\" name=\"burst\""))
-        for scenario in ["burst", "circuit-breaker", "counter", "dlq-redrive"] {
+        for scenario in ["audit", "burst", "circuit-breaker", "counter"] {
             let hgrm = try String(contentsOfFile: "\(directory)/latency-\(scenario).hgrm", encoding: .utf8)
             #expect(hgrm.contains("Percentile") && hgrm.contains("#[Max"), "\(scenario)'s merged histogram")
         }

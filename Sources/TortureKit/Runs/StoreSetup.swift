@@ -43,11 +43,18 @@ public struct StoreSetup {
             [(scenario.stepMachine?.protocolSteps ?? [], SQLSite.step)]
             + scenario.actors.map { actor in (actor.machine.protocolSteps, { SQLSite.actorStep(actor: actor.name, step: $0) }) }
         for (index, machine) in machines.enumerated() {
+            // Each statement is prepared with its step values typed as the columns they come from.
+            var types = StepColumnTypes(
+                statements: Dictionary(machine.steps.map { ($0.name, $0.sql[dialect]!) }, uniquingKeysWith: { first, _ in first }),
+                on: connection)
             for step in machine.steps {
-                try attempt(machine.site(step.name)) { () throws(StoreError) in try connection.prepare(step.sql[dialect]!) }
+                let statement = step.sql[dialect]!
+                try attempt(machine.site(step.name)) { () throws(StoreError) in
+                    try connection.prepare(statement, stepTypes: try types.stepTypes(for: statement))
+                }
             }
             let checked = index == 0 ? scenario.invariants.flatMap(\.stepColumns) : []
-            try checkReturnedColumns(machine.steps, extra: checked, site: machine.site, on: connection)
+            try checkReturnedColumns(machine.steps, extra: checked, site: machine.site, types: &types)
         }
         if let deadLetter = scenario.tables.deadLetter[dialect] {
             try attempt(.deadLetter) { () throws(StoreError) in try connection.prepare(deadLetter) }
@@ -68,7 +75,7 @@ public struct StoreSetup {
     /// The store's own word on the columns a kept step returns: every `:step.column`, `publish`
     /// column and checker reference must be among them (the loader read them from the SQL text).
     private func checkReturnedColumns(
-        _ steps: [ProtocolStep], extra: [StepColumn], site: (String) -> SQLSite, on connection: any StoreConnection
+        _ steps: [ProtocolStep], extra: [StepColumn], site: (String) -> SQLSite, types: inout StepColumnTypes
     ) throws(Failure) {
         var wanted = extra
         for step in steps {
@@ -78,7 +85,7 @@ public struct StoreSetup {
         for reference in wanted {
             guard let step = steps.first(where: { $0.name == reference.step }) else { continue }
             var returned: [String]?
-            try attempt(site(step.name)) { () throws(StoreError) in returned = try connection.resultColumns(of: step.sql[dialect]!) }
+            try attempt(site(step.name)) { () throws(StoreError) in returned = try types.columns(ofStep: step.name)?.map(\.name) }
             guard let returned, !returned.contains(where: { $0.lowercased() == reference.column }) else { continue }
             throw Failure(status: .scenarioInvalid, reason: "\(scenario.source.location(of: site(step.name), dialect)): \(site(step.name).words) "
                 + "returns (\(returned.joined(separator: ", "))) on \(dialect.rawValue), not `\(reference.column)`, which `\(reference)` needs")

@@ -3,6 +3,109 @@
 
 extension BuiltInScenarios {
     static let texts: [(file: String, text: String)] = [
+        ("audit-naive.yaml", ####"""
+name: audit-naive
+extends: audit
+description: "planted bug: the auditor reads the two balances at READ COMMITTED, each read in a snapshot of its own, so a transfer that commits between them is counted half: an audit that does not add up (read skew, Hermitage's G-single), caught on PostgreSQL. On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE): the audit and the transfers are serialized and the twin holds there"
+
+actors:
+  - name: auditor
+    transaction: read-committed
+
+"""####),
+        ("audit.yaml", ####"""
+name: audit
+description: "each message moves 10 between two accounts in one transaction, so their balances always sum to 100; an auditor beside the workers reads both balances in one REPEATABLE READ transaction and records their sum — `:first.balance + :second.balance`, step values typed as the columns they came from — and every audit must say 100 (Hermitage's G-single: read skew). On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE), so an audit never sees half of a transfer there at any isolation level"
+
+workload:
+  messages: 300
+  deliveries-per-message: 2
+  concurrent-deliveries: 2
+
+delivery:
+  preset: sqs
+  visibility-timeout-millis: 500
+  max-receive-count: 5
+  retry-delay-millis: 2
+
+faults:
+  delay:
+    after-claim: { probability: 0.5, min-millis: 1, max-millis: 3 }
+  crash:
+    before-commit: { probability: 0.02, min-millis: 1, max-millis: 3 }
+
+protocol:
+  schema: |
+    CREATE TABLE accounts (id TEXT PRIMARY KEY, balance INTEGER NOT NULL, version INTEGER NOT NULL);
+    INSERT INTO accounts (id, balance, version) VALUES ('x', 50, 0), ('y', 50, 0);
+    CREATE TABLE transfers (message_id TEXT PRIMARY KEY, done_by TEXT);
+    CREATE TABLE audits (x_version INTEGER NOT NULL, y_version INTEGER NOT NULL, total INTEGER, auditor TEXT NOT NULL,
+                         PRIMARY KEY (x_version, y_version));
+  let:
+    # Even messages move 10 from y to x, odd ones back: the sum never changes.
+    delta: "CASE WHEN :message_number % 2 = 0 THEN 10 ELSE -10 END"
+  publish: INSERT INTO transfers (message_id) VALUES (:message)
+  transaction: read-committed
+  steps:
+    # A duplicate delivery of a transfer moves nothing.
+    - name: claim
+      role: claim
+      sql: UPDATE transfers SET done_by = :worker WHERE message_id = :message AND done_by IS NULL
+      success: rows-affected
+      on-failure: skip
+    # Both accounts in one order, x then y: two transfers never wait on each other in a circle.
+    - name: move-x
+      role: write
+      sql: UPDATE accounts SET balance = balance + :delta, version = version + 1 WHERE id = 'x'
+      success: rows-affected
+    - name: move-y
+      role: write
+      sql: UPDATE accounts SET balance = balance - :delta, version = version + 1 WHERE id = 'y'
+      success: rows-affected
+      on-success: done
+
+actors:
+  # Every few milliseconds, one audit: both balances in one snapshot, and their sum. Each pair of
+  # versions is audited once, so the auditor goes quiet when the transfers stop.
+  - name: auditor
+    schedule: { every-millis: 5, jitter-millis: 2 }
+    transaction: repeatable-read
+    faults:
+      delay:
+        after-read: { probability: 1.0, min-millis: 1, max-millis: 3 }
+    steps:
+      - name: first
+        role: read
+        sql: SELECT balance, version FROM accounts WHERE id = 'x'
+        success: row-returned
+      - name: second
+        role: read
+        sql: SELECT balance, version FROM accounts WHERE id = 'y'
+        success: row-returned
+      - name: audit
+        role: write
+        sql: |
+          INSERT INTO audits (x_version, y_version, total, auditor)
+          VALUES (:first.version, :second.version, :first.balance + :second.balance, :worker)
+          ON CONFLICT (x_version, y_version) DO NOTHING
+        success: rows-affected
+        on-success: done
+        on-failure: done
+
+invariants:
+  - no-loss
+  - every-skip-backed
+  - sql:
+      name: every-audit-adds-up
+      query: SELECT x_version, y_version, total, auditor FROM audits WHERE total IS NULL OR total <> 100 ORDER BY x_version, y_version
+  - sql:
+      name: money-is-conserved
+      query: SELECT SUM(balance) AS total FROM accounts HAVING SUM(balance) <> 100
+  - sql:
+      name: the-auditor-audited
+      query: SELECT 'no audit was recorded' AS problem WHERE NOT EXISTS (SELECT 1 FROM audits)
+
+"""####),
         ("burst.yaml", ####"""
 name: burst
 description: 50 messages at once against a concurrency cap of 10; all processed, p99 against seed 000's 500 ms promise

@@ -8,7 +8,7 @@ final class PostgresConnection: StoreConnection {
     private var handle: OpaquePointer?
     /// Statement text → server-side prepared statement name: a processor runs the same few
     /// statements thousands of times, so each is parsed and planned once per connection.
-    private var preparedNames: [String: String] = [:]
+    private var preparedNames: [PreparedKey: String] = [:]
     private let answerTimeoutMillis: Int32
     /// The password-free name of the server, for messages.
     private let serverName: String
@@ -36,7 +36,7 @@ final class PostgresConnection: StoreConnection {
     }
 
     func execute(_ statement: SQLTemplate, _ parameters: StatementParameters) throws(StoreError) -> StatementResult {
-        let name = try preparedName(statement.postgresText)
+        let name = try preparedName(statement, types: PostgresParameterTypes.oids(of: statement, parameters))
         let handle = try liveHandle()
         let values = CStringArray(statement.parameters.map { parameters.value(of: $0).postgresText })
         let sent = PQsendQueryPrepared(handle, name, Int32(values.count), values.pointers, nil, nil, 0)
@@ -46,15 +46,32 @@ final class PostgresConnection: StoreConnection {
     }
 
     func prepare(_ statement: SQLTemplate) throws(StoreError) {
-        _ = try preparedName(statement.postgresText)
+        try prepare(statement, stepTypes: [:])
+    }
+
+    func prepare(_ statement: SQLTemplate, stepTypes: [StepColumn: ColumnType]) throws(StoreError) {
+        _ = try preparedName(statement, types: Self.parameterTypes(of: statement, stepTypes))
     }
 
     func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? {
-        let name = try preparedName(statement.postgresText)
+        try describe(statement, stepTypes: [:])?.map(\.name)
+    }
+
+    func describe(_ statement: SQLTemplate, stepTypes: [StepColumn: ColumnType]) throws(StoreError) -> [DescribedColumn]? {
+        let name = try preparedName(statement, types: Self.parameterTypes(of: statement, stepTypes))
         let handle = try liveHandle()
         let result = try answer(sent: PQsendDescribePrepared(handle, name), while: "describing `\(statement.source)`")
         defer { PQclear(result) }
-        return (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) }
+        return (0..<PQnfields(result)).map { column in
+            DescribedColumn(name: String(cString: PQfname(result, column)), type: ColumnType(id: PQftype(result, column)))
+        }
+    }
+
+    /// Before a run there are no values, only the types of the columns they will come from.
+    private static func parameterTypes(of statement: SQLTemplate, _ stepTypes: [StepColumn: ColumnType]) -> [UInt32] {
+        var parameters = StatementParameters.forChecks
+        parameters.stepTypes = stepTypes
+        return PostgresParameterTypes.oids(of: statement, parameters)
     }
 
     func executeScript(_ sql: String) throws(StoreError) {
@@ -136,7 +153,7 @@ final class PostgresConnection: StoreConnection {
         let sent: Int32
         switch request {
         case .execute(let statement, let parameters):
-            let name = try preparedName(statement.postgresText)
+            let name = try preparedName(statement, types: PostgresParameterTypes.oids(of: statement, parameters))
             let values = CStringArray(statement.parameters.map { parameters.value(of: $0).postgresText })
             action = "running `\(statement.source)`"
             sent = PQsendQueryPrepared(handle, name, Int32(values.count), values.pointers, nil, nil, 0)
@@ -215,15 +232,32 @@ final class PostgresConnection: StoreConnection {
         return handle
     }
 
-    private func preparedName(_ text: String) throws(StoreError) -> String {
-        if let name = preparedNames[text] { return name }
+    /// One server-side statement per text and parameter types: a value whose type differs from
+    /// the one prepared before (a NULL no typed column gave) gets a statement of its own.
+    private func preparedName(_ statement: SQLTemplate, types: [UInt32]) throws(StoreError) -> String {
+        let key = PreparedKey(text: statement.postgresText, types: types)
+        if let name = preparedNames[key] { return name }
         let handle = try liveHandle()
         let name = "torture_\(preparedNames.count + 1)"
-        // No parameter types: the server infers each from where it appears, as it would in psql.
-        let result = try answer(sent: PQsendPrepare(handle, name, text, 0, nil), while: "preparing `\(text)`")
+        let result = try answer(sent: PQsendPrepare(handle, name, key.text, Int32(types.count), types),
+                                while: "preparing `\(key.text)`\(Self.typesNote(statement, types))")
         PQclear(result)
-        preparedNames[text] = name
+        preparedNames[key] = name
         return name
+    }
+
+    private struct PreparedKey: Hashable {
+        let text: String
+        let types: [UInt32]
+    }
+
+    /// What each step value was typed as, for a refusal that may be about one of them.
+    private static func typesNote(_ statement: SQLTemplate, _ types: [UInt32]) -> String {
+        let named = zip(statement.parameters, types).enumerated().compactMap { slot, pair -> String? in
+            guard pair.0.stepColumn != nil else { return nil }
+            return "$\(slot + 1) = \(pair.0) as \(PostgresParameterTypes.name(of: pair.1))"
+        }
+        return named.isEmpty ? "" : " with " + named.joined(separator: ", ")
     }
 
     /// Waits for every result of what was just sent and returns the one that matters: the first
@@ -305,7 +339,7 @@ final class PostgresConnection: StoreConnection {
                 return SQLValue(postgresText: String(cString: PQgetvalue(result, row, column)), typeOID: types[Int(column)])
             }
         }
-        return StatementResult(rowsAffected: affected, rows: rows, columns: names)
+        return StatementResult(rowsAffected: affected, rows: rows, columns: names, columnTypes: types.map { ColumnType(id: $0) })
     }
 
     private static func firstLine(_ text: UnsafePointer<CChar>?) -> String {

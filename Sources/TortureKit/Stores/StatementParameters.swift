@@ -16,6 +16,9 @@ public struct StatementParameters: Sendable {
     public var tick: Int
     /// What earlier steps of this delivery returned; a column no step has set yet binds NULL.
     public var stepValues: [StepColumn: SQLValue]
+    /// The type of the column each kept value came from, where the store gives one: what a
+    /// store that types its parameters binds the value as (a NULL too).
+    public var stepTypes: [StepColumn: ColumnType] = [:]
 
     public init(
         message: String, messageNumber: Int? = nil, worker: String, attempt: Int, copy: Int = 1, subscriber: String = "s0",
@@ -53,8 +56,11 @@ public struct StatementParameters: Sendable {
     /// Keeps the first row a step returned (or NULLs, when it returned none) for later steps.
     public mutating func keep(_ result: StatementResult, of step: String) {
         let row = result.rows.first
+        let typed = result.columnTypes.count == result.columns.count
         for (index, column) in result.columns.enumerated() {
-            stepValues[StepColumn(step: step, column: column)] = row.map { $0[index] } ?? .null
+            let key = StepColumn(step: step, column: column)
+            stepValues[key] = row.map { $0[index] } ?? .null
+            if typed { stepTypes[key] = result.columnTypes[index] }
         }
     }
 }

@@ -53,6 +53,12 @@ public protocol StoreConnection: AnyObject {
     /// The names of the columns a statement returns, as the store names them (prepared, not
     /// run); nil when the store cannot tell without running it.
     func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]?
+    /// `prepare` for a statement that runs after steps whose columns have `stepTypes`: a store
+    /// that types its parameters at prepare time (PostgreSQL) types each step value as the
+    /// column it came from.
+    func prepare(_ statement: SQLTemplate, stepTypes: [StepColumn: ColumnType]) throws(StoreError)
+    /// `resultColumns` with each column's type, for a statement prepared with `stepTypes`.
+    func describe(_ statement: SQLTemplate, stepTypes: [StepColumn: ColumnType]) throws(StoreError) -> [DescribedColumn]?
     /// Several statements without parameters: schemas and set-up.
     func executeScript(_ sql: String) throws(StoreError)
     func begin(_ isolation: IsolationLevel) throws(StoreError)
@@ -97,6 +103,15 @@ public enum IsolationLevel: String, Sendable, Codable, CaseIterable {
 
 extension StoreConnection {
     public func resultColumns(of statement: SQLTemplate) throws(StoreError) -> [String]? { nil }
+
+    /// A store that types nothing at prepare time prepares as it always does.
+    public func prepare(_ statement: SQLTemplate, stepTypes: [StepColumn: ColumnType]) throws(StoreError) {
+        try prepare(statement)
+    }
+
+    public func describe(_ statement: SQLTemplate, stepTypes: [StepColumn: ColumnType]) throws(StoreError) -> [DescribedColumn]? {
+        try resultColumns(of: statement).map { $0.map { DescribedColumn(name: $0) } }
+    }
 }
 
 public struct StatementResult: Sendable, Equatable {
@@ -104,11 +119,15 @@ public struct StatementResult: Sendable, Equatable {
     public var rows: [[SQLValue]]
     /// The result's column names, as the store names them (`count`, `COUNT(*)`, an alias).
     public var columns: [String]
+    /// Each column's type where the store gives one (PostgreSQL), in the order of `columns`;
+    /// empty where it does not (SQLite).
+    public var columnTypes: [ColumnType]
 
-    public init(rowsAffected: Int, rows: [[SQLValue]], columns: [String] = []) {
+    public init(rowsAffected: Int, rows: [[SQLValue]], columns: [String] = [], columnTypes: [ColumnType] = []) {
         self.rowsAffected = rowsAffected
         self.rows = rows
         self.columns = columns
+        self.columnTypes = columnTypes
     }
 }
 
