@@ -1,32 +1,17 @@
 import Foundation
-internal import Yams
 
 /// Reads and validates a scenario file. Anything wrong is a `ScenarioError` naming file and line;
 /// nothing is defaulted silently.
 public enum ScenarioLoader {
     public static func load(path: String, sources: ScenarioSources = .files) throws(ScenarioError) -> Scenario {
         if let builtIn = BuiltInScenarios.text(atPath: path) { return try parse(builtIn, file: path, sources: sources) }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(file: path, message: "cannot read the scenario file: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path, sources: sources)
+        return try parse(try ScenarioText.read(path: path), file: path, sources: sources)
     }
 
     /// `sources` says where `extends: NAME` finds its base (default: `NAME.yaml` next to `file`).
     public static func parse(_ text: String, file: String, sources: ScenarioSources = .files) throws(ScenarioError) -> Scenario {
-        let parsed: ScenarioNode
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                throw ScenarioError(file: file, line: 1, message: "the file is empty; expected a scenario mapping")
-            }
-            parsed = try ScenarioNode(composed, file: file)
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            throw syntaxError(error, file: file)
+        guard let parsed = try ScenarioYAML.compose(text, file: file) else {
+            throw ScenarioError(file: file, line: 1, message: "the file is empty; expected a scenario mapping")
         }
         let (root, baseTexts) = try ScenarioInheritance.resolve(parsed, sources: sources)
         let top = try YAMLReader(node: root, path: "")
@@ -133,20 +118,5 @@ public enum ScenarioLoader {
         if let value = map.optional("retry-delay-millis") { policy.retryDelayMillis = try value.int(in: 0...86_400_000) }
         if let value = map.optional("subscribers") { policy.subscribers = try value.int(in: 1...64) }
         return policy
-    }
-
-    static func syntaxError(_ error: any Error, file: String) -> ScenarioError {
-        if let yamlError = error as? YamlError {
-            switch yamlError {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                return ScenarioError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                return ScenarioError(file: file, line: context.mark.line, column: context.mark.column,
-                                     message: "duplicate keys \(duplicates.joined(separator: ", "))")
-            default:
-                break
-            }
-        }
-        return ScenarioError(file: file, message: "YAML syntax: \(error)")
     }
 }
