@@ -5,6 +5,7 @@ extension BuiltInScenarios {
     static let texts: [(file: String, text: String)] = [
         ("burst.yaml", ####"""
 name: burst
+summary: 50 messages at once, concurrency cap 10; all processed, p99 against 500 ms
 description: 50 messages at once against a concurrency cap of 10; all processed, p99 against seed 000's 500 ms promise
 seed-system: "000"
 
@@ -48,6 +49,7 @@ invariants:
         ("circuit-breaker-naive.yaml", ####"""
 name: circuit-breaker-naive
 extends: circuit-breaker
+summary: "planted bug: no half-open state, so the breaker sticks open — must be caught"
 description: "planted bug: the breaker has no half-open state — once open nothing gets through to close it again, and it sticks open (seed 004's fear) — must be caught"
 
 protocol:
@@ -63,6 +65,7 @@ protocol:
 """####),
         ("circuit-breaker.yaml", ####"""
 name: circuit-breaker
+summary: a failing downstream opens the breaker; a half-open probe closes it; nothing lost
 description: a failing downstream opens the breaker; after a 20 ms cool-down a half-open probe closes it; messages rejected while open are retried, not dropped (seed 004)
 seed-system: "004"
 
@@ -148,6 +151,7 @@ invariants:
         ("counter-naive.yaml", ####"""
 name: counter-naive
 extends: counter
+summary: "planted bug: the counter is read without FOR UPDATE — a lost update on PostgreSQL"
 description: "planted bug: the counter is read without FOR UPDATE at READ COMMITTED, so two processors read the same value and both write value + 1 — a lost update, caught on PostgreSQL. On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE): the read and the write are serialized, no update is lost and the twin holds there"
 
 protocol:
@@ -160,6 +164,7 @@ protocol:
 """####),
         ("counter.yaml", ####"""
 name: counter
+summary: "read-modify-write of 4 counters under SELECT … FOR UPDATE: no increment lost"
 description: "each message adds one to one of 4 counters: the processor reads the value into the application and writes back value + 1, under SELECT … FOR UPDATE, so no increment is lost (the read-modify-write every service writes). On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE), so the read and the write are serialized at any isolation level: FOR UPDATE does not exist there and is not needed"
 seed-system: "002"
 
@@ -221,6 +226,7 @@ invariants:
         ("dlq-redrive-naive.yaml", ####"""
 name: dlq-redrive-naive
 extends: dlq-redrive
+summary: "planted bug: errors swallowed and acknowledged, messages vanish — must be caught"
 description: "planted bug: the handler swallows errors and acknowledges, so failed messages vanish instead of reaching the DLQ — must be caught"
 
 protocol:
@@ -229,6 +235,7 @@ protocol:
 """####),
         ("dlq-redrive.yaml", ####"""
 name: dlq-redrive
+summary: failing processors, SQS retries, the DLQ after maxReceiveCount 3
 description: failing processors raise, SQS retries, and after maxReceiveCount 3 the message lands in the DLQ (seeds 000, 003)
 seed-system: "003"
 
@@ -284,6 +291,7 @@ invariants:
         ("dlq-reprocess-naive.yaml", ####"""
 name: dlq-reprocess-naive
 extends: dlq-reprocess
+summary: "planted bug: cron runs re-drive without a claim, so entries go twice — must be caught"
 description: "planted bug: each cron run selects the pending entries, re-drives and logs them, then marks them — without a claim or a transaction, overlapping runs re-drive an entry twice, and an entry that arrives mid-run is marked without being re-driven — must be caught"
 
 actors:
@@ -308,6 +316,7 @@ actors:
 """####),
         ("dlq-reprocess.yaml", ####"""
 name: dlq-reprocess
+summary: "overlapping cron runs re-drive DLQ entries, each claimed: re-driven once, none lost"
 description: webhooks that fail past their receives land in the webhook_dlq table; two cron runs that overlap re-drive pending entries to the processors, each claiming what it re-drives, so every entry is re-driven once and no webhook is lost (seed 004)
 seed-system: "004"
 
@@ -387,6 +396,7 @@ invariants:
         ("fanout-naive.yaml", ####"""
 name: fanout-naive
 extends: fanout
+summary: "planted bug: the dedup key ignores the subscriber — must be caught"
 description: "planted bug: the dedup key ignores the subscriber, so the first subscriber to see a message starves the others — must be caught"
 
 protocol:
@@ -402,6 +412,7 @@ protocol:
 """####),
         ("fanout.yaml", ####"""
 name: fanout
+summary: "one publish, three subscribers (SNS fan-out): each processes each message once"
 description: one publish, three subscribers (SNS fan-out); each subscriber processes each message exactly once (seed 001)
 seed-system: "001"
 
@@ -451,6 +462,7 @@ invariants:
 """####),
         ("fault-matrix.yaml", ####"""
 name: fault-matrix
+summary: every fault kind at every injection point against an idempotent submit
 description: every fault kind at every injection point against an idempotent, transactional submit; it must hold, and the report's counts prove each fault fired
 seed-system: "001"
 
@@ -542,6 +554,7 @@ invariants:
         ("idempotent-submit-naive.yaml", ####"""
 name: idempotent-submit-naive
 extends: idempotent-submit
+summary: "planted bug: check-then-insert with no UNIQUE constraint — must be caught"
 description: "planted bug: check-then-insert with no UNIQUE constraint (seed 000's SELECT-then-INSERT alone) — must be caught"
 
 protocol:
@@ -559,6 +572,7 @@ protocol:
 """####),
         ("idempotent-submit.yaml", ####"""
 name: idempotent-submit
+summary: duplicate deliveries of one message_id; check, then insert under UNIQUE
 description: duplicate deliveries of one message_id; check, then insert guarded by a UNIQUE constraint (seeds 000/001)
 seed-system: "000"
 
@@ -605,6 +619,7 @@ invariants:
         ("race-claim-naive.yaml", ####"""
 name: race-claim-naive
 extends: race-claim
+summary: "planted bug: check-then-act claim — must be caught"
 description: "planted bug: check-then-act claim (SELECT unclaimed, then unconditional UPDATE) — must be caught"
 
 protocol:
@@ -624,6 +639,7 @@ protocol:
 """####),
         ("race-claim.yaml", ####"""
 name: race-claim
+summary: N workers race a conditional claim on each message
 description: N workers race a conditional claim on each message (seed 003's claim_message_processing)
 seed-system: "003"
 
@@ -672,6 +688,7 @@ invariants:
         ("rate-limit-naive.yaml", ####"""
 name: rate-limit-naive
 extends: rate-limit
+summary: "planted bug: the count is read, checked and written back — must be caught"
 description: "planted bug: the count is read into the application, checked there and written back as count + 1 — concurrent requests read the same count, updates are lost and the limit is exceeded — must be caught"
 
 protocol:
@@ -692,6 +709,7 @@ protocol:
 """####),
         ("rate-limit.yaml", ####"""
 name: rate-limit
+summary: concurrent requests against a per-key limit of 25, one conditional UPDATE
 description: concurrent requests against a per-key limit of 25; the increment is one conditional UPDATE (seed 002's RateLimits table)
 seed-system: "002"
 
@@ -738,6 +756,7 @@ invariants:
         ("session-join-naive.yaml", ####"""
 name: session-join-naive
 extends: session-join
+summary: "planted bug: the join count is read and written back outside a transaction"
 description: "planted bug: the join reads the session's count into the application and writes back count + 1, outside a transaction: concurrent joins (and the reaper) lose updates — must be caught"
 
 protocol:
@@ -757,6 +776,7 @@ protocol:
 """####),
         ("session-join.yaml", ####"""
 name: session-join
+summary: "joins, heartbeats and a TTL reaper on shared session rows: counts stay true"
 description: connections join and leave shared session rows while clients heartbeat and a TTL reaper expires the silent ones; each session's count stays equal to its live connections (seed 002's Sessions and Connections tables)
 seed-system: "002"
 
@@ -863,6 +883,7 @@ invariants:
         ("stale-republish-naive.yaml", ####"""
 name: stale-republish-naive
 extends: stale-republish
+summary: "planted bug: the republished copy ignores the claim, no UNIQUE — must be caught"
 description: "planted bug: the republished copy ignores the in-flight claim and the submissions table has no UNIQUE — the sweeper's copy and the slow original both submit — must be caught"
 
 protocol:
@@ -887,6 +908,7 @@ protocol:
 """####),
         ("stale-republish.yaml", ####"""
 name: stale-republish
+summary: a sweeper republishes stuck messages; a status claim and UNIQUE keep one submit
 description: seed 000's stale-message processor republishes messages that look stuck while their processor may still be on them; a status claim and a UNIQUE submission keep submissions single (seed 000)
 seed-system: "000"
 
@@ -973,6 +995,7 @@ invariants:
         ("try-lock-skip-naive.yaml", ####"""
 name: try-lock-skip-naive
 extends: try-lock-skip
+summary: "planted bug: the try-lock commits before the work — must be caught"
 description: "planted bug: the try-lock commits on its own, before the work — a holder that crashes leaves it taken and the other copy acks as a duplicate of work that never lands — must be caught"
 
 protocol:
@@ -985,6 +1008,7 @@ protocol:
 """####),
         ("try-lock-skip.yaml", ####"""
 name: try-lock-skip
+summary: copies race a lock inside the work's transaction; a skip acks only committed work
 description: copies race a lock taken inside the work's transaction; a holder that crashes rolls its lock back, so a copy that finds it taken acks only work that committed
 seed-system: "003"
 
@@ -1036,6 +1060,7 @@ invariants:
         ("visibility-timeout-naive.yaml", ####"""
 name: visibility-timeout-naive
 extends: visibility-timeout
+summary: "planted bug: no fencing token, the zombie still writes — must be caught"
 description: "planted bug: no fencing token — the zombie whose lease ran out still writes (graphile-worker's job run twice) — must be caught"
 
 protocol:
@@ -1057,6 +1082,7 @@ protocol:
 """####),
         ("visibility-timeout.yaml", ####"""
 name: visibility-timeout
+summary: a stalled processor's lease runs out; the lease token fences the zombie
 description: a stalled processor's lease runs out and another takes the message; the lease token fences the zombie (seed 003)
 seed-system: "003"
 

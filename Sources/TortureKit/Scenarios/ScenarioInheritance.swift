@@ -1,6 +1,7 @@
 /// `extends: NAME`: a twin states only what differs from its base. The base's tree is merged
 /// under the twin's:
-/// - a mapping is merged key by key; a key the twin sets to `~` is removed;
+/// - a mapping is merged key by key; a key the twin sets to `~` is removed; `summary` is never
+///   inherited (the twin states its own description);
 /// - SQL (`schema`, `publish`, `dead-letter`, `sql`, `query`) and plain lists (`invariants`) are
 ///   replaced whole;
 /// - `steps` and `actors` are the twin's list, in the twin's order; an entry named like one of the
@@ -42,7 +43,14 @@ enum ScenarioInheritance {
         }
         let (resolvedBase, deeper) = try resolve(baseRoot, sources: sources, chain: here)
         var twin = root
-        twin.kind = .mapping(entries.filter { $0.key.scalarText != "extends" })
+        var own = entries.filter { $0.key.scalarText != "extends" }
+        // The base's summary is of the base's description, which the twin replaces: without a
+        // summary of its own, the twin's is its description's first sentence.
+        if root.value(for: "summary") == nil {
+            own.append((ScenarioNode(kind: .scalar("summary", plain: true), file: root.file, line: root.line, column: root.column),
+                        ScenarioNode(kind: .scalar("~", plain: true), file: root.file, line: root.line, column: root.column)))
+        }
+        twin.kind = .mapping(own)
         return (try merge(resolvedBase, under: twin), [base.text] + deeper)
     }
 

@@ -15,7 +15,7 @@ public enum ScenarioLoader {
         }
         let (root, baseTexts) = try ScenarioInheritance.resolve(parsed, sources: sources)
         let top = try YAMLReader(node: root, path: "")
-            .mapping(allowed: ["name", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants",
+            .mapping(allowed: ["name", "summary", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants",
                              "simulated-latency"])
 
         let nameReader = try top.required("name")
@@ -28,7 +28,8 @@ public enum ScenarioLoader {
             throw nameReader.error("the name has \(name.count) characters; at most \(Scenario.nameLengthLimit), since reports are filed under it")
         }
         let notes = SourceNotes(file: file)
-        let summary = try top.required("description").string()
+        let description = try top.required("description").string()
+        let summary = try ScenarioSummary.read(top.optional("summary"), description: description)
         let seedSystem = try top.optional("seed-system")?.string()
         let workload = try readWorkload(try top.required("workload"))
         let faults = try top.optional("faults").map { reader throws(ScenarioError) in try readFaults(reader) } ?? .none
@@ -49,7 +50,7 @@ public enum ScenarioLoader {
         hash.add(bytes: text.utf8)
         for base in baseTexts { hash.add(base) }
         return Scenario(
-            name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
+            name: name, summary: summary, description: description, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             tables: processing.tables, handler: processing.machine, onError: processing.onError, actors: actors,
             invariants: invariants, simulatedLatency: latency, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
             warnings: notes.warnings
