@@ -20,7 +20,11 @@ work=$(mktemp -d)
 schema="torture_pgbench_$$"
 trap 'rm -rf "$work"; psql "$url" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; [ -z "${TORTURE_DATABASE_URL:-}" ] && scripts/pg-cluster.sh stop >/dev/null 2>&1 || true' EXIT
 
-psql_bench() { PGOPTIONS="-c search_path=$schema" psql "$url" -q -v ON_ERROR_STOP=1 "$@"; }
+# psql's notices (`drop cascades to …`) would land between the table's rows: only warnings and
+# errors are shown. The harness's own sessions are left as they are.
+quiet="-c client_min_messages=warning"
+psql_quiet() { PGOPTIONS="$quiet" psql "$url" -q "$@"; }
+psql_bench() { PGOPTIONS="$quiet -c search_path=$schema" psql "$url" -q -v ON_ERROR_STOP=1 "$@"; }
 
 # The harness: faults off, so both sides do only the protocol's SQL.
 harness_rate() {   # scenario workers → "deliveries_per_second seconds"
@@ -33,7 +37,7 @@ harness_rate() {   # scenario workers → "deliveries_per_second seconds"
 # branches: the claim, then the insert only when the claim was won (`\gset` + `\if`); the check,
 # then the insert only when no submission was found.
 prepare_pgbench() {   # scenario
-    psql "$url" -q -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
+    psql_quiet -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
     case "$1" in
     race-claim)
         psql_bench -c "CREATE TABLE messages (id TEXT PRIMARY KEY, claimed_by TEXT, claimed_attempt INTEGER);
@@ -80,4 +84,4 @@ for scenario in race-claim idempotent-submit; do
         printf '%-18s %7d %16d %16d %8s\n' "$scenario" "$workers" "$harness" "$pgbench" "$ratio"
     done
 done
-echo "($messages messages × 4 deliveries per harness run; pgbench ran for the harness's processing time, $(psql "$url" -tAc 'SHOW synchronous_commit') synchronous_commit)"
+echo "($messages messages × 4 deliveries per harness run; pgbench ran for the harness's processing time, $(psql_quiet -tAc 'SHOW synchronous_commit') synchronous_commit)"

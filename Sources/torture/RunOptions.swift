@@ -4,7 +4,9 @@ import TortureKit
 /// The options `run` and `soak` share, validated in one place.
 struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Concurrent processors, each with its own connection and thread.", valueName: "n"))
-    var workers = 16
+    var workers = Self.defaultWorkers
+
+    static let defaultWorkers = 16
 
     @Option(help: ArgumentHelp("Messages to publish (default: the scenario's).", valueName: "n"))
     var messages: Int?

@@ -32,7 +32,7 @@ enum SoakProgressLine {
             : report.failureReason ?? report.status.rawValue
         var text = (live ? "\r\u{1B}[2K" : "") + "\(report.status.rawValue.uppercased()) \(report.scenario.name) seed \(report.parameters.seed): \(what)\n"
         if let directory = event.reportDirectory { text += "  report: \(directory)\n" }
-        text += "  repro: \(report.repro)\n"
+        if TerminalSummary.showsRepro(report.status) { text += "  repro: \(report.repro)\n" }
         FileHandle.standardError.write(Data(text.utf8))
     }
 }

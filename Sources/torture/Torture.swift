@@ -10,7 +10,7 @@ struct Torture: AsyncParsableCommand {
             · 2 the command line or a scenario file is wrong · 3 the store or the machine failed (no verdict).
             """,
         version: "torture 0.1.0",
-        subcommands: [RunCommand.self, SoakCommand.self, ReplayCommand.self, ShrinkCommand.self, ListCommand.self, ValidateCommand.self]
+        subcommands: [RunCommand.self, SoakCommand.self, ReplayCommand.self, ShrinkCommand.self, ListCommand.self, ShowCommand.self, ValidateCommand.self]
     )
 }
 

@@ -58,6 +58,7 @@ extension PostgresEndToEndTests {
             #expect(result.status == 2, "\(store): \(result.stdout)\n\(result.stderr)")
             #expect(result.stdout.contains("SCENARIO INVALID: \(file):15: invariant `no-duplicate-submissions`"), "\(result.stdout)")
             #expect(!result.stdout.contains("STORE FAILED"))
+            #expect(!result.stdout.contains("repro:") && !result.stderr.contains("repro:"), "\(result.stdout)")
         }
     }
 

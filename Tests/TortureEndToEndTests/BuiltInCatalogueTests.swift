@@ -22,7 +22,7 @@ import Testing
         let workspace = Workspace()
         try FileManager.default.createDirectory(atPath: workspace.path + "/scenarios", withIntermediateDirectories: true)
         let local = try String(contentsOfFile: TortureProcess.scenarios + "/burst.yaml", encoding: .utf8)
-            .replacingOccurrences(of: "description: ", with: "description: LOCAL COPY ")
+            .replacingOccurrences(of: "summary: ", with: "summary: LOCAL COPY ")
         try local.write(toFile: workspace.path + "/scenarios/burst.yaml", atomically: true, encoding: .utf8)
         let list = try await TortureProcess.runAwaiting(["list"], in: workspace.path)
         #expect(list.stdout.contains("LOCAL COPY"), "./scenarios wins")

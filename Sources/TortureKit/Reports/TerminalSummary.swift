@@ -64,10 +64,16 @@ public enum TerminalSummary {
         if let kept = report.keptRunSpace {
             lines.append("kept \(kept.description) (\(kept.keptBecause ?? "kept")); remove it with: \(kept.dropCommand)")
         }
-        if report.status != .held {
+        if showsRepro(report.status) {
             lines.append("repro: \(report.repro)")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A repro line promises that the command finds the same thing again. A scenario the store
+    /// refused is refused on every seed: the fix is in the file, which the reason names.
+    public static func showsRepro(_ status: RunReport.Status) -> Bool {
+        status != .held && status != .scenarioInvalid
     }
 
     /// `actors: sweeper-1 41 runs (2 failed), published 17; …`

@@ -108,6 +108,7 @@ invariants:
 """####),
         ("burst.yaml", ####"""
 name: burst
+summary: 50 messages at once, concurrency cap 10; all processed, p99 against 500 ms
 description: 50 messages at once against a concurrency cap of 10; all processed, p99 against seed 000's 500 ms promise
 seed-system: "000"
 
@@ -151,6 +152,7 @@ invariants:
         ("circuit-breaker-naive.yaml", ####"""
 name: circuit-breaker-naive
 extends: circuit-breaker
+summary: "planted bug: no half-open state, so the breaker sticks open — must be caught"
 description: "planted bug: the breaker has no half-open state — once open nothing gets through to close it again, and it sticks open (seed 004's fear) — must be caught"
 
 protocol:
@@ -166,6 +168,7 @@ protocol:
 """####),
         ("circuit-breaker.yaml", ####"""
 name: circuit-breaker
+summary: a failing downstream opens the breaker; a half-open probe closes it; nothing lost
 description: a failing downstream opens the breaker; after a 20 ms cool-down a half-open probe closes it; messages rejected while open are retried, not dropped (seed 004)
 seed-system: "004"
 
@@ -251,6 +254,7 @@ invariants:
         ("counter-naive.yaml", ####"""
 name: counter-naive
 extends: counter
+summary: "planted bug: the counter is read without FOR UPDATE — a lost update on PostgreSQL"
 description: "planted bug: the counter is read without FOR UPDATE at READ COMMITTED, so two processors read the same value and both write value + 1 — a lost update, caught on PostgreSQL. On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE): the read and the write are serialized, no update is lost and the twin holds there"
 
 protocol:
@@ -263,6 +267,7 @@ protocol:
 """####),
         ("counter.yaml", ####"""
 name: counter
+summary: "read-modify-write of 4 counters under SELECT … FOR UPDATE: no increment lost"
 description: "each message adds one to one of 4 counters: the processor reads the value into the application and writes back value + 1, under SELECT … FOR UPDATE, so no increment is lost (the read-modify-write every service writes). On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE), so the read and the write are serialized at any isolation level: FOR UPDATE does not exist there and is not needed"
 seed-system: "002"
 
@@ -324,6 +329,7 @@ invariants:
         ("dlq-redrive-naive.yaml", ####"""
 name: dlq-redrive-naive
 extends: dlq-redrive
+summary: "planted bug: errors swallowed and acknowledged, messages vanish — must be caught"
 description: "planted bug: the handler swallows errors and acknowledges, so failed messages vanish instead of reaching the DLQ — must be caught"
 
 protocol:
@@ -332,6 +338,7 @@ protocol:
 """####),
         ("dlq-redrive.yaml", ####"""
 name: dlq-redrive
+summary: failing processors, SQS retries, the DLQ after maxReceiveCount 3
 description: failing processors raise, SQS retries, and after maxReceiveCount 3 the message lands in the DLQ (seeds 000, 003)
 seed-system: "003"
 
@@ -387,6 +394,7 @@ invariants:
         ("dlq-reprocess-naive.yaml", ####"""
 name: dlq-reprocess-naive
 extends: dlq-reprocess
+summary: "planted bug: cron runs re-drive without a claim, so entries go twice — must be caught"
 description: "planted bug: each cron run selects the pending entries, re-drives and logs them, then marks them — without a claim or a transaction, overlapping runs re-drive an entry twice, and an entry that arrives mid-run is marked without being re-driven — must be caught"
 
 actors:
@@ -411,6 +419,7 @@ actors:
 """####),
         ("dlq-reprocess.yaml", ####"""
 name: dlq-reprocess
+summary: "overlapping cron runs re-drive DLQ entries, each claimed: re-driven once, none lost"
 description: webhooks that fail past their receives land in the webhook_dlq table; two cron runs that overlap re-drive pending entries to the processors, each claiming what it re-drives, so every entry is re-driven once and no webhook is lost (seed 004)
 seed-system: "004"
 
@@ -490,6 +499,7 @@ invariants:
         ("fanout-naive.yaml", ####"""
 name: fanout-naive
 extends: fanout
+summary: "planted bug: the dedup key ignores the subscriber — must be caught"
 description: "planted bug: the dedup key ignores the subscriber, so the first subscriber to see a message starves the others — must be caught"
 
 protocol:
@@ -505,6 +515,7 @@ protocol:
 """####),
         ("fanout.yaml", ####"""
 name: fanout
+summary: "one publish, three subscribers (SNS fan-out): each processes each message once"
 description: one publish, three subscribers (SNS fan-out); each subscriber processes each message exactly once (seed 001)
 seed-system: "001"
 
@@ -554,6 +565,7 @@ invariants:
 """####),
         ("fault-matrix.yaml", ####"""
 name: fault-matrix
+summary: every fault kind at every injection point against an idempotent submit
 description: every fault kind at every injection point against an idempotent, transactional submit; it must hold, and the report's counts prove each fault fired
 seed-system: "001"
 
@@ -645,6 +657,7 @@ invariants:
         ("idempotent-submit-naive.yaml", ####"""
 name: idempotent-submit-naive
 extends: idempotent-submit
+summary: "planted bug: check-then-insert with no UNIQUE constraint — must be caught"
 description: "planted bug: check-then-insert with no UNIQUE constraint (seed 000's SELECT-then-INSERT alone) — must be caught"
 
 protocol:
@@ -662,6 +675,7 @@ protocol:
 """####),
         ("idempotent-submit.yaml", ####"""
 name: idempotent-submit
+summary: duplicate deliveries of one message_id; check, then insert under UNIQUE
 description: duplicate deliveries of one message_id; check, then insert guarded by a UNIQUE constraint (seeds 000/001)
 seed-system: "000"
 
@@ -708,6 +722,7 @@ invariants:
         ("race-claim-naive.yaml", ####"""
 name: race-claim-naive
 extends: race-claim
+summary: "planted bug: check-then-act claim — must be caught"
 description: "planted bug: check-then-act claim (SELECT unclaimed, then unconditional UPDATE) — must be caught"
 
 protocol:
@@ -727,6 +742,7 @@ protocol:
 """####),
         ("race-claim.yaml", ####"""
 name: race-claim
+summary: N workers race a conditional claim on each message
 description: N workers race a conditional claim on each message (seed 003's claim_message_processing)
 seed-system: "003"
 
@@ -775,6 +791,7 @@ invariants:
         ("rate-limit-naive.yaml", ####"""
 name: rate-limit-naive
 extends: rate-limit
+summary: "planted bug: the count is read, checked and written back — must be caught"
 description: "planted bug: the count is read into the application, checked there and written back as count + 1 — concurrent requests read the same count, updates are lost and the limit is exceeded — must be caught"
 
 protocol:
@@ -795,6 +812,7 @@ protocol:
 """####),
         ("rate-limit.yaml", ####"""
 name: rate-limit
+summary: concurrent requests against a per-key limit of 25, one conditional UPDATE
 description: concurrent requests against a per-key limit of 25; the increment is one conditional UPDATE (seed 002's RateLimits table)
 seed-system: "002"
 
@@ -841,6 +859,7 @@ invariants:
         ("session-join-naive.yaml", ####"""
 name: session-join-naive
 extends: session-join
+summary: "planted bug: the join count is read and written back outside a transaction"
 description: "planted bug: the join reads the session's count into the application and writes back count + 1, outside a transaction: concurrent joins (and the reaper) lose updates — must be caught"
 
 protocol:
@@ -860,6 +879,7 @@ protocol:
 """####),
         ("session-join.yaml", ####"""
 name: session-join
+summary: "joins, heartbeats and a TTL reaper on shared session rows: counts stay true"
 description: connections join and leave shared session rows while clients heartbeat and a TTL reaper expires the silent ones; each session's count stays equal to its live connections (seed 002's Sessions and Connections tables)
 seed-system: "002"
 
@@ -968,6 +988,7 @@ invariants:
         ("stale-republish-naive.yaml", ####"""
 name: stale-republish-naive
 extends: stale-republish
+summary: "planted bug: the republished copy ignores the claim, no UNIQUE — must be caught"
 description: "planted bug: the republished copy ignores the in-flight claim and the submissions table has no UNIQUE — the sweeper's copy and the slow original both submit — must be caught"
 
 protocol:
@@ -992,6 +1013,7 @@ protocol:
 """####),
         ("stale-republish.yaml", ####"""
 name: stale-republish
+summary: a sweeper republishes stuck messages; a status claim and UNIQUE keep one submit
 description: seed 000's stale-message processor republishes messages that look stuck while their processor may still be on them; a status claim and a UNIQUE submission keep submissions single (seed 000)
 seed-system: "000"
 
@@ -1078,6 +1100,7 @@ invariants:
         ("try-lock-skip-naive.yaml", ####"""
 name: try-lock-skip-naive
 extends: try-lock-skip
+summary: "planted bug: the try-lock commits before the work — must be caught"
 description: "planted bug: the try-lock commits on its own, before the work — a holder that crashes leaves it taken and the other copy acks as a duplicate of work that never lands — must be caught"
 
 protocol:
@@ -1090,6 +1113,7 @@ protocol:
 """####),
         ("try-lock-skip.yaml", ####"""
 name: try-lock-skip
+summary: copies race a lock inside the work's transaction; a skip acks only committed work
 description: copies race a lock taken inside the work's transaction; a holder that crashes rolls its lock back, so a copy that finds it taken acks only work that committed
 seed-system: "003"
 
@@ -1141,6 +1165,7 @@ invariants:
         ("visibility-timeout-naive.yaml", ####"""
 name: visibility-timeout-naive
 extends: visibility-timeout
+summary: "planted bug: no fencing token, the zombie still writes — must be caught"
 description: "planted bug: no fencing token — the zombie whose lease ran out still writes (graphile-worker's job run twice) — must be caught"
 
 protocol:
@@ -1162,6 +1187,7 @@ protocol:
 """####),
         ("visibility-timeout.yaml", ####"""
 name: visibility-timeout
+summary: a stalled processor's lease runs out; the lease token fences the zombie
 description: a stalled processor's lease runs out and another takes the message; the lease token fences the zombie (seed 003)
 seed-system: "003"
 

@@ -2,7 +2,10 @@
 /// `ScenarioLoader`, or built in code around a handler of your own.
 public struct Scenario: Sendable {
     public var name: String
+    /// One line: the file's `summary:`, else the description's first sentence.
     public var summary: String
+    /// In full, as written.
+    public var description: String
     /// Which seed system (shared/seeds) the scenario comes from, e.g. "003".
     public var seedSystem: String?
     public var workload: Workload
@@ -31,7 +34,7 @@ public struct Scenario: Sendable {
     public static let nameLengthLimit = 64
 
     public init(
-        name: String, summary: String, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
+        name: String, summary: String, description: String? = nil, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
         onError: ErrorHandling = .nack, actors: [ScenarioActor] = [], invariants: [InvariantSpec], checkers: [any Checker] = [],
         simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil, warnings: [ScenarioError] = []
@@ -40,6 +43,7 @@ public struct Scenario: Sendable {
         self.simulatedLatency = simulatedLatency
         self.name = name
         self.summary = summary
+        self.description = description ?? summary
         self.seedSystem = seedSystem
         self.workload = workload
         self.faults = faults

@@ -1,36 +1,21 @@
 import Foundation
-internal import Yams
 
 /// Reads and validates a scenario file. Anything wrong is a `ScenarioError` naming file and line;
 /// nothing is defaulted silently.
 public enum ScenarioLoader {
     public static func load(path: String, sources: ScenarioSources = .files) throws(ScenarioError) -> Scenario {
         if let builtIn = BuiltInScenarios.text(atPath: path) { return try parse(builtIn, file: path, sources: sources) }
-        let text: String
-        do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw ScenarioError(file: path, message: "cannot read the scenario file: \(error.localizedDescription)")
-        }
-        return try parse(text, file: path, sources: sources)
+        return try parse(try ScenarioText.read(path: path), file: path, sources: sources)
     }
 
     /// `sources` says where `extends: NAME` finds its base (default: `NAME.yaml` next to `file`).
     public static func parse(_ text: String, file: String, sources: ScenarioSources = .files) throws(ScenarioError) -> Scenario {
-        let parsed: ScenarioNode
-        do {
-            guard let composed = try Yams.compose(yaml: text) else {
-                throw ScenarioError(file: file, line: 1, message: "the file is empty; expected a scenario mapping")
-            }
-            parsed = try ScenarioNode(composed, file: file)
-        } catch let error as ScenarioError {
-            throw error
-        } catch {
-            throw syntaxError(error, file: file)
+        guard let parsed = try ScenarioYAML.compose(text, file: file) else {
+            throw ScenarioError(file: file, line: 1, message: "the file is empty; expected a scenario mapping")
         }
         let (root, baseTexts) = try ScenarioInheritance.resolve(parsed, sources: sources)
         let top = try YAMLReader(node: root, path: "")
-            .mapping(allowed: ["name", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants",
+            .mapping(allowed: ["name", "summary", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants",
                              "simulated-latency"])
 
         let nameReader = try top.required("name")
@@ -43,7 +28,8 @@ public enum ScenarioLoader {
             throw nameReader.error("the name has \(name.count) characters; at most \(Scenario.nameLengthLimit), since reports are filed under it")
         }
         let notes = SourceNotes(file: file)
-        let summary = try top.required("description").string()
+        let description = try top.required("description").string()
+        let summary = try ScenarioSummary.read(top.optional("summary"), description: description)
         let seedSystem = try top.optional("seed-system")?.string()
         let workload = try readWorkload(try top.required("workload"))
         let faults = try top.optional("faults").map { reader throws(ScenarioError) in try readFaults(reader) } ?? .none
@@ -64,7 +50,7 @@ public enum ScenarioLoader {
         hash.add(bytes: text.utf8)
         for base in baseTexts { hash.add(base) }
         return Scenario(
-            name: name, summary: summary, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
+            name: name, summary: summary, description: description, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             tables: processing.tables, handler: processing.machine, onError: processing.onError, actors: actors,
             invariants: invariants, simulatedLatency: latency, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
             warnings: notes.warnings
@@ -133,20 +119,5 @@ public enum ScenarioLoader {
         if let value = map.optional("retry-delay-millis") { policy.retryDelayMillis = try value.int(in: 0...86_400_000) }
         if let value = map.optional("subscribers") { policy.subscribers = try value.int(in: 1...64) }
         return policy
-    }
-
-    static func syntaxError(_ error: any Error, file: String) -> ScenarioError {
-        if let yamlError = error as? YamlError {
-            switch yamlError {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                return ScenarioError(file: file, line: mark.line, column: mark.column, message: "YAML syntax: \(problem)")
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                return ScenarioError(file: file, line: context.mark.line, column: context.mark.column,
-                                     message: "duplicate keys \(duplicates.joined(separator: ", "))")
-            default:
-                break
-            }
-        }
-        return ScenarioError(file: file, message: "YAML syntax: \(error)")
     }
 }

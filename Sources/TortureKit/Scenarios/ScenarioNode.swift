@@ -1,5 +1,3 @@
-internal import Yams
-
 /// A YAML node that knows the file, line and column it came from. A twin's tree (`extends:`)
 /// mixes its own nodes with its base's, so every complaint still names the file that holds the
 /// text it is about.
@@ -21,29 +19,6 @@ struct ScenarioNode {
         self.file = file
         self.line = line
         self.column = column
-    }
-
-    init(_ node: Node, file: String) throws(ScenarioError) {
-        self.file = file
-        line = node.mark?.line
-        column = node.mark?.column
-        switch node {
-        case .scalar(let scalar):
-            kind = .scalar(scalar.string, plain: scalar.style == .plain)
-        case .mapping(let mapping):
-            var entries: [(key: ScenarioNode, value: ScenarioNode)] = []
-            for (key, value) in mapping {
-                entries.append((try ScenarioNode(key, file: file), try ScenarioNode(value, file: file)))
-            }
-            kind = .mapping(entries)
-        case .sequence(let sequence):
-            var elements: [ScenarioNode] = []
-            for element in sequence { elements.append(try ScenarioNode(element, file: file)) }
-            kind = .sequence(elements)
-        case .alias:
-            throw ScenarioError(file: file, line: node.mark?.line, column: node.mark?.column,
-                                message: "YAML aliases are not supported; write the value out (or use `extends:`)")
-        }
     }
 
     /// `~`, `null` or nothing, unquoted: in a twin, "remove what the base says here".

@@ -4,12 +4,13 @@ import Foundation
 /// same folder as the scenario that names it, else the built-in catalogue's `NAME` (a built-in
 /// twin's base is built in too).
 public struct ScenarioSources: Sendable {
-    /// The base's path and text, or nil when there is none; and the names that could have been meant.
-    let find: @Sendable (_ name: String, _ nextTo: String) -> (path: String, text: String)?
+    /// The base's path and text, or nil when there is none (an error when there is one that cannot
+    /// be read, or is not text); and the names that could have been meant.
+    let find: @Sendable (_ name: String, _ nextTo: String) throws(ScenarioError) -> (path: String, text: String)?
     let known: @Sendable (_ nextTo: String) -> [String]
 
     public init(
-        find: @escaping @Sendable (_ name: String, _ nextTo: String) -> (path: String, text: String)?,
+        find: @escaping @Sendable (_ name: String, _ nextTo: String) throws(ScenarioError) -> (path: String, text: String)?,
         known: @escaping @Sendable (_ nextTo: String) -> [String]
     ) {
         self.find = find
@@ -17,12 +18,12 @@ public struct ScenarioSources: Sendable {
     }
 
     public static let files = ScenarioSources(
-        find: { name, file in
+        find: { name, file throws(ScenarioError) in
             if !file.hasPrefix(BuiltInScenarios.pathPrefix) {
                 let folder = (file as NSString).deletingLastPathComponent
                 for candidate in ["\(name).yaml", "\(name).yml"] {
                     let path = folder.isEmpty ? candidate : "\(folder)/\(candidate)"
-                    if let text = try? String(contentsOfFile: path, encoding: .utf8) { return (path, text) }
+                    if FileManager.default.fileExists(atPath: path) { return (path, try ScenarioText.read(path: path)) }
                 }
             }
             guard let path = BuiltInScenarios.path(named: name), let text = BuiltInScenarios.text(atPath: path) else { return nil }

@@ -49,6 +49,10 @@ struct YAMLReader {
         guard case .sequence(let sequence) = node.kind else {
             throw error("expected a list at \(place), got \(node.shortDescription)")
         }
+        // The readers check each entry against the ones before it (names, gotos, references).
+        guard sequence.count <= ScenarioInputLimits.listEntries else {
+            throw error("\(place) has \(sequence.count) entries; at most \(ScenarioInputLimits.listEntries) in a scenario's list")
+        }
         return sequence.enumerated().map { offset, element in
             YAMLReader(node: element, path: "\(path)[\(offset)]")
         }
