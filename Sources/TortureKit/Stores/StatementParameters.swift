@@ -53,6 +53,7 @@ public struct StatementParameters: Sendable {
     /// Keeps the first row a step returned (or NULLs, when it returned none) for later steps.
     public mutating func keep(_ result: StatementResult, of step: String) {
         let row = result.rows.first
+        assert(row.map { $0.count == result.columns.count } ?? true, "a result's row holds one value per column")
         for (index, column) in result.columns.enumerated() {
             stepValues[StepColumn(step: step, column: column)] = row.map { $0[index] } ?? .null
         }
