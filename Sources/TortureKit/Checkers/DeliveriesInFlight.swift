@@ -13,6 +13,9 @@ struct DeliveriesInFlight {
         return previous
     }
 
+    /// Workers in the middle of a delivery.
+    var count: Int { current.count }
+
     /// The deliveries still open when the history ends.
     var open: [Delivery] { current.sorted { $0.key < $1.key }.map(\.value) }
 }

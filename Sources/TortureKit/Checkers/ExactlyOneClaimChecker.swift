@@ -77,6 +77,7 @@ public struct ExactlyOneClaimChecker: StreamingChecker {
             // Deliveries still open at the end, and claims made outside any delivery (hand-made
             // histories), settle now.
             for delivery in Array(pending.keys) { settle(delivery) }
+            assert(pending.isEmpty, "every delivery's claims are settled before the verdict")
             var witnesses = WitnessList()
             for message in 0..<input.messages {
                 for subscriber in 0..<input.policy.subscribers {

@@ -28,6 +28,8 @@ public struct FencingChecker: StreamingChecker {
         let invariant: String
         private var inFlight = DeliveriesInFlight()
         private var entriesInFlight: [EntryKey: Int] = [:]
+        /// The sum of `entriesInFlight`: one for each worker's delivery in flight.
+        private var deliveriesCounted = 0
         /// When each step of each delivery in flight was last invoked.
         private var invokedAt: [Delivery: [String: UInt64]] = [:]
         private var claims: [EntryKey: [Claim]] = [:]
@@ -41,6 +43,8 @@ public struct FencingChecker: StreamingChecker {
             if let ended = inFlight.observe(event) { settle(ended) }
             if event.subject == HistoryEvent.Subject.delivery, event.kind == .invoke {
                 entriesInFlight[EntryKey(message: event.message, copy: event.copy, subscriber: event.subscriber), default: 0] += 1
+                deliveriesCounted += 1
+                assert(deliveriesCounted == inFlight.count, "each worker's delivery in flight is counted against its entry once")
             }
             guard event.role != nil else { return }
             if event.kind == .invoke {
@@ -62,7 +66,12 @@ public struct FencingChecker: StreamingChecker {
         private func settle(_ delivery: Delivery) {
             invokedAt[delivery] = nil
             let entry = EntryKey(message: delivery.message, copy: delivery.copy, subscriber: delivery.subscriber)
-            guard let open = entriesInFlight[entry] else { return }
+            guard let open = entriesInFlight[entry] else {
+                assertionFailure("a delivery that ends was counted in flight when it was received")
+                return
+            }
+            assert(open > 0, "an entry kept in flight has a delivery in flight")
+            deliveriesCounted -= 1
             if open > 1 {
                 entriesInFlight[entry] = open - 1
             } else {

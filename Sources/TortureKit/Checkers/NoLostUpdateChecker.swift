@@ -133,6 +133,7 @@ public struct NoLostUpdateChecker: StreamingChecker {
         }
 
         private func join(_ flight: ReadModifyWrite) {
+            assert(flight.finished && flight.landedNanos != nil, "only a finished read-modify-write that landed joins a cluster")
             let group = flight.group
             var cluster = clusters[group] ?? Cluster()
             if !cluster.members.isEmpty, flight.readNanos < cluster.landedNanos {
@@ -163,6 +164,8 @@ public struct NoLostUpdateChecker: StreamingChecker {
 
         func verdict(_ input: CheckInput) throws(StoreError) -> Verdict {
             for delivery in Array(open.keys) { finish(delivery) }
+            assert(open.isEmpty && flights.isEmpty && head == order.count,
+                   "once every delivery ended, each read-modify-write was taken into a cluster or dropped")
             for cluster in clusters.values { close(cluster) }
             clusters = [:]
             return Verdict(invariant: checker.invariant, witnesses: witnesses.sorted { ($0.events.first ?? 0) < ($1.events.first ?? 0) })

@@ -72,10 +72,21 @@ public final class QueueTally: HistoryObserver {
         precondition(event.isAboutDelivery, "the queue tally is fed deliveries' events only")
         switch (event.subject, event.kind) {
         case (HistoryEvent.Subject.delivery, .invoke):
-            updateEntry(event.entryKey) { $0 += 1 }
+            updateEntry(event.entryKey) { bits in
+                assert(bits & ~Self.acknowledgedBit < ~Self.acknowledgedBit, "an entry's receives fit beside its acknowledged bit")
+                bits += 1
+            }
             updateMessage(event.messageKey) { $0.receives += 1 }
+            assert(entryReceives(event.entryKey) <= state(event.messageKey).receives,
+                   "a message's receives count every receive of each of its entries")
         case (HistoryEvent.Subject.delivery, .ok):
-            updateEntry(event.entryKey) { $0 |= Self.acknowledgedBit }
+            // The processor acknowledges the entry it received, after recording the receive in
+            // the same log: the merge keeps a log's order.
+            assert(entryReceives(event.entryKey) > 0, "an entry is acknowledged only after a receive of it")
+            updateEntry(event.entryKey) { bits in
+                assert(bits & Self.acknowledgedBit == 0, "an entry is acknowledged once: the broker deletes it on the ack it takes")
+                bits |= Self.acknowledgedBit
+            }
             if event.fact?.isSkip == true { updateMessage(event.messageKey) { $0.flags |= MessageState.skipped } }
         case (HistoryEvent.Subject.processed, .ok):
             let key = event.messageKey
@@ -85,6 +96,7 @@ public final class QueueTally: HistoryObserver {
                     state.firstProcessedWorker = event.worker
                     state.firstProcessedIndex = event.index
                 } else {
+                    assert(state.firstProcessedIndex <= event.index, "a message's first processed event comes first in the history")
                     extra = true
                 }
                 state.processed += 1
@@ -124,6 +136,11 @@ public final class QueueTally: HistoryObserver {
 
     private func state(_ key: MessageKey) -> MessageState {
         isPublished(key) ? published[key.message * subscribers + key.subscriber] : unpublished[key] ?? MessageState()
+    }
+
+    /// Receives of one entry.
+    private func entryReceives(_ key: EntryKey) -> UInt32 {
+        (denseSlot(key).map { denseEntries[$0] } ?? otherEntries[key] ?? 0) & ~Self.acknowledgedBit
     }
 
     // MARK: What checkers ask
@@ -205,6 +222,9 @@ public final class QueueTally: HistoryObserver {
             if state.processed > 0 { counts.unexpected += 1 }
             counts.add(state)
         }
+        assert(counts.processed + counts.lost <= counts.published, "a published message is processed or lost, never both")
+        assert(counts.duplicated <= counts.processed + counts.unexpected, "a message processed twice was processed")
+        assert(counts.recovered <= counts.processed + counts.unexpected, "a recovered message was processed")
         return counts
     }
 }

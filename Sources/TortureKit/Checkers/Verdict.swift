@@ -38,6 +38,7 @@ public struct WitnessList: Sendable {
     public mutating func append(_ witness: @autoclosure () -> Witness) {
         count += 1
         if kept.count < Verdict.witnessLimit { kept.append(witness()) }
+        assert(kept.count == min(count, Verdict.witnessLimit), "a witness list keeps the first witnesses up to the limit, and counts all")
     }
 }
 

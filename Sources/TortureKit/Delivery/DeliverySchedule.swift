@@ -43,6 +43,8 @@ public struct DeliverySchedule: Sequence, Sendable {
         private var lateCount = 0
         private var ready: [Delivery] = []
         private var readyPosition = 0
+        /// Copies yielded so far: every copy of every message, once, when the schedule ends.
+        private var yielded = 0
 
         init(seed: Seed, workload: Workload) {
             self.seed = seed
@@ -55,10 +57,14 @@ public struct DeliverySchedule: Sequence, Sendable {
 
         public mutating func next() -> Delivery? {
             while readyPosition == ready.count {
-                guard slot < order.count || lateCount > 0 else { return nil }
+                guard slot < order.count || lateCount > 0 else {
+                    assert(yielded == workload.messages * workload.deliveriesPerMessage, "a schedule yields every copy of every message once")
+                    return nil
+                }
                 fill()
             }
             defer { readyPosition += 1 }
+            yielded += 1
             return ready[readyPosition]
         }
 
@@ -74,7 +80,9 @@ public struct DeliverySchedule: Sequence, Sendable {
                         continue
                     }
                     let lag = Mix.combine(seed.value, DeliverySchedule.lagSalt, UInt64(message), UInt64(copy)) % DeliverySchedule.maximumLagSlots
-                    late[(slot + 1 + Int(lag)) % late.count].append(delivery)
+                    let due = (slot + 1 + Int(lag)) % late.count
+                    assert(due != slot % late.count, "a late copy never lands in the slot being read")
+                    late[due].append(delivery)
                     lateCount += 1
                 }
             }
@@ -87,6 +95,7 @@ public struct DeliverySchedule: Sequence, Sendable {
                 late[bucket].removeAll(keepingCapacity: true)
                 ready.sort { ($0.copy, $0.message) < ($1.copy, $1.message) }
             }
+            assert(lateCount >= 0 && lateCount == late.reduce(0) { $0 + $1.count }, "the late copies counted are the late copies held")
             slot += 1
         }
     }

@@ -15,6 +15,10 @@ public struct FaultPlan: Sendable {
         self.seed = seed
         self.profile = profile
         self.kindsByPoint = InjectionPoint.allCases.sorted().map { profile.kinds(at: $0) }
+        assert(kindsByPoint.allSatisfy { $0.drop { !$0.endsDelivery }.allSatisfy(\.endsDelivery) },
+               "at a point, the kinds that end a delivery are tried after those that do not: a crash never hides a duplicate")
+        assert(zip(InjectionPoint.allCases.sorted(), InjectionPoint.allCases.sorted().indices).allSatisfy { Int($0.code) == $1 + 1 },
+               "injection points' codes number them from 1 in order: the plan finds a point's kinds by its code")
     }
 
     /// The faults that fire at `point` for `delivery`, in order: any of duplicate, delay and

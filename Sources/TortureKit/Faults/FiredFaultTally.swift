@@ -14,6 +14,7 @@ struct FiredFaultTally: Sendable {
         total += 1
         byKindAndPoint[Self.name(fault), default: 0] += 1
         if first.count < Self.keptLimit { first.append((timeNanos, fault)) }
+        assert(first.count == min(total, Self.keptLimit), "a tally keeps the first faults up to its limit, and counts all")
     }
 
     mutating func merge(_ other: FiredFaultTally) {
@@ -23,6 +24,8 @@ struct FiredFaultTally: Sendable {
         first = Array((first + other.first).enumerated()
             .sorted { ($0.element.timeNanos, $0.offset) < ($1.element.timeNanos, $1.offset) }
             .prefix(Self.keptLimit).map(\.element))
+        assert(first.count == min(total, Self.keptLimit), "merged tallies keep the first faults of both up to the limit")
+        assert(byKindAndPoint.values.reduce(0, +) == total, "the counts per kind and point add up to the faults fired")
     }
 
     var firstFaults: [FiredFault] { first.map(\.fault) }

@@ -45,6 +45,9 @@ public struct History: Sendable, Sequence {
         private var heads: [HistoryEvent?]
         private var heap = MinHeap<Head>()
         private var index = 0
+        /// What the pass must yield, and the time of what it yielded last.
+        private let total: Int
+        private var lastNanos: UInt64 = 0
 
         private struct Head: HeapOrdered {
             var timeNanos: UInt64
@@ -58,6 +61,7 @@ public struct History: Sendable, Sequence {
         init(_ logs: [SealedLog]) {
             readers = logs.map(SealedLogReader.init)
             heads = Array(repeating: nil, count: logs.count)
+            total = logs.reduce(0) { $0 + $1.count }
             for log in readers.indices { advance(log) }
         }
 
@@ -67,10 +71,18 @@ public struct History: Sendable, Sequence {
         }
 
         public mutating func next() -> HistoryEvent? {
-            guard let head = heap.popFirst(), var event = heads[head.log] else { return nil }
+            guard let head = heap.popFirst() else {
+                assert(index == total, "a pass yields every event of every log once")
+                return nil
+            }
+            guard var event = heads[head.log] else { preconditionFailure("a log in the merge heap has an event waiting") }
+            assert(event.timeNanos == head.timeNanos, "a log's head in the heap is its waiting event")
+            assert(event.timeNanos >= lastNanos, "the merge yields events in time order")
+            lastNanos = event.timeNanos
             advance(head.log)
             event.index = index
             index += 1
+            assert(index <= total, "a pass yields no more events than its logs hold")
             return event
         }
     }

@@ -37,12 +37,15 @@ final class HistoryLog {
             timeDeltaNanos: timeNanos - lastNanos, worker: worker, delivery: delivery, kind: kind, subject: subject, role: role,
             detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values,
             fact: fact, strings: &strings, to: &record)
+        assert(record.count >= HistoryRecord.minimumBytes, "an encoded record holds at least its fixed fields")
         Varint.append(UInt64(record.count), to: &buffer)
         buffer.append(contentsOf: record)
         if firstNanos == nil { firstNanos = timeNanos }
         lastNanos = timeNanos
         count += 1
         if buffer.count >= shareBytes { spill() }
+        assert(buffer.count < shareBytes || spillError != nil, "a log's buffer stays under its share unless writing to disk failed")
+        assert(firstNanos! <= lastNanos, "a log's first event is no later than its last")
     }
 
     func append(_ event: HistoryEvent) {
@@ -53,11 +56,14 @@ final class HistoryLog {
 
     private func spill() {
         guard spillError == nil else { return }
+        assert(!buffer.isEmpty, "a log spills only what it buffered")
         do throws(StoreError) {
             if file == nil { file = try SpillFile(directory: spillDirectory) }
             try file!.append(buffer)
+            let before = fileBytes
             fileBytes += buffer.count
             buffer.removeAll(keepingCapacity: true)
+            assert(fileBytes > before && buffer.isEmpty, "a spill moves the whole buffer to the file")
         } catch {
             // The log keeps growing in memory: the run is reported as a store failure, not lost.
             spillError = error
@@ -66,7 +72,10 @@ final class HistoryLog {
 
     /// What readers need, once the processor stopped writing.
     func sealed() -> SealedLog {
-        SealedLog(file: file, fileBytes: fileBytes, tail: buffer, count: count, firstNanos: firstNanos ?? 0, lastNanos: lastNanos)
+        assert(count > 0 || (fileBytes == 0 && buffer.isEmpty), "an empty log holds no bytes")
+        assert(count == 0 || fileBytes + buffer.count >= count * (HistoryRecord.minimumBytes + 1), "a log holds each record's bytes")
+        assert(file != nil || fileBytes == 0, "a log has bytes on disk only in a spill file")
+        return SealedLog(file: file, fileBytes: fileBytes, tail: buffer, count: count, firstNanos: firstNanos ?? 0, lastNanos: lastNanos)
     }
 
     /// Bytes this log holds in memory now.
@@ -105,11 +114,22 @@ struct SealedLogReader {
     mutating func next() -> HistoryEvent? {
         guard read < log.count else { return nil }
         ensure(10)
+        assert(reader.remaining > 0, "a sealed log holds a record for each it counts")
         let length = reader.int()
         ensure(length)
+        assert(reader.remaining >= length, "a record is whole within the file or the tail, never split between them")
+        let start = reader.position
         let event = HistoryRecord.read(&reader, previousNanos: previousNanos, strings: &strings)
+        assert(reader.position == start + length, "a record decodes from exactly the bytes its length says")
+        assert(event.timeNanos >= previousNanos, "a log's records go forward in time")
+        assert(read > 0 || event.timeNanos == log.firstNanos, "a log's first record is at its first time")
         previousNanos = event.timeNanos
         read += 1
+        if read == log.count {
+            assert(event.timeNanos == log.lastNanos, "a log's last record is at its last time")
+            assert(reader.remaining == 0 && fileOffset == log.fileBytes && (inTail || log.tail.isEmpty),
+                   "a sealed log holds nothing past its last record")
+        }
         return event
     }
 
@@ -119,6 +139,7 @@ struct SealedLogReader {
         while reader.remaining < bytes {
             if fileOffset < log.fileBytes {
                 let count = min(max(Self.chunkBytes, bytes), log.fileBytes - fileOffset)
+                assert(count > 0 && log.file != nil, "a log's unread file bytes are in its spill file")
                 reader.refill(log.file!.read(at: fileOffset, count: count))
                 fileOffset += count
             } else if !inTail, reader.remaining == 0 {

@@ -17,6 +17,10 @@ enum HistoryRecord {
     static let kinds: [HistoryEvent.Kind] = [.invoke, .ok, .fail, .info]
     static let roles: [StepRole?] = [nil] + StepRole.allCases
 
+    /// The least a record takes: a byte each for the flags, the time, the worker, the delivery's
+    /// four numbers and the subject's tag.
+    static let minimumBytes = 8
+
     static func kindCode(_ kind: HistoryEvent.Kind) -> UInt8 {
         switch kind {
         case .invoke: 0
@@ -28,6 +32,7 @@ enum HistoryRecord {
 
     static func roleCode(_ role: StepRole?) -> UInt8 {
         guard let role else { return 0 }
+        assert(roles.count <= 8, "a role's code fits the flags' three bits")
         return UInt8(StepRole.allCases.firstIndex(of: role)! + 1)
     }
 
@@ -89,6 +94,7 @@ enum HistoryRecord {
         fact: HistoryFact? = nil, strings: inout StringTable, to bytes: inout [UInt8]
     ) {
         var flags = kindCode(kind) | roleCode(role) << roleShift
+        assert(flags & (hasDetail | hasRows | hasLease) == 0, "the kind and role leave the flags' presence bits clear")
         if detail != nil { flags |= hasDetail }
         if rowsReturned != nil || rowsAffected != nil { flags |= hasRows }
         if lease != nil { flags |= hasLease }
@@ -116,7 +122,9 @@ enum HistoryRecord {
             }
         }
         if let values { appendValues(values, strings: &strings, to: &bytes) }
+        let beforeFact = bytes.count
         fact?.append(to: &bytes)
+        assert(fact == nil || (1...8).contains(bytes.count - beforeFact), "a fact takes its tag and at most seven bytes")
     }
 
     /// Reads one record; `previousNanos` is the log's previous event's time (0 at its start).
@@ -151,6 +159,8 @@ enum HistoryRecord {
     /// repeat) and its value: a tag byte, then a zigzagged integer, a real's 8 bytes, or a text's
     /// length and UTF-8 in full (values rarely repeat, so they stay out of the table).
     private static func appendValues(_ values: StepValues, strings: inout StringTable, to bytes: inout [UInt8]) {
+        // Fields a caller may set: zip would drop the unmatched ones silently.
+        assert(values.columns.count == values.values.count, "a step's values hold one value per column")
         Varint.append(UInt64(values.columns.count), to: &bytes)
         for (column, value) in zip(values.columns, values.values) {
             strings.append(column, to: &bytes)

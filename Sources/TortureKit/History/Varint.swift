@@ -15,7 +15,9 @@ enum Varint {
     }
 
     static func zigzag(_ value: Int) -> UInt64 {
-        UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
+        let encoded = UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
+        assert(unzigzag(encoded) == value, "zigzag encoding round-trips")
+        return encoded
     }
 
     static func unzigzag(_ value: UInt64) -> Int {
@@ -100,6 +102,8 @@ struct ByteReader {
             value |= UInt64(next & 0x7F) << shift
             if next < 0x80 { return value }
             shift += 7
+            // Past ten bytes the shift would drop bits silently: the bytes are no varint.
+            assert(shift < 64, "a varint takes at most ten bytes")
         }
     }
 

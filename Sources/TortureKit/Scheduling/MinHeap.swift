@@ -19,6 +19,7 @@ struct MinHeap<Element: HeapOrdered> {
             items.swapAt(child, parent)
             child = parent
         }
+        assert(child == 0 || !items[child].precedes(items[(child - 1) / 2]), "a pushed item settles below no item it precedes")
     }
 
     @discardableResult
@@ -36,6 +37,7 @@ struct MinHeap<Element: HeapOrdered> {
             items.swapAt(parent, first)
             parent = first
         }
+        assert(items.isEmpty || !items[0].precedes(top), "a heap pops its least item first")
         return top
     }
 }

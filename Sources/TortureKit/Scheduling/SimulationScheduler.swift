@@ -41,6 +41,10 @@ public final class SimulationScheduler: @unchecked Sendable {
     private var nowNanos: UInt64 = 0
     private var statistics = Statistics()
     private var driverStarted = false
+    /// Jobs ever enqueued: each is run once or still queued (`jobsRun + queued == jobsEnqueued`).
+    private var jobsEnqueued = 0
+    /// The wake time of the timer fired last: timers fire in (wake, sequence) order.
+    private var lastFiredWakeNanos: UInt64 = 0
 
     /// The task lane's queue: registered first, before any actor's lane.
     static let taskLaneIndex = 0
@@ -92,10 +96,16 @@ public final class SimulationScheduler: @unchecked Sendable {
     private func register(_ lane: SimulationLane?) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        if let lane { lanes.append(lane) }
+        assert(queues.count == runnablePosition.count, "every lane has a queue and a runnable position")
+        if let lane {
+            assert(lane.index == queues.count, "an actor's lane is numbered after the lanes registered before it")
+            lanes.append(lane)
+        }
         queues.append([])
         runnablePosition.append(-1)
         strategy.addLane(using: &generator)
+        assert(queues.count == runnablePosition.count && lanes.count == queues.count - 1,
+               "the lanes, queues and runnable positions grow together (the task lane has no actor)")
         return queues.count - 1
     }
 
@@ -103,11 +113,14 @@ public final class SimulationScheduler: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if driverStarted && !DriverThread.isCurrent { statistics.foreignEnqueues += 1 }
+        assert(queues[lane].isEmpty == (runnablePosition[lane] < 0), "a lane is runnable exactly when its queue holds a job")
         queues[lane].append(job)
+        jobsEnqueued += 1
         if runnablePosition[lane] < 0 {
             runnablePosition[lane] = runnable.count
             runnable.append(lane)
         }
+        assert(runnable[runnablePosition[lane]] == lane, "a runnable lane sits where its position says")
         lock.signal()
     }
 
@@ -124,7 +137,9 @@ public final class SimulationScheduler: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if driverStarted && !DriverThread.isCurrent { statistics.foreignEnqueues += 1 }
-        timers.push(SimulationTimer(wakeNanos: nowNanos + max(1, delay), sequence: timerSequence, continuation: continuation))
+        let timer = SimulationTimer(wakeNanos: nowNanos + max(1, delay), sequence: timerSequence, continuation: continuation)
+        assert(timer.wakeNanos > lastFiredWakeNanos, "a timer set now wakes after every timer already fired")
+        timers.push(timer)
         timerSequence += 1
     }
 
@@ -163,15 +178,17 @@ public final class SimulationScheduler: @unchecked Sendable {
             // machine), so a timer can come due while others are runnable: it fires then.
             if let due = timers.first, due.wakeNanos <= nowNanos, !runnable.isEmpty {
                 _ = timers.popFirst()
-                statistics.timersFired += 1
+                fired(due)
                 lock.unlock()
                 due.continuation.resume()
                 continue
             }
             if runnable.isEmpty {
                 if let timer = timers.popFirst() {
+                    let before = nowNanos
                     nowNanos = max(nowNanos, timer.wakeNanos)
-                    statistics.timersFired += 1
+                    assert(nowNanos >= before && nowNanos >= timer.wakeNanos, "virtual time jumps forward to a timer, never back")
+                    fired(timer)
                     lock.unlock()
                     timer.continuation.resume()
                     continue
@@ -191,6 +208,7 @@ public final class SimulationScheduler: @unchecked Sendable {
                     }
                     statistics.deadlocked = true
                 }
+                assertQuiescent()
                 statistics.virtualNanos = nowNanos
                 let result = statistics
                 lock.unlock()
@@ -202,16 +220,23 @@ public final class SimulationScheduler: @unchecked Sendable {
                 onBudgetExhausted()
             }
             guard statistics.jobsRun < jobBudget + jobBudget / 10 + 100_000 else {
+                assert(statistics.budgetExhausted, "a run is stopped past its budget only after it was asked to wind down")
                 statistics.virtualNanos = nowNanos
                 let result = statistics
                 lock.unlock()
                 return result
             }
             let lane = strategy.choose(among: runnable, step: statistics.jobsRun, using: &generator)
+            assert(runnablePosition[lane] >= 0 && runnable[runnablePosition[lane]] == lane, "the strategy chooses a runnable lane")
+            assert(!queues[lane].isEmpty, "a runnable lane has a job queued")
             let job = queues[lane].removeFirst()
             if queues[lane].isEmpty { removeRunnable(lane) }
+            assert(queues[lane].isEmpty == (runnablePosition[lane] < 0), "a lane whose queue ran dry leaves the runnable set, only then")
             statistics.jobsRun += 1
+            assert(statistics.jobsRun <= jobsEnqueued, "a job runs only after it was enqueued, once")
+            let before = nowNanos
             nowNanos += Self.jobNanos.lowerBound + jobTimes.next() % UInt64(Self.jobNanos.count)
+            assert(nowNanos > before, "every job moves virtual time forward")
             let serial = lane == Self.taskLaneIndex ? nil : lanes[lane - 1]
             lock.unlock()
             if let serial {
@@ -227,12 +252,44 @@ extension SimulationScheduler {
     /// Swap-with-last removal: the order of `runnable` changes, but the same way for a seed.
     fileprivate func removeRunnable(_ lane: Int) {
         let position = runnablePosition[lane]
+        assert(position >= 0 && runnable[position] == lane, "only a runnable lane leaves the runnable set")
         let last = runnable.removeLast()
         if last != lane {
             runnable[position] = last
             runnablePosition[last] = position
         }
         runnablePosition[lane] = -1
+        assert(last == lane || runnable[runnablePosition[last]] == last, "the lane moved into the gap sits where its position says")
+    }
+
+    /// A timer fired: in (wake, sequence) order, never before its time. Called with the lock held.
+    fileprivate func fired(_ timer: SimulationTimer) {
+        assert(timer.wakeNanos <= nowNanos, "a timer fires at its wake time or later")
+        assert(timer.wakeNanos >= lastFiredWakeNanos, "timers fire in the order of their wake times")
+        lastFiredWakeNanos = timer.wakeNanos
+        statistics.timersFired += 1
+        assert(statistics.timersFired <= timerSequence, "a timer fires only after it was set, once")
+    }
+
+    /// The driver ends with nothing runnable and no timer (a finished run, or a deadlock): every
+    /// queue is empty, no lane is runnable, and every job enqueued has run. Work from another
+    /// thread may arrive while the driver waits unlocked, so a run that had foreign work is only
+    /// held to the agreement of the runnable set and its positions. Called with the lock held.
+    fileprivate func assertQuiescent() {
+        assert(runnableAgrees(), "the runnable set and the lanes' positions agree")
+        guard statistics.foreignEnqueues == 0 else { return }
+        assert(runnable.isEmpty && queues.allSatisfy(\.isEmpty), "a simulation ends with every lane's queue empty")
+        assert(timers.isEmpty, "a simulation ends with no timer left")
+        assert(statistics.jobsRun == jobsEnqueued, "every job enqueued ran, once")
+    }
+
+    /// `runnable[runnablePosition[lane]] == lane` for every runnable lane, -1 for the others, and
+    /// a lane is runnable exactly when its queue holds a job.
+    private func runnableAgrees() -> Bool {
+        guard runnablePosition.count == queues.count else { return false }
+        for (position, lane) in runnable.enumerated() where runnablePosition[lane] != position { return false }
+        for lane in queues.indices where (runnablePosition[lane] >= 0) == queues[lane].isEmpty { return false }
+        return runnable.count == runnablePosition.lazy.filter { $0 >= 0 }.count
     }
 }
 

@@ -37,6 +37,7 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
         stopping = true
         condition.broadcast()
         while !finished { condition.wait() }
+        assert(jobs.isEmpty, "a ThreadExecutor that finished has run every job queued")
         condition.unlock()
     }
 
@@ -46,11 +47,13 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
             condition.lock()
             while jobs.isEmpty && !stopping { condition.wait() }
             if jobs.isEmpty {
+                assert(!finished, "a ThreadExecutor's thread finishes once")
                 finished = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
+            assert(batch.isEmpty, "the previous batch ran to its end before the next is taken")
             swap(&batch, &jobs)
             condition.unlock()
             for job in batch { job.runSynchronously(on: asUnownedSerialExecutor()) }

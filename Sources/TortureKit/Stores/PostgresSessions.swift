@@ -46,12 +46,16 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
     ) async throws(StoreError) -> StatementResult {
         // Only PostgresStore makes these sessions, and only for its own connections.
         let session = connection as! PostgresConnection
+        assert(DriverThread.isCurrent, "the simulation's PostgreSQL sessions are driven from its driver thread only")
+        assert(!parked.contains { $0.processID == session.backendProcessID }, "a session sends a statement only when none of its own is parked")
         runProcessIDs.insert(session.backendProcessID)
         while true {
             let takeBack = if case .execute = request { session.inTransaction } else { false }
             if takeBack { try session.savepoint() }
             try session.send(request)
             if let blockers = try blockersOnceSettled(session) {
+                assert(!blockers.isEmpty && blockers.isSubset(of: runProcessIDs), "a statement is taken back only when it waits on this run's sessions")
+                assert(!blockers.contains(session.backendProcessID), "a statement never waits on its own session")
                 if let answer = try session.withdraw() { return try finished(answer, session) }
                 lockWaits += 1
                 if closesCycle(session.backendProcessID, blockers) {
@@ -61,7 +65,9 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
                 await withUnsafeContinuation { continuation in
                     parked.append(Parked(connection: session, processID: session.backendProcessID, blockers: blockers,
                                          continuation: continuation))
+                    assert(Set(parked.map(\.processID)).count == parked.count, "each session parks at most one statement")
                 }
+                assert(!parked.contains { $0.processID == session.backendProcessID }, "a parked statement goes again only once woken")
                 continue
             }
             return try finished(try session.receive(), session)
@@ -80,6 +86,7 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
         let waking = parked
         parked.removeAll()
         for entry in waking { entry.continuation.resume() }
+        assert(parked.isEmpty, "resuming parked statements parks none: they go again only when their lanes run")
     }
 
     func disconnect(_ connection: any StoreConnection) {

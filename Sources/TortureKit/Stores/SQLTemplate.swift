@@ -80,6 +80,9 @@ public struct SQLTemplate: Sendable, Hashable {
             }
         }
         if !literal.isEmpty { segments.append(.text(literal)) }
+        let slots = Set(segments.compactMap { if case .slot(let slot) = $0 { slot } else { nil } })
+        assert(slots == Set(parameters.indices.map { $0 + 1 }), "every parameter has a slot and every slot binds a parameter")
+        assert(Set(parameters).count == parameters.count, "a parameter named twice binds one slot")
         parts = Parts(source: source, segments: segments, parameters: parameters)
     }
 

@@ -84,24 +84,29 @@ final class SQLiteConnection: StoreConnection {
     /// tries to upgrade; protocols that race do so outside transactions, as the naive twins do.
     func begin(_ isolation: IsolationLevel) throws(StoreError) {
         try executeScript("BEGIN IMMEDIATE")
+        assert(handle.map { sqlite3_get_autocommit($0) == 0 } == true, "a transaction is open once BEGIN succeeded")
     }
 
     func commit() throws(StoreError) {
         try executeScript("COMMIT")
+        assert(handle.map { sqlite3_get_autocommit($0) != 0 } == true, "no transaction is open once COMMIT succeeded")
     }
 
     func rollback() throws(StoreError) {
         guard let handle, sqlite3_get_autocommit(handle) == 0 else { return }
         try executeScript("ROLLBACK")
+        assert(sqlite3_get_autocommit(handle) != 0, "no transaction is open once ROLLBACK succeeded")
     }
 
     /// `query_only` refuses every write, `RETURNING` included, with SQLITE_READONLY.
     func beginReadOnly() throws(StoreError) {
+        assert(!queryOnly, "read-only spans do not nest: the first one's end would lift the second")
         try executeScript("PRAGMA query_only = ON")
         queryOnly = true
     }
 
     func endReadOnly() throws(StoreError) {
+        assert(queryOnly, "a read-only span ends only after it began")
         try executeScript("PRAGMA query_only = OFF")
         queryOnly = false
     }

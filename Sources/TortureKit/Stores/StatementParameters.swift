@@ -57,6 +57,7 @@ public struct StatementParameters: Sendable {
     public mutating func keep(_ result: StatementResult, of step: String) {
         let row = result.rows.first
         let typed = result.columnTypes.count == result.columns.count
+        assert(row.map { $0.count == result.columns.count } ?? true, "a result's row holds one value per column")
         for (index, column) in result.columns.enumerated() {
             let key = StepColumn(step: step, column: column)
             stepValues[key] = row.map { $0[index] } ?? .null
