@@ -15,8 +15,7 @@ import Testing
     func isRefusedQuicklyInLittleMemory(_ hostile: HostileScenarioFile) async throws {
         let workspace = Workspace()
         let path = try hostile.make(in: workspace.path)
-        let child = try ChildProcess(executable: TortureBinary.path, arguments: ["validate", path])
-        let exit = await child.measuredExit()
+        let exit = try await MeasuredExit.of(["validate", path])
         #expect(exit.exitCode == 2, "\(exit.stderr)")
         #expect(exit.stderr.hasPrefix(path + (hostile.location.isEmpty ? ": " : hostile.location)), "\(exit.stderr)")
         #expect(exit.stderr.contains(hostile.words), "\(exit.stderr)")
@@ -26,8 +25,7 @@ import Testing
 
     /// A stream without end (not a regular file): read up to the limit, then refused.
     @Test func anEndlessStreamIsCutAtTheLimit() async throws {
-        let child = try ChildProcess(executable: TortureBinary.path, arguments: ["validate", "/dev/zero"])
-        let exit = await child.measuredExit()
+        let exit = try await MeasuredExit.of(["validate", "/dev/zero"])
         #expect(exit.exitCode == 2)
         #expect(exit.stderr.contains("/dev/zero: the file is more than 1048576 bytes"), "\(exit.stderr)")
         #expect(exit.maxResidentBytes < Self.residentBytesLimit, "\(exit.maxResidentBytes / 1_048_576) MB")
@@ -38,8 +36,7 @@ import Testing
         let workspace = Workspace()
         try Data([0x00, 0x01, 0x02]).write(to: URL(fileURLWithPath: workspace.path + "/base.yaml"))
         let twin = try workspace.write("twin.yaml", "name: twin\ndescription: d\nextends: base\n")
-        let child = try ChildProcess(executable: TortureBinary.path, arguments: ["validate", twin])
-        let exit = await child.measuredExit()
+        let exit = try await MeasuredExit.of(["validate", twin])
         #expect(exit.exitCode == 2)
         #expect(exit.stderr.contains("\(workspace.path)/base.yaml:1: not text: byte 0x00 (NUL) at byte offset 0"), "\(exit.stderr)")
     }
@@ -50,8 +47,7 @@ import Testing
         let keys = (0..<20_000).map { "k\($0): v\n" }.joined()
         _ = try workspace.write("base.yaml", "name: base\ndescription: d\n" + keys)
         let twin = try workspace.write("twin.yaml", "name: twin\ndescription: d\nextends: base\n" + keys)
-        let child = try ChildProcess(executable: TortureBinary.path, arguments: ["validate", twin])
-        let exit = await child.measuredExit()
+        let exit = try await MeasuredExit.of(["validate", twin])
         #expect(exit.exitCode == 2)
         #expect(exit.stderr.contains("unknown key `k0` at the top level"), "\(exit.stderr)")
         #expect(exit.cpuSeconds < Self.secondsLimit, "\(exit.cpuSeconds) s of CPU (\(exit.seconds) s wall)")
@@ -61,8 +57,7 @@ import Testing
     @Test func theCatalogueIsWithinEveryLimit() async throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: TortureBinary.packageRoot + "/scenarios")
             .filter { $0.hasSuffix(".yaml") }.map { TortureBinary.packageRoot + "/scenarios/" + $0 }
-        let child = try ChildProcess(executable: TortureBinary.path, arguments: ["validate"] + files)
-        let exit = await child.measuredExit()
+        let exit = try await MeasuredExit.of(["validate"] + files)
         #expect(exit.exitCode == 0, "\(exit.stderr)")
         #expect(files.count >= 26)
     }
