@@ -6,6 +6,7 @@ extension BuiltInScenarios {
         ("audit-naive.yaml", ####"""
 name: audit-naive
 extends: audit
+summary: "planted bug: the auditor reads at READ COMMITTED — read skew on PostgreSQL"
 description: "planted bug: the auditor reads the two balances at READ COMMITTED, each read in a snapshot of its own, so a transfer that commits between them is counted half: an audit that does not add up (read skew, Hermitage's G-single), caught on PostgreSQL. On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE): the audit and the transfers are serialized and the twin holds there"
 
 actors:
@@ -15,6 +16,7 @@ actors:
 """####),
         ("audit.yaml", ####"""
 name: audit
+summary: "an auditor sums two balances in one REPEATABLE READ transaction: every audit adds up"
 description: "each message moves 10 between two accounts in one transaction, so their balances always sum to 100; an auditor beside the workers reads both balances in one REPEATABLE READ transaction and records their sum — `:first.balance + :second.balance`, step values typed as the columns they came from — and every audit must say 100 (Hermitage's G-single: read skew). On SQLite a transaction takes the write lock when it begins (BEGIN IMMEDIATE), so an audit never sees half of a transfer there at any isolation level"
 
 workload:
