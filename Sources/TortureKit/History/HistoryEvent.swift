@@ -97,6 +97,8 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         public static let processed = "processed"
         /// One run of a scenario actor: invoke when it starts, ok / fail / info when it ends.
         public static let tick = "tick"
-        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter, processed, tick]
+        /// A handler process was started (docs/handler-protocol.md).
+        public static let coldStart = "cold-start"
+        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter, processed, tick, coldStart]
     }
 }

@@ -132,6 +132,20 @@ public final class DeliveryContext {
         return StepOutcome(result: result, held: held)
     }
 
+    /// A step a handler process reported (docs/handler-protocol.md): recorded as a step `run`
+    /// would record it, and timed from its `invoke` when it was declared.
+    func recordReported(step name: String, role: StepRole?, status: HistoryEvent.Kind, rowsAffected: Int?, values: StepValues?,
+                        error: String?, startedNanos: UInt64?) {
+        let index = stepIndex[name]
+        let declaredRole = index.map { machinery.steps[$0].role }
+        if let index, let startedNanos {
+            machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startedNanos)
+        }
+        if let rowsAffected, rowsAffected > 0 { rowsAffectedThisRun += rowsAffected }
+        machinery.record(status, work, subject: name, role: role ?? declaredRole ?? .write, detail: error,
+                         rowsAffected: status == .invoke ? nil : rowsAffected, values: values)
+    }
+
     /// Marks an injection point the handler reaches outside `run` (e.g. between two reads).
     nonisolated(nonsending) public func inject(_ point: InjectionPoint) async throws(DeliveryInterruption) {
         if let ending = await machinery.fire(point, work) {

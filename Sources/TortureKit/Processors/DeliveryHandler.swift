@@ -17,10 +17,19 @@ public protocol DeliveryHandler: Sendable {
     /// The transaction the processor opens before `handle` and commits after it; nil runs each
     /// statement in autocommit.
     var isolation: IsolationLevel? { get }
+    /// The handler commits its own work on a connection of its own (a process handler): the
+    /// processor opens no transaction and fires no `before-commit` / `after-commit` of its own —
+    /// those points are the handler's to offer. False for a handler that works through the
+    /// `DeliveryContext`.
+    var commitsItself: Bool { get }
     /// Runs one delivery. Return how it ended; throw to fail it (the processor rolls back and
     /// nacks). An error thrown by the context — an injected fault, a lost store — must be
     /// allowed through: the processor carries it out.
     nonisolated(nonsending) func handle(_ delivery: DeliveryContext) async throws -> DeliveryDecision
+}
+
+extension DeliveryHandler {
+    public var commitsItself: Bool { false }
 }
 
 /// A step a handler declares: a name for the history and the reports, and what the step means.

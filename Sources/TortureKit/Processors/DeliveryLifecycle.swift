@@ -42,8 +42,9 @@ struct DeliveryLifecycle {
         case .decided(let decided): decision = decided
         }
 
-        // before-commit, commit
-        if let ended = await machinery.fire(.beforeCommit, work) { return settle(lease, ended) }
+        // before-commit, commit: the handler's own when it commits itself.
+        let commitsHere = !handler.commitsItself
+        if commitsHere, let ended = await machinery.fire(.beforeCommit, work) { return settle(lease, ended) }
         if let ended = await machinery.commit(isolation, work) { return settle(lease, ended) }
 
         // processed: the work has landed, whatever happens to the ack.
@@ -56,7 +57,7 @@ struct DeliveryLifecycle {
         }
 
         // after-commit, before-ack
-        if let ended = await machinery.fire(.afterCommit, work) { return settle(lease, ended) }
+        if commitsHere, let ended = await machinery.fire(.afterCommit, work) { return settle(lease, ended) }
         if let ended = await machinery.fire(.beforeAck, work) { return settle(lease, ended) }
 
         return settle(lease, .acknowledge(decision))

@@ -5,8 +5,52 @@ extension ParticipantMachinery {
     /// ends the delivery is carried out, and how the delivery ended is returned. A pause cut
     /// short by the run's deadline abandons the delivery.
     nonisolated(nonsending) func fire(_ point: InjectionPoint, _ work: WorkItem) async -> DeliveryEnding? {
+        switch await carryOutPausesAndCopies(point, work) {
+        case .carriedOn: return nil
+        case .cutShort: return giveUp(work)
+        case .ends(let fault): return await interrupt(work, with: fault)
+        }
+    }
+
+    /// What a handler process waiting at a point is told: go on, raise an injected error inside
+    /// the handler (where its own error handling runs), or nothing — the delivery has ended
+    /// (a crash killed the child; a timeout or the run's deadline will).
+    enum ChildPointAnswer {
+        case go
+        case raise(error: String, kind: String)
+        case ended(DeliveryEnding)
+    }
+
+    /// `fire` for a point a handler process reached: errors are raised in the child rather than
+    /// carried out here.
+    nonisolated(nonsending) func fireAtChildPoint(_ point: InjectionPoint, _ work: WorkItem) async -> ChildPointAnswer {
+        switch await carryOutPausesAndCopies(point, work) {
+        case .carriedOn: return .go
+        case .cutShort: return .ended(giveUp(work))
+        case .ends(.error): return .raise(error: "injected error", kind: "error")
+        case .ends(.storeError(.busy)):
+            counts.storeErrors[.busy, default: 0] += 1
+            return .raise(error: "injected store error: busy", kind: "store-busy")
+        case .ends(.storeError(.connectionReset)):
+            counts.storeErrors[.connectionReset, default: 0] += 1
+            return .raise(error: "injected store error: connection reset", kind: "connection-reset")
+        case .ends(let fault): return .ended(await interrupt(work, with: fault))
+        }
+    }
+
+    enum PauseAndCopyResult {
+        case carriedOn
+        /// A pause was cut short by the run's deadline.
+        case cutShort
+        /// This fault ends the delivery; the ones before it were carried out.
+        case ends(Fault)
+    }
+
+    /// Records each of the point's faults, publishes its duplicates and sleeps its pauses, up to
+    /// the one that ends the delivery, if any.
+    nonisolated(nonsending) private func carryOutPausesAndCopies(_ point: InjectionPoint, _ work: WorkItem) async -> PauseAndCopyResult {
         let faults = faultsAt(work, point)
-        guard !faults.isEmpty else { return nil }
+        guard !faults.isEmpty else { return .carriedOn }
         assert(faults.filter(\.kind.endsDelivery).count <= 1, "at most one fault that ends the delivery fires at a point")
         assert(faults.last.map { $0.kind.endsDelivery || !faults.contains { $0.kind.endsDelivery } } ?? true,
                "a fault that ends the delivery comes last")
@@ -24,12 +68,12 @@ extension ParticipantMachinery {
                     record(.info, .delivery(copy), subject: HistoryEvent.Subject.published, detail: "duplicate of \(delivery.label)")
                 }
             case .delay(let millis), .stall(let millis):
-                guard await pause(millis: millis) else { return giveUp(work) }
+                guard await pause(millis: millis) else { return .cutShort }
             case .crash, .timeout, .error, .storeError:
-                return await interrupt(work, with: fault)
+                return .ends(fault)
             }
         }
-        return nil
+        return .carriedOn
     }
 
     /// Sleeps on the injected clock, never past the run's deadline; false when it was cut short.
@@ -55,6 +99,7 @@ extension ParticipantMachinery {
         case .crash(let restartMillis):
             // The process dies: the server rolls back what the connection had open, nobody acks.
             counts.crashed += 1
+            onCrash?()
             record(.info, work, subject: HistoryEvent.Subject.crash, detail: "restart after \(restartMillis) ms")
             if transactional { record(.ok, work, subject: HistoryEvent.Subject.rollback, detail: "connection closed by crash") }
             disconnect()

@@ -28,6 +28,8 @@ final class ParticipantMachinery {
     /// Store calls and receives so far: what keys their simulated durations.
     var storeCalls = 0
     var receives = 0
+    /// What else dies when this participant crashes: its handler process, when it has one.
+    var onCrash: (() -> Void)?
 
     init(participant: Participant, context: ProcessorContext) {
         precondition(!participant.name.isEmpty, "a participant has a name for the history")

@@ -19,6 +19,8 @@ struct ProcessorContext: Sendable {
     /// Each processor's log spills past its share of this.
     var historyBudget: HistoryBudget
     var historyShareBytes: Int
+    /// The run's handler processes, when the handler is a program (`ProcessHandler`).
+    var handlerProcesses: HandlerProcesses? = nil
 
     static let busyYieldNanos: UInt64 = 1_000
     /// A lock never released in this many yields (over 100 s of virtual time at the longest

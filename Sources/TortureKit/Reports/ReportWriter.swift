@@ -40,6 +40,12 @@ public struct ReportWriter {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(outcome.report).write(to: URL(fileURLWithPath: "\(directory)/report.json"), options: .atomic)
         try MarkdownSummary.render(outcome.report).write(toFile: "\(directory)/summary.md", atomically: true, encoding: .utf8)
+        if !outcome.handlerStderr.isEmpty {
+            try FileManager.default.createDirectory(atPath: "\(directory)/handler-stderr", withIntermediateDirectories: true)
+            for (worker, text) in outcome.handlerStderr {
+                try text.write(toFile: "\(directory)/\(HandlerSummary.stderrFile(worker))", atomically: true, encoding: .utf8)
+            }
+        }
         try pointLatest(at: directory)
     }
 

@@ -40,6 +40,8 @@ public struct RunEngine: Sendable {
         public var throughput: ThroughputSeries
         /// One per protocol step, in step order: the HTML report's percentile plot.
         public var steps: [Histogram<UInt64>] = []
+        /// A handler process's stderr per worker (its last 256 KiB): `handler-stderr/w-03.log`.
+        public var handlerStderr: [String: String] = [:]
     }
 
     /// `startedAt` is the wall-clock stamp to print; the engine itself only reads the injected clock.
@@ -89,6 +91,12 @@ public struct RunEngine: Sendable {
         var store = self.store
         var mode = ExecutionMode.threads
         var sessions: (any ServerSessions)?
+        if simulation != nil, scenario.handler is ProcessHandler {
+            var partial = PartialRun(planHash: 0, stepNames: stepNames)
+            partial.fail(.scenarioInvalid, "scenario \(scenario.name) runs its handler as a process, whose timing a seeded simulation "
+                + "cannot schedule: run it on threads (drop --scheduler \(configuration.scheduler)); replay and shrink work on threads")
+            return finish(partial, startNanos: 0, startedAt: startedAt)
+        }
         if let simulation {
             let latency = scenario.simulatedLatency ?? SimulatedLatency.defaults(for: store.dialect)
             switch store.simulation {
@@ -163,7 +171,28 @@ public struct RunEngine: Sendable {
         let broker = Broker(schedule: schedule, policy: scenario.delivery)
         progress.start(total: schedule.count * scenario.delivery.subscribers)
         let abort = RunAbort()
-        let context = ProcessorContext(
+        var processes: HandlerProcesses?
+        if let process = scenario.handler as? ProcessHandler {
+            guard let database = HandlerDatabase.connection(for: store) else {
+                partial.fail(.scenarioInvalid, "a handler process reaches SQLite or PostgreSQL, not \(store.displayName)")
+                return
+            }
+            do {
+                processes = try HandlerProcesses(handler: process, facts: HandlerRunFacts(
+                    scenario: scenario.name, dialect: store.dialect, database: database, seed: configuration.seed))
+            } catch {
+                partial.fail(.storeFailed, error.description)
+                return
+            }
+        }
+        defer {
+            if let processes {
+                processes.stopAll()
+                (partial.handler, partial.handlerStderr) = processes.summary()
+                processes.removeFiles()
+            }
+        }
+        var context = ProcessorContext(
             handler: scenario.handler, deadLetter: scenario.tables.deadLetter[store.dialect],
             onError: scenario.onError, seed: configuration.seed, plan: plan, broker: broker,
             clock: clock, store: store, progress: progress, abort: abort, mode: mode,
@@ -172,6 +201,7 @@ public struct RunEngine: Sendable {
             // Every processor and every actor instance keeps a log of its own.
             historyShareBytes: configuration.historyBudget.shareBytes(logs: processorCount + actorInstanceCount)
         )
+        context.handlerProcesses = processes
 
         let (results, actorResults, processingNanos, statistics) = await runParticipants(context, simulation: simulation)
         partial.processingNanos = processingNanos
@@ -339,10 +369,11 @@ public struct RunEngine: Sendable {
                 return simulation
             },
             keptRunSpace: partial.keptRunSpace,
-            actors: partial.actors.isEmpty ? nil : partial.actors
+            actors: partial.actors.isEmpty ? nil : partial.actors,
+            handler: partial.handler
         )
         return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, throughput: partial.pass.throughput,
-                       steps: partial.latency.steps)
+                       steps: partial.latency.steps, handlerStderr: partial.handlerStderr)
     }
 }
 
@@ -364,6 +395,8 @@ private struct PartialRun {
     var keptRunSpace: RunSpace?
     var processingNanos: UInt64 = 0
     var actors: [ActorSummary] = []
+    var handler: HandlerSummary?
+    var handlerStderr: [String: String] = [:]
 
     init(planHash: UInt64, stepNames: [String]) {
         self.planHash = planHash

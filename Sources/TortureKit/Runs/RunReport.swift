@@ -114,6 +114,9 @@ public struct RunReport: Sendable, Codable {
     public var keptRunSpace: RunSpace?
     /// What each instance of the scenario's actors did; nil when it has none.
     public var actors: [ActorSummary]?
+    /// The handler process, when the scenario's handler is a program: its command and hash,
+    /// cold starts, protocol failures, and where its stderr is.
+    public var handler: HandlerSummary? = nil
 
     public var violatedVerdicts: [Verdict] { verdicts.filter { !$0.held } }
 }
@@ -153,5 +156,7 @@ extension RunReport {
         historyHash = try container.decode(String.self, forKey: .historyHash)
         simulation = try container.decodeIfPresent(Simulation.self, forKey: .simulation)
         keptRunSpace = try container.decodeIfPresent(RunSpace.self, forKey: .keptRunSpace)
+        actors = try container.decodeIfPresent([ActorSummary].self, forKey: .actors)
+        handler = try container.decodeIfPresent(HandlerSummary.self, forKey: .handler)
     }
 }

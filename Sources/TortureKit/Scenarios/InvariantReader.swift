@@ -16,10 +16,15 @@ enum InvariantReader {
                     let form = withSettings.contains(name) ? " (`\(name)` needs settings: see scenarios/README.md)" : ""
                     throw entry.error("unknown invariant `\(name)`\(hint)\(form); expected \(plainNames.joined(separator: ", ")), no-duplicate-submissions: {table, key}, sql: {name, query} or no-lost-update: {read, wrote, key}")
                 }
-                if plain == .exactlyOneClaim, !processing.machine.protocolSteps.contains(where: { $0.role == .claim }) {
-                    throw entry.error("`exactly-one-claim` needs a step with `role: claim`")
+                let claims = processing.process.map { $0.steps.contains { $0.role == .claim } }
+                    ?? processing.machine.protocolSteps.contains(where: { $0.role == .claim })
+                if plain == .exactlyOneClaim, !claims {
+                    throw entry.error(processing.process == nil ? "`exactly-one-claim` needs a step with `role: claim`"
+                        : "`exactly-one-claim` needs a step with `role: claim` among `handler.steps` (the steps the handler reports)")
                 }
-                if plain == .everySkipBacked, !processing.machine.protocolSteps.contains(where: { $0.onSuccess == .skip || $0.onFailure == .skip }) {
+                // A handler process says `skip` in its result: any of its deliveries may.
+                if plain == .everySkipBacked, processing.process == nil,
+                   !processing.machine.protocolSteps.contains(where: { $0.onSuccess == .skip || $0.onFailure == .skip }) {
                     throw entry.error("`every-skip-backed` needs a step that can `skip`")
                 }
                 invariant = plain

@@ -5,9 +5,11 @@ struct ProcessingProtocol {
     var machine: StepMachine
     var onError: ErrorHandling
     var sql: SQLReader
+    /// The file's `handler:`, which takes the place of `steps`.
+    var process: ProcessHandler?
     var dialects: Set<Dialect> { Set(tables.schema.keys) }
 
-    static func read(_ reader: YAMLReader, notes: SourceNotes) throws(ScenarioError) -> ProcessingProtocol {
+    static func read(_ reader: YAMLReader, notes: SourceNotes, process: ProcessHandler? = nil) throws(ScenarioError) -> ProcessingProtocol {
         let map = try reader.mapping(allowed: ["schema", "let", "publish", "transaction", "steps", "dead-letter", "on-error"])
         let schema = try SQLReader.schema(try map.required("schema"), notes: notes)
         let lets = try map.optional("let").map { reader throws(ScenarioError) in try readLets(reader) } ?? [:]
@@ -19,12 +21,27 @@ struct ProcessingProtocol {
         let deadLetter = try map.optional("dead-letter").map { reader throws(ScenarioError) in
             try sql.templates(reader, scope: .deadLetter, site: .deadLetter)
         } ?? [:]
-        let steps = try StepReader(sql: sql, place: "a step", builtIn: ParameterScope.workerStepBuiltIns, allowsPublish: false,
-                                   site: SQLSite.step).read(try map.required("steps"))
+        let steps: [ProtocolStep]
+        if let process {
+            if let stepsReader = map.optional("steps") {
+                throw stepsReader.error("`protocol.steps` and `handler` are exclusive: the handler process is what a delivery does "
+                    + "(`\(process.commandLine)`); remove one of them")
+            }
+            if let transactionReader = map.optional("transaction") {
+                throw transactionReader.error("a handler process commits its own work on its own connection: `protocol.transaction` does not apply")
+            }
+            steps = []
+        } else {
+            guard let stepsReader = map.optional("steps") else {
+                throw reader.error("missing required key `steps` at `protocol` (or a top-level `handler:` that runs a program for each delivery)")
+            }
+            steps = try StepReader(sql: sql, place: "a step", builtIn: ParameterScope.workerStepBuiltIns, allowsPublish: false,
+                                   site: SQLSite.step).read(stepsReader)
+        }
         let onError = try map.optional("on-error")?.choice(ErrorHandling.self) ?? .nack
         return ProcessingProtocol(
             tables: ScenarioTables(schema: schema, publish: publish, deadLetter: deadLetter),
-            machine: StepMachine(steps: steps, isolation: transaction), onError: onError, sql: sql
+            machine: StepMachine(steps: steps, isolation: transaction), onError: onError, sql: sql, process: process
         )
     }
 

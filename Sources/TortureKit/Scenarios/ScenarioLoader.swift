@@ -16,7 +16,7 @@ public enum ScenarioLoader {
         let (root, baseTexts) = try ScenarioInheritance.resolve(parsed, sources: sources)
         let top = try YAMLReader(node: root, path: "")
             .mapping(allowed: ["name", "summary", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants",
-                             "simulated-latency"])
+                             "simulated-latency", "handler"])
 
         let nameReader = try top.required("name")
         let name = try nameReader.string()
@@ -35,7 +35,8 @@ public enum ScenarioLoader {
         let faults = try top.optional("faults").map { reader throws(ScenarioError) in try readFaults(reader) } ?? .none
         let delivery = try top.optional("delivery").map { reader throws(ScenarioError) in try readDelivery(reader) } ?? .standard
         let latency = try top.optional("simulated-latency").map { reader throws(ScenarioError) in try SimulatedLatencyReader.read(reader) }
-        var processing = try ProcessingProtocol.read(try top.required("protocol"), notes: notes)
+        let process = try top.optional("handler").map { reader throws(ScenarioError) in try HandlerReader.read(reader) }
+        var processing = try ProcessingProtocol.read(try top.required("protocol"), notes: notes, process: process)
         let actors = try top.optional("actors").map { reader throws(ScenarioError) in
             try ActorReader.read(reader, sql: processing.sql, scenarioFaults: faults)
         } ?? []
@@ -49,9 +50,10 @@ public enum ScenarioLoader {
         var hash = ContentHash()
         hash.add(bytes: text.utf8)
         for base in baseTexts { hash.add(base) }
+        let handler: any DeliveryHandler = process ?? processing.machine
         return Scenario(
             name: name, summary: summary, description: description, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
-            tables: processing.tables, handler: processing.machine, onError: processing.onError, actors: actors,
+            tables: processing.tables, handler: handler, onError: processing.onError, actors: actors,
             invariants: invariants, simulatedLatency: latency, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
             warnings: notes.warnings
         )

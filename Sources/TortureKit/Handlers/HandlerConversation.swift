@@ -1,0 +1,98 @@
+/// One delivery, told to a handler process and answered line by line: its steps go into the
+/// history, its points get the plan's faults, its result is the delivery's decision. Whatever the
+/// child does — exit, hang, write garbage — the delivery ends with a reason and the run goes on.
+struct HandlerConversation {
+    let handler: ProcessHandler
+    let processes: HandlerProcesses
+    let delivery: DeliveryContext
+
+    private var machinery: ParticipantMachinery { delivery.machinery }
+
+    nonisolated(nonsending) func run() async throws(DeliveryInterruption) -> DeliveryDecision {
+        let slot = processes.slot(for: machinery.workerName)
+        let work = delivery.work
+        // A crash fault anywhere in this participant's delivery — at the child's point or at
+        // torture's own before-ack — is the child's death.
+        machinery.onCrash = { slot.kill() }
+        let child: HandlerChild
+        let coldStartedAt = machinery.context.clock.nowNanos()
+        let hadChild = slot.child != nil
+        switch slot.ready(timeoutMillis: handler.timeoutMillis, shouldStop: { machinery.context.stop.isSet }) {
+        case .ready(let ready):
+            child = ready
+            if !hadChild {
+                let millis = Double(machinery.context.clock.nowNanos() &- coldStartedAt) / 1_000_000
+                machinery.record(.info, work, subject: HistoryEvent.Subject.coldStart,
+                                 detail: "started `\(handler.commandLine)` in \(Self.millisText(millis)) ms")
+            }
+        case .failed(let reason):
+            return .fail(reason)
+        }
+
+        let id = slot.nextDeliveryId()
+        let parameters = delivery.parameters
+        let current = delivery.delivery
+        let body = handler.body(for: current.message).rendered(parameters)
+        let event = HandlerEvent.make(handler.event, body: body, delivery: current, messageName: parameters.message, lease: parameters.lease)
+        let message = HandlerProtocol.deliverMessage(
+            id: id, parameters: parameters, delivery: current, subscribers: machinery.context.broker.policy.subscribers,
+            deadlineMillis: handler.timeoutMillis, body: body, event: event)
+        guard child.write(message.encoded) else { return .fail(slot.ended(child, while: "being handed a delivery")) }
+        let deadline = HandlerChild.monotonicNanos() + UInt64(handler.timeoutMillis) * 1_000_000
+        var openSteps: [String: UInt64] = [:]
+
+        while true {
+            switch child.readLine(deadlineNanos: deadline, shouldStop: { machinery.mustStop }) {
+            case .closed:
+                return .fail(slot.ended(child, while: "handling the delivery"))
+            case .garbage(let what):
+                return brokeProtocol(slot, "the handler wrote \(what) on stdout")
+            case .timedOut:
+                slot.kill()
+                if machinery.mustStop { throw DeliveryInterruption(machinery.giveUp(work)) }
+                processes.killedForTimeout()
+                machinery.counts.timedOut += 1
+                machinery.record(.info, work, subject: HistoryEvent.Subject.timeout,
+                                 detail: "the handler ran past timeout-millis \(handler.timeoutMillis): killed")
+                return .fail("timeout after \(handler.timeoutMillis) ms: the handler was killed, as Lambda kills one past its timeout")
+            case .line(let line):
+                switch HandlerProtocol.read(line, id: id) {
+                case .failure(let problem):
+                    return brokeProtocol(slot, problem.description)
+                case .success(.result(let decision)):
+                    return decision
+                case .success(.step(let name, let role, let status, let rows, let values, let error)):
+                    let now = machinery.context.clock.nowNanos()
+                    if status == .invoke { openSteps[name] = now }
+                    let started = status == .invoke ? nil : openSteps.removeValue(forKey: name)
+                    delivery.recordReported(step: name, role: role, status: status, rowsAffected: rows, values: values,
+                                            error: error, startedNanos: started)
+                case .success(.point(let point)):
+                    switch await machinery.fireAtChildPoint(point, work) {
+                    case .go:
+                        guard child.write(HandlerProtocol.go(id: id).encoded) else { return .fail(slot.ended(child, while: "waiting at \(point.rawValue)")) }
+                    case .raise(let error, let kind):
+                        guard child.write(HandlerProtocol.raise(id: id, error: error, kind: kind).encoded) else {
+                            return .fail(slot.ended(child, while: "waiting at \(point.rawValue)"))
+                        }
+                    case .ended(let ending):
+                        // A crash has killed the child already; a timeout or the run's end kill it now.
+                        slot.kill()
+                        throw DeliveryInterruption(ending)
+                    }
+                }
+            }
+        }
+    }
+
+    private func brokeProtocol(_ slot: HandlerSlot, _ problem: String) -> DeliveryDecision {
+        slot.kill()
+        processes.protocolFailed()
+        return .fail("handler protocol broken (the child was killed): \(problem)")
+    }
+
+    static func millisText(_ millis: Double) -> String {
+        let rounded = (millis * 10).rounded() / 10
+        return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
+    }
+}

@@ -1,0 +1,91 @@
+/// A handler that is a program: the code a team deploys, in any language, started as a child
+/// process per worker and spoken to in JSON lines (docs/handler-protocol.md). It gets the same
+/// lease, faults, history, checkers and reports as a YAML step machine: only what the delivery
+/// does is the child's. The child keeps its own database connection and commits its own work,
+/// so the processor opens no transaction for it (`commitsItself`), and the commit points are the
+/// child's to offer.
+///
+/// The value is what the scenario says; the children belong to a run (`HandlerProcesses`), made
+/// when the run starts and stopped when it ends. Threads only: a child's timing is its own, which
+/// a seeded simulation cannot schedule.
+public struct ProcessHandler: DeliveryHandler {
+    /// The program and its arguments; the first is a path (relative to `workingDirectory`) or a
+    /// name found on `PATH`.
+    public var command: [String]
+    /// Where the child runs and its relative paths resolve: the scenario file's folder.
+    public var workingDirectory: String
+    /// How the message is wrapped for the child: as SNS or SQS hands it to a Lambda, or as is.
+    public var event: HandlerEventShape
+    /// Lambda's timeout: past it the child is killed and the delivery fails.
+    public var timeoutMillis: Int
+    /// Added to torture's own environment; values may hold placeholders (`${torture.database}`).
+    public var environment: [(name: String, value: EnvironmentTemplate)]
+    /// The message's JSON, rendered per delivery.
+    public var body: BodyTemplate
+    /// Messages that carry another body: the checklists' "invalid data".
+    public var poison: PoisonMessages?
+    /// The steps the child reports, declared so reports and latency name them; a step the child
+    /// reports without a declaration is recorded in the history all the same.
+    public var steps: [HandlerStep]
+    /// A hash of the command and the files it names: a replay refuses a changed handler.
+    public var contentHash: UInt64
+
+    public var isolation: IsolationLevel? { nil }
+    public var commitsItself: Bool { true }
+
+    public init(
+        command: [String], workingDirectory: String, event: HandlerEventShape = .raw, timeoutMillis: Int = 3_000,
+        environment: [(name: String, value: EnvironmentTemplate)] = [], body: BodyTemplate = .messageIdentity,
+        poison: PoisonMessages? = nil, steps: [HandlerStep] = []
+    ) {
+        precondition(!command.isEmpty, "a handler has a command")
+        precondition(timeoutMillis > 0, "a handler's timeout is positive")
+        self.command = command
+        self.workingDirectory = workingDirectory
+        self.event = event
+        self.timeoutMillis = timeoutMillis
+        self.environment = environment
+        self.body = body
+        self.poison = poison
+        self.steps = steps
+        self.contentHash = HandlerFiles.hash(command: command, workingDirectory: workingDirectory)
+    }
+
+    /// `python3 handler.py --lambda mod.fn`: how reports name it.
+    public var commandLine: String { command.map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ") }
+
+    /// The body message `number` carries.
+    func body(for number: Int) -> BodyTemplate {
+        if let poison, number % poison.every == 0 { return poison.body }
+        return body
+    }
+
+    nonisolated(nonsending) public func handle(_ delivery: DeliveryContext) async throws -> DeliveryDecision {
+        guard let processes = delivery.machinery.context.handlerProcesses else {
+            preconditionFailure("a process handler runs in a run that started its processes")
+        }
+        return try await HandlerConversation(handler: self, processes: processes, delivery: delivery).run()
+    }
+}
+
+/// How a delivery is wrapped for the child, as the AWS services hand it to a Lambda.
+public enum HandlerEventShape: String, Sendable, CaseIterable {
+    /// `Records[0].Sns`: the body as `Message` (a JSON string), the message id in `MessageAttributes`.
+    case sns
+    /// `Records[0]`: the body as `body`, `attributes.ApproximateReceiveCount` the receive.
+    case sqs
+    /// The body itself.
+    case raw
+}
+
+/// Every `every`-th message (by number: 0, every, 2·every, …) carries `body` instead.
+public struct PoisonMessages: Sendable {
+    public var every: Int
+    public var body: BodyTemplate
+
+    public init(every: Int, body: BodyTemplate) {
+        precondition(every >= 1, "poison messages come every 1 or more messages")
+        self.every = every
+        self.body = body
+    }
+}
