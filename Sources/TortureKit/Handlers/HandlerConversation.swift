@@ -8,7 +8,14 @@ struct HandlerConversation {
 
     private var machinery: ParticipantMachinery { delivery.machinery }
 
+    /// The decision; a failure's reason never carries the run's password, whatever the child echoed.
     nonisolated(nonsending) func run() async throws(DeliveryInterruption) -> DeliveryDecision {
+        let decision = try await converse()
+        if case .fail(let reason) = decision { return .fail(processes.redacted(reason)) }
+        return decision
+    }
+
+    nonisolated(nonsending) private func converse() async throws(DeliveryInterruption) -> DeliveryDecision {
         let slot = processes.slot(for: machinery.workerName)
         let work = delivery.work
         // A crash fault anywhere in this participant's delivery — at the child's point or at

@@ -31,7 +31,7 @@ enum HandlerFiles {
     }
 
     static func resolve(_ path: String, in directory: String) -> String {
-        path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)
+        ((path.hasPrefix("/") ? path : (directory as NSString).appendingPathComponent(path)) as NSString).standardizingPath
     }
 
     private static func isFile(_ path: String) -> Bool {

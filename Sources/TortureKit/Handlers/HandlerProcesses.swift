@@ -70,7 +70,7 @@ final class HandlerProcesses: Sendable {
         var stderr: [String: String] = [:]
         for worker in workers {
             if let text = Self.tail(of: stderrPath(worker), bytes: HandlerSummary.stderrKeptBytes), !text.isEmpty {
-                stderr[worker] = text
+                stderr[worker] = redacted(text)
             }
         }
         let summary = HandlerSummary(
@@ -79,6 +79,17 @@ final class HandlerProcesses: Sendable {
             coldStartMaxMillis: percentile(1), protocolFailures: tally.protocolFailures, timeouts: tally.timeouts,
             stderrFiles: stderr.keys.sorted().map(HandlerSummary.stderrFile))
         return (summary, stderr)
+    }
+
+    /// `text` with the run's database password (as written and percent-encoded) replaced by `***`.
+    func redacted(_ text: String) -> String {
+        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
+    }
+
+    private var secrets: [String] {
+        guard facts.dialect == .postgres, let password = URLComponents(string: facts.database)?.password, !password.isEmpty else { return [] }
+        let encoded = URLComponents(string: facts.database)?.percentEncodedPassword ?? password
+        return Array(Set([password, encoded])).sorted { $0.count > $1.count }
     }
 
     func stderrPath(_ worker: String) -> String { "\(stderrDirectory)/\(worker).log" }

@@ -48,6 +48,10 @@ public enum MarkdownSummary {
         ]
         if let queue = report.queue { lines += ["", TerminalSummary.queueLine(queue)] }
         if let actors = report.actors { lines += ["", TerminalSummary.actorsLine(actors)] }
+        if let handler = report.handler {
+            lines += ["", TerminalSummary.handlerLine(handler)]
+            if !handler.stderrFiles.isEmpty { lines += [""] + handler.stderrFiles.map { "- [\($0)](\($0))" } }
+        }
         if let budget = TerminalSummary.budgetLine(report) { lines += ["", budget] }
         let policy = report.delivery
         lines += ["", "delivery: \(policy.preset.rawValue), visibility timeout \(policy.visibilityTimeoutMillis) ms, "

@@ -47,6 +47,7 @@ public enum TerminalSummary {
         if !incidents.isEmpty { lines.append("  " + incidents.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
         if let queue = report.queue { lines.append(queueLine(queue)) }
         if let actors = report.actors { lines.append(actorsLine(actors)) }
+        if let handler = report.handler { lines.append(handlerLine(handler)) }
         lines.append("latency end-to-end  " + report.latency.endToEnd.line)
         if let budget = budgetLine(report) { lines.append(budget) }
         let stepWidth = max(8, report.latency.steps.map(\.step.count).max() ?? 0)
@@ -83,6 +84,16 @@ public enum TerminalSummary {
             let aside = troubles.isEmpty ? "" : " (" + troubles.map { "\($0.0) \($0.1)" }.joined(separator: ", ") + ")"
             return "\(actor.name) \(actor.runs) runs\(aside)" + (actor.published > 0 ? ", published \(actor.published)" : "")
         }.joined(separator: "; ")
+    }
+
+    /// `handler python3 h.py (0x…): 8 cold starts (p50 140 ms, max 210 ms); protocol failures 2`
+    static func handlerLine(_ handler: HandlerSummary) -> String {
+        let troubles = [("protocol failures", handler.protocolFailures), ("killed past timeout-millis", handler.timeouts)].filter { $0.1 > 0 }
+        return "handler `\(handler.command)` (\(handler.contentHash)): \(handler.coldStarts) cold start\(handler.coldStarts == 1 ? "" : "s")"
+            + (handler.coldStarts > 0 ? " (p50 \(Formatting.duration(micros: handler.coldStartP50Millis * 1_000)), "
+                + "max \(Formatting.duration(micros: handler.coldStartMaxMillis * 1_000)))" : "")
+            + troubles.map { "; \($0.0) \($0.1)" }.joined()
+            + (handler.stderrFiles.isEmpty ? "" : "; stderr in handler-stderr/")
     }
 
     static func queueLine(_ queue: QueueCounts) -> String {
