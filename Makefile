@@ -8,6 +8,7 @@ TORTURE := .build/debug/torture
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/python-env.sh
 
 build: deps
 	$(SWIFT) build
@@ -18,6 +19,8 @@ run: build
 # The PostgreSQL tests run against a throwaway cluster (scripts/pg-cluster.sh), stopped and
 # removed however the tests end. If it cannot start, the target fails: nothing is skipped.
 test: deps
+	@echo "sdk/python: the Python SDK, and the example handlers through it"
+	.venv/bin/python -m unittest discover -s sdk/python -p 'test_*.py'
 	$(SWIFT) build --build-tests
 	@set -e; url="$$(scripts/pg-cluster.sh start)"; trap 'scripts/pg-cluster.sh stop' EXIT INT TERM; \
 	echo "PostgreSQL for the tests: $$url"; \
