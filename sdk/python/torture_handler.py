@@ -153,6 +153,19 @@ _channel = None
 _current = None  # the Delivery being handled
 
 
+def _take_channel():
+    global _channel
+    if _channel is None:
+        _channel = _Channel()
+
+
+# Under torture (which sets TORTURE_HANDLER_PROTOCOL), stdout is taken at import, so that a
+# handler module's print() at import time cannot reach torture either. (As a script, the
+# importable module below takes it.)
+if os.environ.get("TORTURE_HANDLER_PROTOCOL") and __name__ != "__main__":
+    _take_channel()
+
+
 class _Stop(BaseException):
     """shutdown or EOF: leave run(), through any handler's `except Exception`."""
 
@@ -253,8 +266,8 @@ def run(handle, on_init=None):
 
     on_init(init), when given, runs after init is read and before it is answered (cold start).
     """
-    global _channel, _current, init
-    _channel = _Channel()
+    global _current, init
+    _take_channel()
     try:
         init = Info(_require(_channel.receive(), "init"))
         if on_init is not None:
