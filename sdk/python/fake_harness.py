@@ -14,6 +14,19 @@ ADAPTER = os.path.join(SDK, "torture_handler.py")
 PYTHON = sys.executable
 
 
+def scenario_schema(path):
+    """The `protocol.schema` block of a scenario file (a literal block under `schema: |`)."""
+    with open(path) as file:
+        lines = file.read().splitlines()
+    start = lines.index("  schema: |") + 1
+    block = []
+    for line in lines[start:]:
+        if not line.startswith("    "):
+            break
+        block.append(line.strip())
+    return "\n".join(block)
+
+
 def sns_event(message, body):
     """What torture's `event: sns` builds: the body as a JSON string, message_id an attribute."""
     return {"Records": [{
@@ -40,7 +53,7 @@ class Harness:
         self.lines.put(None)
 
     def send(self, message):
-        line = message if isinstance(message, (bytes, str)) else json.dumps(message)
+        line = message if isinstance(message, (bytes, str)) else json.dumps(message, separators=(",", ":"))
         data = line.encode() if isinstance(line, str) else line
         self.child.stdin.write(data + b"\n")
         self.child.stdin.flush()

@@ -10,23 +10,10 @@ import tempfile
 import unittest
 import uuid
 
-from fake_harness import ROOT, Harness, lambda_command, sns_event
+from fake_harness import ROOT, Harness, lambda_command, scenario_schema, sns_event
 
 EXAMPLE = os.path.join(ROOT, "examples", "seed000")
 POSTGRES_URL = os.environ.get("TORTURE_TEST_DATABASE_URL", "")
-
-
-def scenario_schema(file_name):
-    """The `protocol.schema` block of a scenario file (a literal block under `schema: |`)."""
-    with open(os.path.join(EXAMPLE, file_name)) as file:
-        lines = file.read().splitlines()
-    start = lines.index("  schema: |") + 1
-    block = []
-    for line in lines[start:]:
-        if not line.startswith("    "):
-            break
-        block.append(line.strip())
-    return "\n".join(block)
 
 
 def valid(message):
@@ -94,7 +81,7 @@ class ProcessorTests:
             harness.close()
 
     def store(self, scenario):
-        store = self.Store(scenario_schema(scenario))
+        store = self.Store(scenario_schema(os.path.join(EXAMPLE, scenario)))
         self.addCleanup(store.close)
         return store
 
