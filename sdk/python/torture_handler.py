@@ -130,7 +130,7 @@ class _Channel:
         self._lock = threading.Lock()
 
     def send(self, message):
-        data = (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+        data = (json.dumps(message, ensure_ascii=False, separators=(",", ":")) + "\n").encode(errors="replace")
         with self._lock:
             while data:
                 data = data[os.write(self._out, data):]
