@@ -8,6 +8,7 @@ TORTURE := .build/debug/torture
 
 deps:
 	@scripts/install-deps.sh
+	@scripts/python-env.sh
 
 build: deps
 	$(SWIFT) build
@@ -15,12 +16,15 @@ build: deps
 run: build
 	$(TORTURE) run race-claim --workers 64
 
-# The PostgreSQL tests run against a throwaway cluster (scripts/pg-cluster.sh), stopped and
-# removed however the tests end. If it cannot start, the target fails: nothing is skipped.
+# The PostgreSQL tests (the Python SDK's, then Swift's) run against a throwaway cluster
+# (scripts/pg-cluster.sh), stopped and removed however the tests end. If it cannot start, the
+# target fails: nothing is skipped.
 test: deps
 	$(SWIFT) build --build-tests
 	@set -e; url="$$(scripts/pg-cluster.sh start)"; trap 'scripts/pg-cluster.sh stop' EXIT INT TERM; \
 	echo "PostgreSQL for the tests: $$url"; \
+	echo "sdk/python: the Python SDK, and the example handlers through it"; \
+	TORTURE_TEST_DATABASE_URL="$$url" .venv/bin/python -m unittest discover -s sdk/python -p 'test_*.py'; \
 	TORTURE_TEST_DATABASE_URL="$$url" $(SWIFT) test --skip-build
 	@echo "Examples/: TortureKit's public API from outside the module"
 	$(SWIFT) test --package-path Examples
