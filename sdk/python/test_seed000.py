@@ -1,4 +1,4 @@
-"""examples/seed000's Lambda processors through the adapter, on the scenarios' own schemas.
+"""Examples/seed000's Lambda processors through the adapter, on the scenarios' own schemas.
 
 SQLite always; PostgreSQL when TORTURE_TEST_DATABASE_URL names a server (make test starts one)
 and psycopg is installed.
@@ -12,7 +12,7 @@ import uuid
 
 from fake_harness import ROOT, Harness, lambda_command, scenario_schema, sns_event
 
-EXAMPLE = os.path.join(ROOT, "examples", "seed000")
+EXAMPLE = os.path.join(ROOT, "Examples", "seed000")
 POSTGRES_URL = os.environ.get("TORTURE_TEST_DATABASE_URL", "")
 
 

@@ -1,4 +1,4 @@
-"""examples/shell/handler.sh, the SDK-free handler, against a fake torture.
+"""Examples/shell/handler.sh, the SDK-free handler, against a fake torture.
 
 SQLite through the sqlite3 CLI (skipped only when it is missing); PostgreSQL through psql when
 TORTURE_TEST_DATABASE_URL names a server.
@@ -15,7 +15,7 @@ import uuid
 
 from fake_harness import ROOT, Harness, scenario_schema
 
-EXAMPLE = os.path.join(ROOT, "examples", "shell")
+EXAMPLE = os.path.join(ROOT, "Examples", "shell")
 SCHEMA = scenario_schema(os.path.join(EXAMPLE, "idempotent-insert.yaml"))
 POSTGRES_URL = os.environ.get("TORTURE_TEST_DATABASE_URL", "")
 

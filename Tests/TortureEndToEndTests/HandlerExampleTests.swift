@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// The seeds' own code under torture (Examples/seed000: seed 000/001's Lambda processor,
+/// unmodified, through the Python SDK's adapter) and a handler with no SDK at all
+/// (Examples/shell), run by the built binary on SQLite. Their PostgreSQL runs are in
+/// `PostgresHandlerTests`.
+@Suite(.serialized) struct HandlerExampleTests {
+    static let examples = TortureBinary.packageRoot + "/Examples"
+
+    static func run(_ file: String, seed: Int, store: String = "sqlite", messages: Int = 60) async throws -> TortureBinary.Outcome {
+        try await TortureBinary.run([
+            "run", examples + "/" + file, "--workers", "8", "--messages", String(messages), "--seed", String(seed),
+            "--store", store, "--report-dir", TortureBinary.reportDirectory(),
+        ])
+    }
+
+    @Test func theCorrectLambdaHoldsOver20Seeds() async throws {
+        for seed in 1...20 {
+            let run = try await Self.run("seed000/check-then-insert.yaml", seed: seed)
+            #expect(run.exitCode == 0, "seed \(seed): \(run.stdout)\n\(run.stderr)")
+        }
+    }
+
+    @Test func withoutTheUniqueConstraintTheDuplicateSubmissionsAreWitnessed() async throws {
+        let run = try await Self.run("seed000/check-then-insert-no-unique.yaml", seed: 1)
+        #expect(run.exitCode == 1, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("no-duplicate-submissions                      VIOLATED"), "\(run.stdout)")
+        #expect(run.stdout.range(of: #"message m-\d{5} submitted [2-4] times"#, options: .regularExpression) != nil, "\(run.stdout)")
+        #expect(run.stdout.contains("repro: torture run"), "\(run.stdout)")
+    }
+
+    @Test func aLambdaThatSwallowsItsErrorsLosesThePoisonMessages() async throws {
+        let run = try await Self.run("seed000/check-then-insert-swallow.yaml", seed: 1)
+        #expect(run.exitCode == 1, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("sql:every-message-submitted-or-dead-lettered  VIOLATED   3"), "messages 0, 20 and 40 are poison: \(run.stdout)")
+        #expect(run.stdout.contains("row (message_id = m-00020)"), "\(run.stdout)")
+    }
+
+    @Test func theShellHandlerSpeaksTheProtocolWithoutAnSDK() async throws {
+        let run = try await Self.run("shell/idempotent-insert.yaml", seed: 1)
+        #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("handler `./handler.sh`"), "\(run.stdout)")
+    }
+}
