@@ -37,6 +37,19 @@ struct RecordedRun {
             }
             Console.error("warning: \(report.scenario.file) changed since the run; --force runs the current content")
         }
+        if let recorded = report.handler {
+            let current = (scenario.handler as? ProcessHandler)?.contentHash.fixedHex ?? "none"
+            if current != recorded.contentHash {
+                guard force else {
+                    Console.error("""
+                        error: the handler `\(recorded.command)` changed since the run (its command and files hash to \(current), \
+                        recorded \(recorded.contentHash)): a replay would not run the same code. Restore it, or pass --force to run the current one.
+                        """)
+                    throw ExitCode(ExitStatus.usage)
+                }
+                Console.error("warning: the handler `\(recorded.command)` changed since the run; --force runs the current one")
+            }
+        }
         return RecordedRun(report: report, scenario: scenario, path: file)
     }
 

@@ -163,3 +163,31 @@ import Testing
         #expect(refused.status == 2)
     }
 }
+
+/// A replay runs the same code: a handler process whose files changed is refused, as a changed
+/// scenario is, and runs again on threads when forced.
+@Suite struct HandlerReplayTests {
+    @Test func replayRefusesAChangedHandlerUnlessForced() async throws {
+        let workspace = Workspace()
+        let examples = TortureBinary.packageRoot + "/Examples/shell"
+        let script = try workspace.write("handler.sh", try String(contentsOfFile: examples + "/handler.sh", encoding: .utf8))
+        #expect(chmod(script, 0o755) == 0)
+        let file = try workspace.write("shell.yaml", try String(contentsOfFile: examples + "/idempotent-insert.yaml", encoding: .utf8))
+        let run = try await TortureProcess.runAwaiting(["run", file, "--messages", "20", "--workers", "2", "--seed", "4", "--report-dir", workspace.reports])
+        #expect(run.status == 0, "\(run.stdout)\n\(run.stderr)")
+        let directory = try #require(workspace.reportDirectory(from: run.stdout))
+        let same = try await TortureProcess.runAwaiting(["replay", directory, "--report-dir", workspace.reports])
+        #expect(same.status == 0, "\(same.stdout)\n\(same.stderr)")
+
+        let handle = try #require(FileHandle(forWritingAtPath: script))
+        handle.seekToEndOfFile()
+        handle.write(Data("# a change\n".utf8))
+        try handle.close()
+        let refused = try await TortureProcess.runAwaiting(["replay", directory, "--report-dir", workspace.reports])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("the handler `./handler.sh` changed since the run"), "\(refused.stderr)")
+        let forced = try await TortureProcess.runAwaiting(["replay", directory, "--force", "--report-dir", workspace.reports])
+        #expect(forced.status == 0, "\(forced.stdout)\n\(forced.stderr)")
+        #expect(forced.stderr.contains("warning: the handler `./handler.sh` changed"))
+    }
+}
