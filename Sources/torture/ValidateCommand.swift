@@ -8,7 +8,8 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Check scenario files without running them; prints file:line: what was expected for each wrong one.",
         discussion: """
             Without --store the files are read and their SQL is checked for what can be seen in the text (one statement \
-            per step, parameters, schema names). With --store every statement is also prepared, and every check's query \
+            per step, parameters, schema names), and a handler process is started once and must answer `init` in \
+            protocol 1 (docs/handler-protocol.md). With --store every statement is also prepared, and every check's query \
             run read-only, against a fresh schema (PostgreSQL) or file (SQLite) that is dropped afterwards: a table or \
             column that does not exist, SQL the store refuses, or a check that writes is caught before any run.
             """
@@ -34,9 +35,15 @@ struct ValidateCommand: ParsableCommand {
             do {
                 let scenario = try ScenarioLoader.load(path: file)
                 for warning in scenario.warnings { Console.error("warning: \(warning)") }
-                if let store { try prepare(scenario, on: store) }
+                var greeting: String?
+                if let store {
+                    greeting = try prepare(scenario, on: store)
+                } else if let handler = scenario.handler as? ProcessHandler {
+                    greeting = try greet(handler, of: scenario, store: nil)
+                }
                 let dialects = scenario.dialects.map(\.rawValue).sorted().joined(separator: ", ")
                 print("ok  \(file): \(scenario.name) (\(dialects); \(scenario.invariants.map(\.name).joined(separator: ", ")))")
+                if let greeting { print("    " + greeting) }
             } catch let exit as ExitCode {
                 throw exit
             } catch {
@@ -54,7 +61,8 @@ struct ValidateCommand: ParsableCommand {
 
     /// Every statement prepared, and every check's query run read-only, in a space made for it and
     /// dropped after. A store that cannot be reached is exit 3, not a verdict on the file.
-    private func prepare(_ scenario: Scenario, on storeText: String) throws {
+    /// What the handler's handshake said, when the scenario has a handler process.
+    private func prepare(_ scenario: Scenario, on storeText: String) throws -> String? {
         let stores = try StoreOption(parsing: storeText).makeProvider(stamp: Timestamp.folder(Date()))
         defer { stores.finish() }
         let store: any Store
@@ -85,6 +93,18 @@ struct ValidateCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.storeFailed)
             }
             throw ValidationFailure(error.reason)
+        }
+        guard let handler = scenario.handler as? ProcessHandler else { return nil }
+        return try greet(handler, of: scenario, store: store)
+    }
+
+    /// The handler's program, started once and greeted: it runs and speaks the protocol.
+    private func greet(_ handler: ProcessHandler, of scenario: Scenario, store: (any Store)?) throws -> String {
+        do {
+            let millis = try handler.handshake(scenario: scenario.name, store: store)
+            return "handler `\(handler.commandLine)` answered init in protocol 1 (cold start \(Int(millis.rounded())) ms)"
+        } catch {
+            throw ScenarioError(file: scenario.source.path, message: "the handler `\(handler.commandLine)` did not pass the handshake: \(error)")
         }
     }
 }

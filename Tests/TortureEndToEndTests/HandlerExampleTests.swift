@@ -42,4 +42,18 @@ import Testing
         #expect(run.exitCode == 0, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("handler `./handler.sh`"), "\(run.stdout)")
     }
+
+    @Test func validateStartsTheHandlerAndRefusesOneThatSpeaksAnotherProtocol() async throws {
+        let good = try await TortureBinary.run(["validate", Self.examples + "/shell/idempotent-insert.yaml"])
+        #expect(good.exitCode == 0, "\(good.stdout)\n\(good.stderr)")
+        #expect(good.stdout.contains("handler `./handler.sh` answered init in protocol 1"), "\(good.stdout)")
+        let workspace = Workspace()
+        let original = try String(contentsOfFile: TortureBinary.packageRoot + "/Tests/scenarios/handlers/crash-before-commit.yaml", encoding: .utf8)
+        let probe = TortureBinary.packageRoot + "/Tests/handlers/probe.py"
+        let file = try workspace.write("v99.yaml", original
+            .replacingOccurrences(of: "[../../../.venv/bin/python, ../../handlers/probe.py, insert-then-wait]", with: "[python3, \(probe), version99]"))
+        let refused = try await TortureBinary.run(["validate", file])
+        #expect(refused.exitCode == 2, "\(refused.stdout)\n\(refused.stderr)")
+        #expect(refused.stderr.contains("did not pass the handshake: the handler speaks protocol 99; torture speaks 1"), "\(refused.stderr)")
+    }
 }
