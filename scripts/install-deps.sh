@@ -14,6 +14,11 @@ command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
 # GNU time: the hostile-file tests measure the binary's peak memory with it (a child started by
 # posix_spawn from the test process reports the test process's peak as its own).
 [ -x /usr/bin/time ] || missing+=(time)
+# The handler processes: Python 3 with venv (the SDK and the example Lambdas, scripts/python-env.sh)
+# and the sqlite3 shell (the example bash handler).
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing+=(python3-venv)
+command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
 
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing: ${missing[*]}"
