@@ -56,4 +56,23 @@ import Testing
         #expect(refused.exitCode == 2, "\(refused.stdout)\n\(refused.stderr)")
         #expect(refused.stderr.contains("did not pass the handshake: the handler speaks protocol 99; torture speaks 1"), "\(refused.stderr)")
     }
+
+    /// A child that exits in the middle of every delivery: each fails with the child's status and
+    /// last words, and the run's folder holds its report and the child's stderr.
+    @Test func aRunWhoseChildExitsMidDeliveryStillWritesItsReport() async throws {
+        let workspace = Workspace()
+        let original = try String(contentsOfFile: TortureBinary.packageRoot + "/Tests/scenarios/handlers/crash-before-commit.yaml", encoding: .utf8)
+        let file = try workspace.write("exits.yaml", original
+            .replacingOccurrences(of: "[../../../.venv/bin/python, ../../handlers/probe.py, insert-then-wait]",
+                                  with: "[python3, \(TortureBinary.packageRoot)/Tests/handlers/probe.py, exit]"))
+        let run = try await TortureBinary.run(["run", file, "--workers", "2", "--seed", "1", "--report-dir", workspace.reports])
+        #expect(run.exitCode == 0, "every failure was dead-lettered: \(run.stdout)\n\(run.stderr)")
+        let directory = try #require(workspace.reportDirectory(from: run.stdout), "\(run.stdout)")
+        let report = try workspace.report(at: directory)
+        let handler = try #require(report["handler"] as? [String: Any], "\(report.keys)")
+        #expect(handler["coldStarts"] as? Int == 12, "a new child for each of 6 messages × 2 receives: \(handler)")
+        let stderr = try String(contentsOfFile: directory + "/handler-stderr/w-00.log", encoding: .utf8)
+        #expect(stderr.contains("probe: giving up on m-"), "\(stderr)")
+        #expect(run.stdout.contains("stderr in handler-stderr/"), "\(run.stdout)")
+    }
 }
