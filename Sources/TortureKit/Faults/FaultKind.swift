@@ -15,6 +15,15 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable, Comparable {
     case error
     /// The store fails the step: busy, or the connection resets.
     case storeError = "store-error"
+    /// On the wire (a handler's connection, through torture's proxy): both sides of the
+    /// connection close at once; the server rolls back the open transaction.
+    case reset
+    /// On the wire, at `after-commit`: the COMMIT landed, its answer is dropped and the
+    /// connection closed. The client cannot tell whether its work committed (Jepsen's `info`).
+    case lostCommitAck = "lost-commit-ack"
+    /// On the wire: the statement is answered with an ErrorResponse of the rule's SQLSTATE
+    /// instead of being forwarded.
+    case sqlError = "sql-error"
 
     /// Fixed per kind and part of every decision key (never `hashValue`, which Swift reseeds per process).
     var salt: UInt64 {
@@ -26,6 +35,28 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable, Comparable {
         case .timeout: 0xFA_0005
         case .error: 0xFA_0006
         case .storeError: 0xFA_0007
+        case .reset: 0xFA_0008
+        case .lostCommitAck: 0xFA_0009
+        case .sqlError: 0xFA_000A
+        }
+    }
+
+    /// Kinds carried out by the wire proxy on a handler process's own connection.
+    public var isWire: Bool {
+        switch self {
+        case .reset, .lostCommitAck, .sqlError: true
+        case .duplicate, .delay, .stall, .crash, .timeout, .error, .storeError: false
+        }
+    }
+
+    /// The points a rule of this kind may name; nil: any point but the wire's own.
+    var allowedPoints: [InjectionPoint]? {
+        switch self {
+        case .reset: InjectionPoint.wire
+        case .lostCommitAck: [.afterCommit]
+        case .sqlError: [.beforeStatement, .beforeCommit]
+        case .delay, .stall: nil
+        case .duplicate, .crash, .timeout, .error, .storeError: InjectionPoint.allCases.filter { !$0.isWireOnly }
         }
     }
 
@@ -33,7 +64,7 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable, Comparable {
     var endsDelivery: Bool {
         switch self {
         case .duplicate, .delay, .stall: false
-        case .crash, .timeout, .error, .storeError: true
+        case .crash, .timeout, .error, .storeError, .reset, .lostCommitAck, .sqlError: true
         }
     }
 
@@ -41,7 +72,7 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable, Comparable {
     var takesDuration: Bool {
         switch self {
         case .delay, .stall, .crash, .timeout: true
-        case .duplicate, .error, .storeError: false
+        case .duplicate, .error, .storeError, .reset, .lostCommitAck, .sqlError: false
         }
     }
 
@@ -65,6 +96,10 @@ public enum Fault: Sendable, Equatable, Hashable, Codable {
     case timeout(millis: Int)
     case error
     case storeError(InjectedStoreError)
+    case reset
+    case lostCommitAck
+    /// `sqlState`: five characters, e.g. 40001 (serialization failure).
+    case sqlError(sqlState: String)
 
     public var kind: FaultKind {
         switch self {
@@ -75,6 +110,9 @@ public enum Fault: Sendable, Equatable, Hashable, Codable {
         case .timeout: .timeout
         case .error: .error
         case .storeError: .storeError
+        case .reset: .reset
+        case .lostCommitAck: .lostCommitAck
+        case .sqlError: .sqlError
         }
     }
 
@@ -87,6 +125,9 @@ public enum Fault: Sendable, Equatable, Hashable, Codable {
         case .timeout(let millis): "timeout after \(millis) ms"
         case .error: "error"
         case .storeError(let kind): "store-error \(kind.rawValue)"
+        case .reset: "reset"
+        case .lostCommitAck: "lost-commit-ack"
+        case .sqlError(let sqlState): "sql-error \(sqlState)"
         }
     }
 }

@@ -7,6 +7,8 @@ public struct FaultPlan: Sendable {
     /// Per point, the kinds that have a rule there: most points have none, and checking that is
     /// the hot path.
     private let kindsByPoint: [[FaultKind]]
+    /// The same for the wire proxy's decisions.
+    private let wireKindsByPoint: [[FaultKind]]
 
     /// Keeps "does it fire" and "how long" independent.
     private static let lengthSalt: UInt64 = 0x1E_0001
@@ -14,7 +16,12 @@ public struct FaultPlan: Sendable {
     public init(seed: Seed, profile: FaultProfile) {
         self.seed = seed
         self.profile = profile
-        self.kindsByPoint = InjectionPoint.allCases.sorted().map { profile.kinds(at: $0) }
+        self.kindsByPoint = InjectionPoint.allCases.sorted().map { point in
+            point.isWireOnly ? [] : profile.kinds(at: point).filter { !$0.isWire }
+        }
+        self.wireKindsByPoint = InjectionPoint.allCases.sorted().map { point in
+            point.isWireOnly ? profile.kinds(at: point) : InjectionPoint.wire.contains(point) ? profile.kinds(at: point).filter(\.isWire) : []
+        }
         assert(kindsByPoint.allSatisfy { $0.drop { !$0.endsDelivery }.allSatisfy(\.endsDelivery) },
                "at a point, the kinds that end a delivery are tried after those that do not: a crash never hides a duplicate")
         assert(zip(InjectionPoint.allCases.sorted(), InjectionPoint.allCases.sorted().indices).allSatisfy { Int($0.code) == $1 + 1 },
@@ -31,6 +38,20 @@ public struct FaultPlan: Sendable {
                         UInt64(delivery.subscriber), point.code)
         }
     }
+
+    /// The faults the wire proxy carries out at `point` of the `statement`-th statement (from 1)
+    /// that `delivery`'s handler sent: keyed by the statement's number as well, apart from the
+    /// delivery's own points.
+    public func wireFaults(for delivery: Delivery, statement: Int, at point: InjectionPoint) -> [Fault] {
+        let kinds = wireKindsByPoint[Int(point.code) - 1]
+        guard !kinds.isEmpty else { return [] }
+        return fire(kinds, at: point) { salt in
+            Mix.combine(seed.value, salt ^ Self.wireSalt, UInt64(delivery.message), UInt64(delivery.copy), UInt64(delivery.attempt),
+                        UInt64(delivery.subscriber), point.code, UInt64(statement))
+        }
+    }
+
+    private static let wireSalt: UInt64 = 0x31_4E00
 
     /// The faults that fire at `point` in tick `tick` of an actor's `instance`: keyed by (seed,
     /// kind, actor, instance, tick, point), apart from every delivery's keys.
@@ -83,6 +104,13 @@ public struct FaultPlan: Sendable {
         var hash = ContentHash()
         hash.add(seed.value)
         guard !profile.isEmpty else { return hash.value }
+        // The wire's decisions depend on how many statements a handler sends: its rules stand in.
+        for kind in FaultKind.allCases {
+            for point in InjectionPoint.allCases where kind.isWire || point.isWireOnly {
+                guard let rule = profile[kind, point] else { continue }
+                hash.add("\(kind.rawValue)@\(point.rawValue) \(rule.probability) \(rule.minMillis)-\(rule.maxMillis) \(rule.sqlState ?? "")")
+            }
+        }
         var budget = Self.planHashDeliveryLimit
         for message in 0..<workload.messages {
             for copy in 1...workload.deliveriesPerMessage {
@@ -126,6 +154,9 @@ public struct FaultPlan: Sendable {
         case .timeout: return .timeout(millis: millis)
         case .error: return .error
         case .storeError: return .storeError(rule.storeError ?? .busy)
+        case .reset: return .reset
+        case .lostCommitAck: return .lostCommitAck
+        case .sqlError: return .sqlError(sqlState: rule.sqlState ?? "40001")
         }
     }
 }

@@ -20,6 +20,11 @@ public struct FaultProfile: Sendable, Equatable {
 
     public var isEmpty: Bool { rules.values.allSatisfy(\.isEmpty) }
 
+    /// Whether any rule needs the wire proxy: a wire kind, or any kind at a wire-only point.
+    public var needsWire: Bool {
+        rules.contains { kind, points in !points.isEmpty && (kind.isWire || points.keys.contains(where: \.isWireOnly)) }
+    }
+
     /// Every rule as `kind@point`, in a fixed order.
     public var ruleNames: [String] {
         FaultKind.allCases.flatMap { kind in
@@ -52,13 +57,16 @@ public struct FaultRule: Sendable, Equatable, Codable {
     public var maxMillis: Int
     /// For `store-error` rules: which error.
     public var storeError: InjectedStoreError?
+    /// For `sql-error` rules: the SQLSTATE answered.
+    public var sqlState: String?
 
-    public init(probability: Double, minMillis: Int = 0, maxMillis: Int = 0, storeError: InjectedStoreError? = nil) {
+    public init(probability: Double, minMillis: Int = 0, maxMillis: Int = 0, storeError: InjectedStoreError? = nil, sqlState: String? = nil) {
         precondition((0.0...1.0).contains(probability), "probability outside [0, 1]")
         precondition(minMillis >= 0 && minMillis <= maxMillis, "duration range is empty")
         self.probability = probability
         self.minMillis = minMillis
         self.maxMillis = maxMillis
         self.storeError = storeError
+        self.sqlState = sqlState
     }
 }

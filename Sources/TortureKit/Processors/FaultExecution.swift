@@ -71,6 +71,8 @@ extension ParticipantMachinery {
                 guard await pause(millis: millis) else { return .cutShort }
             case .crash, .timeout, .error, .storeError:
                 return .ends(fault)
+            case .reset, .lostCommitAck, .sqlError:
+                preconditionFailure("the plan gives \(fault.kind) to the wire proxy only")
             }
         }
         return .carriedOn
@@ -129,6 +131,8 @@ extension ParticipantMachinery {
             return .failed("injected store error: connection reset")
         case .duplicate, .delay, .stall:
             preconditionFailure("\(fault.kind) does not end a delivery")
+        case .reset, .lostCommitAck, .sqlError:
+            preconditionFailure("the plan gives \(fault.kind) to the wire proxy only")
         }
     }
 }

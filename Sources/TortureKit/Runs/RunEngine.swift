@@ -91,6 +91,17 @@ public struct RunEngine: Sendable {
         var store = self.store
         var mode = ExecutionMode.threads
         var sessions: (any ServerSessions)?
+        if scenario.faults.needsWire, !(scenario.handler is ProcessHandler) || store.dialect != .postgres {
+            var partial = PartialRun(planHash: 0, stepNames: stepNames)
+            let rules = scenario.faults.ruleNames.filter { name in
+                name.split(separator: "@").first.flatMap { FaultKind(rawValue: String($0)) }?.isWire == true
+                    || name.hasSuffix("-statement")
+            }
+            partial.fail(.scenarioInvalid, "\(rules.joined(separator: ", ")) happen on the wire, in torture's proxy between a handler "
+                + "process and PostgreSQL: this run has none (" + (scenario.handler is ProcessHandler ? "SQLite has no wire"
+                    : "its handler is not a process") + "); run it with --store postgres://…")
+            return finish(partial, startNanos: 0, startedAt: startedAt)
+        }
         if simulation != nil, scenario.handler is ProcessHandler {
             var partial = PartialRun(planHash: 0, stepNames: stepNames)
             partial.fail(.scenarioInvalid, "scenario \(scenario.name) runs its handler as a process, whose timing a seeded simulation "

@@ -84,8 +84,13 @@ public enum ScenarioLoader {
         for (kindName, _, kindReader) in map.values {
             let kind = FaultKind(rawValue: kindName)!  // the mapping only admits these names
             let points = try kindReader.mapping(allowed: InjectionPoint.allCases.map(\.rawValue))
-            for (pointName, _, value) in points.values {
+            for (pointName, pointKey, value) in points.values {
                 let point = InjectionPoint(rawValue: pointName)!  // the mapping only admits these names
+                if let allowed = kind.allowedPoints, !allowed.contains(point) {
+                    throw pointKey.error("`\(kind.rawValue)` cannot fire at `\(point.rawValue)`; it fires at "
+                        + allowed.map { "`\($0.rawValue)`" }.joined(separator: ", ")
+                        + (point.isWireOnly ? " (`\(point.rawValue)` is the wire proxy's: delay, stall, reset, sql-error)" : ""))
+                }
                 profile[kind, point] = try readRule(value, kind: kind)
             }
         }
@@ -96,6 +101,7 @@ public enum ScenarioLoader {
         var allowed = ["probability"]
         if kind.takesDuration { allowed += ["min-millis", "max-millis"] }
         if kind == .storeError { allowed.append("error") }
+        if kind == .sqlError { allowed.append("sqlstate") }
         let rule = try reader.mapping(allowed: allowed)
         let probability = try rule.required("probability").double(in: 0...1)
         var low = 0, high = 0
@@ -106,7 +112,17 @@ public enum ScenarioLoader {
             guard low <= high else { throw highReader.error("`max-millis` (\(high)) is below `min-millis` (\(low))") }
         }
         let storeError = kind == .storeError ? try rule.required("error").choice(InjectedStoreError.self) : nil
-        return FaultRule(probability: probability, minMillis: low, maxMillis: high, storeError: storeError)
+        var sqlState: String?
+        if kind == .sqlError {
+            let stateReader = try rule.required("sqlstate")
+            let state = stateReader.node.scalarText ?? ""
+            guard state.count == 5, state.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isUppercase) }) else {
+                throw stateReader.error("expected a SQLSTATE of five digits or capitals (40001 serialization failure, 40P01 deadlock, "
+                    + "57014 cancel, 08006 connection failure), got \(stateReader.node.shortDescription)")
+            }
+            sqlState = state
+        }
+        return FaultRule(probability: probability, minMillis: low, maxMillis: high, storeError: storeError, sqlState: sqlState)
     }
 
     /// A preset's defaults, with any of its knobs overridden.
