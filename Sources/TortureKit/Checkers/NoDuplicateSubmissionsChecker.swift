@@ -21,27 +21,36 @@ public struct NoDuplicateSubmissionsChecker: Checker {
         // Only the rows a report shows are told with their submitters.
         let duplicated = Set(rows.prefix(Verdict.witnessLimit).compactMap { $0.first.flatMap { Names.messageIndex($0.description) } })
         var submitters: [Int: [HistoryEvent]] = [:]
+        var lostAcks: [Int: [HistoryEvent]] = [:]
         if !duplicated.isEmpty {
-            for event in input.history.deliveryEvents where event.kind == .ok && event.role == .submit
-                && duplicated.contains(event.message) {
-                submitters[event.message, default: []].append(event)
+            for event in input.history.deliveryEvents where duplicated.contains(event.message) {
+                if event.kind == .ok && event.role == .submit {
+                    submitters[event.message, default: []].append(event)
+                } else if case .fault(.lostCommitAck, _) = event.fact {
+                    lostAcks[event.message, default: []].append(event)
+                }
             }
         }
         var witnesses = WitnessList()
         for row in rows {
-            witnesses.append(Self.witness(row, submitters: submitters))
+            witnesses.append(Self.witness(row, submitters: submitters, lostAcks: lostAcks))
         }
         return Verdict(invariant: invariant, witnesses: witnesses)
     }
 
-    private static func witness(_ row: [SQLValue], submitters: [Int: [HistoryEvent]]) -> Witness {
+    private static func witness(_ row: [SQLValue], submitters: [Int: [HistoryEvent]], lostAcks: [Int: [HistoryEvent]]) -> Witness {
         let keyText = row.first?.description ?? "NULL"
         let count = row.count > 1 ? row[1].description : "?"
-        let submits = Names.messageIndex(keyText).flatMap { submitters[$0] } ?? []
+        let message = Names.messageIndex(keyText)
+        let submits = message.flatMap { submitters[$0] } ?? []
+        let lost = message.flatMap { lostAcks[$0] } ?? []
         let workers = submits.map { Names.worker($0.worker) }
         let by = workers.isEmpty ? "" : " (by \(WorkerList.words(workers)))"
-        return Witness(message: keyText, workers: workers, events: submits.map(\.index),
-                       text: "message \(keyText) submitted \(count) times\(by)")
+        // The indeterminate commit: the work landed, the handler was told its connection died.
+        let after = lost.isEmpty ? "" : ", after a lost commit acknowledgement ("
+            + lost.map { "\(Names.worker($0.worker)) \($0.delivery.label)" }.joined(separator: ", ") + ")"
+        return Witness(message: keyText, workers: workers, events: (submits + lost).map(\.index).sorted(),
+                       text: "message \(keyText) submitted \(count) times\(by)\(after)")
     }
 }
 
