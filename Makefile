@@ -29,6 +29,8 @@ test: deps
 	@echo "Examples/: TortureKit's public API from outside the module"
 	$(SWIFT) test --package-path Examples
 
+# Ratios measured in one process, alternating rounds (the machine is noisy): the harness vs a plain
+# loop, the simulation, a Python handler child vs YAML steps. `torture-bench handler` runs one section.
 bench: deps
 	$(SWIFT) build -c release --product torture-bench
 	.build/release/torture-bench

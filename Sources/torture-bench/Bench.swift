@@ -12,7 +12,7 @@ enum Bench {
     static let rounds = 5
     static let messages = 2_000
 
-    /// `torture-bench [claims] [simulation] [postgres]`: every section when none is named;
+    /// `torture-bench [claims] [simulation] [handler] [postgres]`: every section when none is named;
     /// `postgres` runs when `TORTURE_DATABASE_URL` names a server.
     static func main() async {
         let sections = Set(CommandLine.arguments.dropFirst())
@@ -21,6 +21,10 @@ enum Bench {
             if sections.isEmpty || sections.contains("simulation") {
                 print("")
                 try await SimulationBench.run()
+            }
+            if sections.isEmpty || sections.contains("handler") {
+                print("")
+                try await HandlerBench.run()
             }
             if sections.isEmpty || sections.contains("postgres") {
                 if let url = ProcessInfo.processInfo.environment["TORTURE_DATABASE_URL"], !url.isEmpty {
@@ -64,13 +68,6 @@ enum Bench {
     }
 
     static func harnessRate(scenario: Scenario, workload: Workload, workers: Int, store: SQLiteStore) async throws -> Double {
-        let configuration = RunConfiguration(
-            scenario: scenario.name, workers: workers, messages: workload.messages,
-            deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
-            seed: Seed(1), store: store.commandLineValue, scenariosDirectory: nil
-        )
-        let report = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "bench").report
-        guard report.status == .held else { throw BenchFailure(message: "harness run ended \(report.status): \(report.failureReason ?? "")") }
-        return Double(report.counts.deliveries) / (report.timing.processingMillis / 1_000)
+        deliveryRate(try await heldRun(scenario, workload: workload, workers: workers, store: store))
     }
 }
