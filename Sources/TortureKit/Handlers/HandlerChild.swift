@@ -45,6 +45,9 @@ final class HandlerChild {
             posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
             posix_spawn_file_actions_adddup2(&actions, errorFile, 2)
             if let changeDirectory = Self.addChangeDirectory { _ = changeDirectory(&actions, workingDirectory) }
+            // Nothing of torture's but the three pipes: a proxied socket a child inherited would
+            // outlive the proxy's close, and a reset would not reset.
+            if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
             var attributes = posix_spawnattr_t()
             posix_spawnattr_init(&attributes)
             defer { posix_spawnattr_destroy(&attributes) }
@@ -202,6 +205,13 @@ final class HandlerChild {
 
     /// A write to a child that has exited must fail as EPIPE, not end torture with SIGPIPE.
     private static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+    private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    /// glibc ≥ 2.34's `posix_spawn_file_actions_addclosefrom_np`.
+    private static let addCloseFrom: AddCloseFrom? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddCloseFrom.self)
+    }()
 
     private typealias AddChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
     /// glibc ≥ 2.29's `posix_spawn_file_actions_addchdir_np`, which Swift's Glibc module hides.
