@@ -48,16 +48,18 @@ final class WireConnection {
             if ready < 0 && errno == EINTR { continue }
             if ready <= 0 || descriptors[0].revents != 0 { return }
             if descriptors.count > 2 {
-                if !service(server!, descriptors[2].revents, output: &toServer, draining: &draining, fromClient: false) { return }
+                if !service(server!, descriptors[2].revents, draining: &draining, isClient: false) { return }
             }
-            if !service(client, descriptors[1].revents, output: &toClient, draining: &draining, fromClient: true) { return }
+            if !service(client, descriptors[1].revents, draining: &draining, isClient: true) { return }
         }
     }
 
     /// One socket's turn: write what is owed it, read what it sent. False: the connection ends now.
-    private func service(_ descriptor: Int32, _ events: Int16, output: inout WireOutput, draining: inout Bool,
-                         fromClient: Bool) -> Bool {
-        if events & Int16(POLLOUT) != 0 && !output.write(to: descriptor) { return false }
+    private func service(_ descriptor: Int32, _ events: Int16, draining: inout Bool, isClient: Bool) -> Bool {
+        if events & Int16(POLLOUT) != 0 {
+            let written = isClient ? toClient.write(to: descriptor) : toServer.write(to: descriptor)
+            if !written { return false }
+        }
         let readable = events & Int16(POLLIN | POLLHUP | POLLERR) != 0
         guard readable, !draining else { return true }
         var chunk = [UInt8](repeating: 0, count: 65_536)
@@ -69,7 +71,7 @@ final class WireConnection {
         }
         do {
             let bytes = chunk[..<count]
-            let effects = fromClient ? try conversation.fromClient(bytes) : try conversation.fromServer(bytes)
+            let effects = isClient ? try conversation.fromClient(bytes) : try conversation.fromServer(bytes)
             return carryOut(effects)
         } catch {
             return false
