@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL cluster for the tests: initdb into a temporary folder, trust auth,
-# 127.0.0.1 on a free port, max_connections 300.
+# A throwaway PostgreSQL cluster for the tests: initdb into a temporary folder, trust auth (but
+# SCRAM for the role torture_wire_scram), 127.0.0.1 on a free port, max_connections 300.
 #
 #   scripts/pg-cluster.sh start   # starts it; prints its URL (postgres://…@127.0.0.1:PORT/postgres)
 #   scripts/pg-cluster.sh url     # prints the URL of the running cluster
@@ -58,6 +58,9 @@ start() {
     pg_ctl="$(find_tool pg_ctl)"
     as_owner "$initdb" -D "$dir/data" --auth=trust --username=postgres --encoding=UTF8 --no-locale >"$dir/initdb.log" 2>&1 \
         || { cat "$dir/initdb.log" >&2; exit 1; }
+    # One role authenticates with SCRAM, so a test can prove it passes through torture's wire
+    # proxy; the test makes the role and drops it. pg_hba's first matching line wins.
+    as_owner sed -i '1i host all torture_wire_scram 127.0.0.1/32 scram-sha-256' "$dir/data/pg_hba.conf"
     for attempt in $(seq 1 20); do
         port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
         port_is_free "$port" || continue
