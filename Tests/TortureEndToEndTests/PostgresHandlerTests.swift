@@ -55,3 +55,24 @@ extension PostgresEndToEndTests {
         }
     }
 }
+
+/// The wire proxy in a run: a handler process's connection goes through it, and a lost COMMIT
+/// acknowledgement makes a retry that only checked once submit twice — unless the table's key
+/// refuses the second row.
+extension PostgresEndToEndTests {
+    @Test func aRetryAfterALostCommitAckIsCaughtWithoutAUniqueKey() async throws {
+        let run = try await HandlerExampleTests.run("seed000/lost-commit-ack-no-unique.yaml", seed: 1, store: database.url)
+        #expect(run.exitCode == 1, "\(run.stdout)\n\(run.stderr)")
+        #expect(run.stdout.contains("no-duplicate-submissions     VIOLATED"), "\(run.stdout)")
+        #expect(run.stdout.range(of: #"submitted 2 times, after a lost commit acknowledgement \(w-\d\d m-\d{5}/1#1"#,
+                                 options: .regularExpression) != nil, "\(run.stdout)")
+    }
+
+    @Test func theKeyedRetryHoldsOver20SeedsOfLostCommitAcks() async throws {
+        for seed in 1...20 {
+            let run = try await HandlerExampleTests.run("seed000/lost-commit-ack.yaml", seed: seed, store: database.url)
+            #expect(run.exitCode == 0, "seed \(seed): \(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.contains("lost-commit-ack@after-commit"), "the fault fired: \(run.stdout)")
+        }
+    }
+}

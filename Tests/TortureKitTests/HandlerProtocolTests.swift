@@ -75,7 +75,7 @@ import Testing
     @Test func placeholdersBecomeTheRunsFactsAndUnknownOnesAreRefused() throws {
         let facts = HandlerRunFacts(scenario: "s", dialect: .sqlite, database: "/tmp/run.sqlite", seed: Seed(7))
         let template = try EnvironmentTemplate("db=${torture.database};w=${torture.worker};d=${torture.dialect};s=${torture.seed};h=${env.HOME_X}")
-        #expect(template.rendered(facts, worker: "w-03", environment: ["HOME_X": "/h"]) == "db=/tmp/run.sqlite;w=w-03;d=sqlite;s=\(Seed(7));h=/h")
+        #expect(template.rendered(facts, worker: "w-03", database: facts.database, environment: ["HOME_X": "/h"]) == "db=/tmp/run.sqlite;w=w-03;d=sqlite;s=\(Seed(7));h=/h")
         #expect(template.namesDatabase)
         #expect(throws: EnvironmentTemplate.Failure.self) { try EnvironmentTemplate("${torture.databse}") }
         #expect(throws: EnvironmentTemplate.Failure.self) { try EnvironmentTemplate("${torture.database") }

@@ -38,6 +38,12 @@ public struct NoDuplicateSubmissionsChecker: Checker {
         return Verdict(invariant: invariant, witnesses: witnesses)
     }
 
+    /// In first-seen order, each once: a retry's own commit may lose its acknowledgement too.
+    private static func distinct(_ words: [String]) -> [String] {
+        var seen = Set<String>()
+        return words.filter { seen.insert($0).inserted }
+    }
+
     private static func witness(_ row: [SQLValue], submitters: [Int: [HistoryEvent]], lostAcks: [Int: [HistoryEvent]]) -> Witness {
         let keyText = row.first?.description ?? "NULL"
         let count = row.count > 1 ? row[1].description : "?"
@@ -48,7 +54,7 @@ public struct NoDuplicateSubmissionsChecker: Checker {
         let by = workers.isEmpty ? "" : " (by \(WorkerList.words(workers)))"
         // The indeterminate commit: the work landed, the handler was told its connection died.
         let after = lost.isEmpty ? "" : ", after a lost commit acknowledgement ("
-            + lost.map { "\(Names.worker($0.worker)) \($0.delivery.label)" }.joined(separator: ", ") + ")"
+            + Self.distinct(lost.map { "\(Names.worker($0.worker)) \($0.delivery.label)" }).joined(separator: ", ") + ")"
         return Witness(message: keyText, workers: workers, events: (submits + lost).map(\.index).sorted(),
                        text: "message \(keyText) submitted \(count) times\(by)\(after)")
     }

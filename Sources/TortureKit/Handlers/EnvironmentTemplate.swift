@@ -46,11 +46,12 @@ public struct EnvironmentTemplate: Sendable, Equatable {
     /// Whether the value holds the run's connection string (which may carry a password).
     var namesDatabase: Bool { pieces.contains(.database) }
 
-    func rendered(_ run: HandlerRunFacts, worker: String, environment: [String: String]) -> String {
+    /// `database`: the worker's own (through its port of the proxy, where there is one).
+    func rendered(_ run: HandlerRunFacts, worker: String, database: String, environment: [String: String]) -> String {
         pieces.map { piece in
             switch piece {
             case .text(let text): text
-            case .database: run.database
+            case .database: database
             case .dialect: run.dialect.rawValue
             case .worker: worker
             case .seed: run.seed.description

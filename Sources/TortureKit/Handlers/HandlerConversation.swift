@@ -10,9 +10,55 @@ struct HandlerConversation {
 
     /// The decision; a failure's reason never carries the run's password, whatever the child echoed.
     nonisolated(nonsending) func run() async throws(DeliveryInterruption) -> DeliveryDecision {
-        let decision = try await converse()
+        processes.wire?.begin(worker: machinery.workerName, delivery: delivery.delivery)
+        let decision: DeliveryDecision
+        do {
+            decision = try await converse()
+        } catch {
+            recordWire(ending: true)
+            throw error
+        }
+        recordWire(ending: true)
         if case .fail(let reason) = decision { return .fail(processes.redacted(reason)) }
         return decision
+    }
+
+    /// What the wire saw of this delivery since the last look, into the history: recorded here,
+    /// on the processor's own thread, when the processor next looks.
+    private func recordWire(ending: Bool = false) {
+        guard let wire = processes.wire else { return }
+        let work = delivery.work
+        for event in wire.drain(worker: machinery.workerName, ending: ending) {
+            switch event {
+            case .fault(let fault, let point, let statement):
+                machinery.fired.add(FiredFault(delivery: work.historyDelivery, point: point, fault: fault, worker: machinery.worker),
+                                    atNanos: machinery.context.clock.nowNanos())
+                machinery.record(.info, work, subject: HistoryEvent.Subject.fault,
+                                 detail: "\(point.rawValue) of statement \(statement) (wire): \(fault.summary)", fact: .fault(fault.kind, point))
+            case .statement(let number, let text, let outcome):
+                machinery.record(.info, work, subject: HistoryEvent.Subject.statement,
+                                 detail: "#\(number) \(Self.words(outcome)): \(Self.shortened(text))", rowsAffected: Self.rows(outcome))
+            }
+        }
+    }
+
+    private static func words(_ outcome: WireOutcome) -> String {
+        switch outcome {
+        case .completed(let tag, _, let micros): "\(tag) in \(micros) µs"
+        case .failed(let sqlState, let message, let micros): "ERROR \(sqlState) in \(micros) µs (\(message.prefix(120)))"
+        case .reset: "cut by a reset"
+        case .answerLost(let tag): "\(tag), its answer lost (the client saw its connection die)"
+        }
+    }
+
+    private static func rows(_ outcome: WireOutcome) -> Int? {
+        if case .completed(_, let rows, _) = outcome { return rows }
+        return nil
+    }
+
+    private static func shortened(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return line.count > 160 ? line.prefix(160) + "…" : line
     }
 
     nonisolated(nonsending) private func converse() async throws(DeliveryInterruption) -> DeliveryDecision {
@@ -49,7 +95,9 @@ struct HandlerConversation {
         var openSteps: [String: UInt64] = [:]
 
         while true {
-            switch child.readLine(deadlineNanos: deadline, shouldStop: { machinery.mustStop }) {
+            let read = child.readLine(deadlineNanos: deadline, shouldStop: { machinery.mustStop })
+            recordWire()
+            switch read {
             case .closed:
                 return .fail(slot.ended(child, while: "handling the delivery"))
             case .garbage(let what):

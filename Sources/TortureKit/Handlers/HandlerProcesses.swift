@@ -19,12 +19,15 @@ final class HandlerProcesses: Sendable {
     let facts: HandlerRunFacts
     /// `w-03.log` per worker: what the children wrote on stderr.
     let stderrDirectory: String
+    /// torture's proxy between the children and PostgreSQL, where the run has one.
+    let wire: HandlerWire?
     private let slots = Mutex<[String: HandlerSlot]>([:])
     private let tally = Mutex(HandlerTally())
 
-    init(handler: ProcessHandler, facts: HandlerRunFacts) throws(HandlerChild.SpawnFailure) {
+    init(handler: ProcessHandler, facts: HandlerRunFacts, wire: HandlerWire? = nil) throws(HandlerChild.SpawnFailure) {
         self.handler = handler
         self.facts = facts
+        self.wire = wire
         let directory = NSTemporaryDirectory() + "torture-handler-\(getpid())-\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF)"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -56,6 +59,7 @@ final class HandlerProcesses: Sendable {
             let now = HandlerChild.monotonicNanos()
             slot.finishShutdown(waitingMillis: now < deadline ? Int((deadline - now) / 1_000_000) : 0)
         }
+        wire?.stop()
     }
 
     /// What the report says of the handler, and each worker's stderr (its last 256 KiB).
@@ -115,12 +119,23 @@ final class HandlerProcesses: Sendable {
         return text.split(separator: "\n", omittingEmptySubsequences: true).last.map { String($0.prefix(300)) }
     }
 
+    /// What `worker`'s child connects with: the run's database, through the worker's port of
+    /// the proxy when there is one.
+    func database(for worker: String) throws(HandlerChild.SpawnFailure) -> String {
+        guard let wire else { return facts.database }
+        do {
+            return try wire.database(for: worker)
+        } catch {
+            throw HandlerChild.SpawnFailure(description: "cannot open the wire proxy's port for \(worker): \(error)")
+        }
+    }
+
     /// The child's environment: torture's, the scenario's, and the protocol's version.
-    func environment(for worker: String) -> [String: String] {
+    func environment(for worker: String, database: String) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         let own = environment
         for (name, template) in handler.environment {
-            environment[name] = template.rendered(facts, worker: worker, environment: own)
+            environment[name] = template.rendered(facts, worker: worker, database: database, environment: own)
         }
         environment["TORTURE_HANDLER_PROTOCOL"] = String(HandlerProtocol.version)
         return environment
@@ -163,13 +178,15 @@ final class HandlerSlot: @unchecked Sendable {
         let started = HandlerChild.monotonicNanos()
         let handler = processes.handler
         let child: HandlerChild
+        let database: String
         do {
+            database = try processes.database(for: worker)
             child = try HandlerChild(command: handler.command, workingDirectory: handler.workingDirectory,
-                                     environment: processes.environment(for: worker), stderrPath: processes.stderrPath(worker))
+                                     environment: processes.environment(for: worker, database: database), stderrPath: processes.stderrPath(worker))
         } catch {
             return .failed(error.description)
         }
-        let greeting = HandlerProtocol.initMessage(processes.facts, worker: worker, timeoutMillis: handler.timeoutMillis)
+        let greeting = HandlerProtocol.initMessage(processes.facts, worker: worker, database: database, timeoutMillis: handler.timeoutMillis)
         guard child.write(greeting.encoded) else {
             return .failed(ended(child, while: "starting"))
         }

@@ -6,11 +6,11 @@ enum HandlerProtocol {
         var description: String
     }
 
-    static func initMessage(_ facts: HandlerRunFacts, worker: String, timeoutMillis: Int) -> JSONValue {
+    static func initMessage(_ facts: HandlerRunFacts, worker: String, database: String, timeoutMillis: Int) -> JSONValue {
         .object([
             ("type", .string("init")), ("protocol", .integer(Int64(version))), ("worker", .string(worker)),
             ("seed", .string(facts.seed.description)), ("scenario", .string(facts.scenario)),
-            ("dialect", .string(facts.dialect.rawValue)), ("database", .string(facts.database)),
+            ("dialect", .string(facts.dialect.rawValue)), ("database", .string(database)),
             ("timeout_millis", .integer(Int64(timeoutMillis))),
         ])
     }

@@ -99,6 +99,9 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         public static let tick = "tick"
         /// A handler process was started (docs/handler-protocol.md).
         public static let coldStart = "cold-start"
-        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter, processed, tick, coldStart]
+        /// A statement a handler process sent through the wire proxy.
+        public static let statement = "statement"
+        public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter, processed, tick, coldStart,
+                                              statement]
     }
 }

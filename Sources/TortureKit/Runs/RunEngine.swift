@@ -188,10 +188,20 @@ public struct RunEngine: Sendable {
                 partial.fail(.scenarioInvalid, "a handler process reaches SQLite or PostgreSQL, not \(store.displayName)")
                 return
             }
+            var wire: HandlerWire?
+            if let postgres = store as? PostgresStore {
+                do {
+                    wire = try HandlerWire(keywords: postgres.keywords(asRunRole: true), plan: plan)
+                } catch {
+                    partial.fail(.storeFailed, "cannot start the wire proxy for the handler's connections: \(error)")
+                    return
+                }
+            }
             do {
                 processes = try HandlerProcesses(handler: process, facts: HandlerRunFacts(
-                    scenario: scenario.name, dialect: store.dialect, database: database, seed: configuration.seed))
+                    scenario: scenario.name, dialect: store.dialect, database: database, seed: configuration.seed), wire: wire)
             } catch {
+                wire?.stop()
                 partial.fail(.storeFailed, error.description)
                 return
             }

@@ -1,0 +1,162 @@
+import Foundation
+import Synchronization
+
+/// A run's wire: torture's PostgreSQL proxy between each handler child and the server, and the
+/// observer that ties every statement to the delivery its worker is handling, decides the wire's
+/// faults with the run's plan, and keeps what happened until the worker's processor records it.
+/// The proxy's threads only append here; the processor drains on its own thread (`drain`), so its
+/// history is written by it alone.
+final class HandlerWire: WireObserver, Sendable {
+    let proxy: WireProxy
+    private let plan: FaultPlan
+    private let workers = Mutex<[String: WorkerWire]>([:])
+    private let upstreamKeywords: [(String, String)]
+    private let forwarder: Forwarder
+
+    /// What the wire saw of a worker's delivery, in order.
+    enum Event: Sendable {
+        case fault(Fault, InjectionPoint, statement: Int)
+        case statement(number: Int, text: String, outcome: WireOutcome)
+    }
+
+    private struct WorkerWire {
+        var delivery: Delivery?
+        /// Statements of the current delivery, from 1; and which of them each of the worker's
+        /// connections' statements is.
+        var statements = 0
+        var numbers: [WireKey: Int] = [:]
+        var events: [Event] = []
+    }
+
+    private struct WireKey: Hashable {
+        var connection: Int
+        var statement: Int
+    }
+
+    /// `keywords`: how torture itself reaches the server (the run's schema and role among them).
+    init(keywords: [(String, String)], plan: FaultPlan) throws(WireProxyError) {
+        self.plan = plan
+        self.upstreamKeywords = keywords
+        let host = keywords.first { $0.0 == "host" }?.1 ?? "/var/run/postgresql"
+        let port = Int(keywords.first { $0.0 == "port" }?.1 ?? "") ?? 5432
+        let forwarder = Forwarder()
+        self.forwarder = forwarder
+        self.proxy = try WireProxy(upstreamHost: host, upstreamPort: port, observer: forwarder)
+        forwarder.target.withLock { $0 = self }
+    }
+
+    /// The URL a worker's child connects with: torture's own, through the worker's port.
+    func database(for worker: String) throws(WireProxyError) -> String {
+        let port = try proxy.listen(worker: worker)
+        var keywords = upstreamKeywords.filter { !["host", "hostaddr", "port", "sslmode"].contains($0.0) }
+        keywords.insert(("port", String(port)), at: 0)
+        keywords.insert(("host", "127.0.0.1"), at: 0)
+        // The proxy answers SSLRequest with no: the child speaks plain TCP to it.
+        keywords.append(("sslmode", "disable"))
+        return HandlerDatabase.url(keywords)
+    }
+
+    func begin(worker: String, delivery: Delivery) {
+        workers.withLock { workers in
+            var wire = workers[worker] ?? WorkerWire()
+            wire.delivery = delivery
+            wire.statements = 0
+            wire.numbers = [:]
+            wire.events = []
+            workers[worker] = wire
+        }
+    }
+
+    /// What the wire saw since the last drain; with `ending`, the delivery is over.
+    func drain(worker: String, ending: Bool = false) -> [Event] {
+        workers.withLock { workers in
+            guard var wire = workers[worker] else { return [] }
+            let events = wire.events
+            wire.events = []
+            if ending { wire.delivery = nil }
+            workers[worker] = wire
+            return events
+        }
+    }
+
+    /// Closes every proxied connection; the wire no longer observes (which also ends the
+    /// proxy → forwarder → wire cycle).
+    func stop() {
+        proxy.stop()
+        forwarder.target.withLock { $0 = nil }
+    }
+
+    // MARK: WireObserver
+
+    func action(worker: String, connection: Int, point: WirePoint, statement: WireStatement) -> WireAction {
+        let injection = Self.point(point)
+        let decided: (Delivery, Int)? = workers.withLock { workers in
+            guard var wire = workers[worker], let delivery = wire.delivery else { return nil }
+            let key = WireKey(connection: connection, statement: statement.number)
+            let number: Int
+            if let known = wire.numbers[key] {
+                number = known
+            } else {
+                wire.statements += 1
+                number = wire.statements
+                wire.numbers[key] = number
+            }
+            workers[worker] = wire
+            return (delivery, number)
+        }
+        guard let (delivery, number) = decided else { return .forward }
+        let faults = plan.wireFaults(for: delivery, statement: number, at: injection)
+        guard !faults.isEmpty else { return .forward }
+        workers.withLock { workers in
+            for fault in faults { workers[worker]?.events.append(.fault(fault, injection, statement: number)) }
+        }
+        var action = WireAction.forward
+        var heldMillis = 0
+        for fault in faults {
+            switch fault {
+            case .delay(let millis), .stall(let millis): heldMillis += millis
+            case .reset: action = .reset
+            case .lostCommitAck: action = .loseAnswer
+            case .sqlError(let sqlState): action = .error(sqlState: sqlState, message: "torture: injected \(sqlState)")
+            case .duplicate, .crash, .timeout, .error, .storeError:
+                assertionFailure("the plan gives \(fault.kind) to the engine's points only")
+            }
+        }
+        // Threads only (a process handler never runs in simulation): the proxy's thread waits.
+        if heldMillis > 0 {
+            return action == .forward ? .delay(millis: heldMillis) : { usleep(UInt32(heldMillis) * 1_000); return action }()
+        }
+        return action
+    }
+
+    func finished(worker: String, connection: Int, statement: WireStatement, outcome: WireOutcome) {
+        workers.withLock { workers in
+            guard var wire = workers[worker], wire.delivery != nil,
+                  let number = wire.numbers[WireKey(connection: connection, statement: statement.number)] else { return }
+            wire.events.append(.statement(number: number, text: statement.text, outcome: outcome))
+            workers[worker] = wire
+        }
+    }
+
+    private static func point(_ point: WirePoint) -> InjectionPoint {
+        switch point {
+        case .beforeStatement: .beforeStatement
+        case .afterStatement: .afterStatement
+        case .beforeCommit: .beforeCommit
+        case .afterCommit: .afterCommit
+        }
+    }
+
+    /// The proxy is made before the wire that observes it: this forwards to it once it exists.
+    private final class Forwarder: WireObserver {
+        let target = Mutex<HandlerWire?>(nil)
+
+        func action(worker: String, connection: Int, point: WirePoint, statement: WireStatement) -> WireAction {
+            target.withLock { $0 }?.action(worker: worker, connection: connection, point: point, statement: statement) ?? .forward
+        }
+
+        func finished(worker: String, connection: Int, statement: WireStatement, outcome: WireOutcome) {
+            target.withLock { $0 }?.finished(worker: worker, connection: connection, statement: statement, outcome: outcome)
+        }
+    }
+}
