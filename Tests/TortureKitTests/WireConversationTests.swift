@@ -79,7 +79,7 @@ struct WireConversationTests {
     }
 
     /// A conversation past startup and authentication, as user alice on database shop.
-    private static func ready(_ observer: ScriptedWireObserver) throws -> WireConversation {
+    fileprivate static func ready(_ observer: ScriptedWireObserver) throws -> WireConversation {
         var conversation = WireConversation(worker: "w1", observer: observer, clock: RealClock()) { 1 }
         var sslRequest: [UInt8] = []
         sslRequest.appendBigEndian(8)
@@ -96,15 +96,15 @@ struct WireConversationTests {
         return conversation
     }
 
-    private static func message(_ type: Character, _ text: String) -> [UInt8] {
+    fileprivate static func message(_ type: Character, _ text: String) -> [UInt8] {
         message(type, bytes: cStrings(text))
     }
 
-    private static func message(_ type: Character, bytes: [UInt8]) -> [UInt8] {
+    fileprivate static func message(_ type: Character, bytes: [UInt8]) -> [UInt8] {
         WireMessage(type: type.asciiValue!, body: bytes).bytes
     }
 
-    private static func cStrings(_ strings: String...) -> [UInt8] {
+    fileprivate static func cStrings(_ strings: String...) -> [UInt8] {
         strings.flatMap { Array($0.utf8) + [0] }
     }
 }
@@ -131,5 +131,21 @@ private final class ScriptedWireObserver: WireObserver {
 
     func finished(worker: String, connection: Int, statement: WireStatement, outcome: WireOutcome) {
         kept.withLock { $0.finished.append((connection, statement, outcome)) }
+    }
+}
+
+extension WireConversationTests {
+    @Test("a FATAL error held with a simple Query's answer still reaches the client when the server closes")
+    func serverClosingFlushesWhatItSaid() throws {
+        let observer = ScriptedWireObserver()
+        var conversation = try Self.ready(observer)
+        _ = try conversation.fromClient(Self.message("Q", "SELECT pg_sleep(60)"))
+        let fatal = Self.message("E", bytes: [UInt8(ascii: "C")] + Self.cStrings("57P01") + [UInt8(ascii: "M")] + Self.cStrings("terminating") + [0])
+        #expect(try conversation.fromServer(fatal) == [])
+        #expect(conversation.serverClosed() == [.toClient(fatal)])
+        guard case .failed(sqlState: "57P01", _, _)? = observer.finished.first?.outcome else {
+            Issue.record("finished: \(observer.finished)")
+            return
+        }
     }
 }

@@ -67,7 +67,7 @@ final class WireConnection {
         if count < 0 && (errno == EAGAIN || errno == EINTR) { return true }
         guard count > 0 else {
             draining = true
-            return true
+            return isClient || carryOut(conversation.serverClosed())
         }
         do {
             let bytes = chunk[..<count]

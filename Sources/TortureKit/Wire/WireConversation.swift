@@ -57,6 +57,18 @@ struct WireConversation {
         return effects
     }
 
+    /// The server closed the connection: what it said last (a FATAL error, often) still goes to
+    /// the client, and a statement it answered before closing is finished.
+    mutating func serverClosed() -> [WireEffect] {
+        phase = .closed
+        if case .statement(let pending)? = awaited.first, pending.answer != nil {
+            observer.finished(worker: worker, connection: connection, statement: pending.statement, outcome: pending.outcome)
+        }
+        awaited = []
+        defer { held = [] }
+        return held.isEmpty ? [] : [.toClient(held)]
+    }
+
     // MARK: the client's side
 
     private mutating func drainClient() throws(WireProtocolViolation) -> [WireEffect] {

@@ -68,7 +68,7 @@ public final class WireProxy: Sendable {
     }
 
     /// Closes the listeners and every proxied connection, and waits (a few seconds at most) for
-    /// their threads to end.
+    /// their threads to end. Call it: until then the listening threads keep the proxy alive.
     public func stop() {
         let first = state.withLock { state in
             defer { state.isStopped = true }
