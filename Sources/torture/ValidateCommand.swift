@@ -72,6 +72,11 @@ struct ValidateCommand: ParsableCommand {
             Console.error("error: cannot check against \(stores.commandLineValue): \(error.message)")
             throw ExitCode(ExitStatus.storeFailed)
         }
+        if scenario.faults.needsWire, store.dialect != .postgres {
+            throw ScenarioError(file: scenario.source.path, message: "its wire faults ("
+                + scenario.faults.ruleNames.filter { $0.hasPrefix("reset@") || $0.hasPrefix("lost-commit-ack@") || $0.hasPrefix("sql-error@") || $0.hasSuffix("-statement") }
+                    .joined(separator: ", ") + ") need torture's proxy in front of PostgreSQL; \(store.dialect.rawValue) has no wire")
+        }
         guard scenario.dialects.contains(store.dialect) else {
             throw ScenarioError(file: scenario.source.path, message: "no \(store.dialect.rawValue) SQL to check on --store \(storeText)")
         }

@@ -29,6 +29,9 @@ public struct ProcessHandler: DeliveryHandler {
     public var steps: [HandlerStep]
     /// A hash of the command and the files it names: a replay refuses a changed handler.
     public var contentHash: UInt64
+    /// On PostgreSQL, whether the child's connection goes through torture's wire proxy (its
+    /// statements in the history, wire faults possible) or straight to the server.
+    public var wire: HandlerWireRoute = .proxy
 
     public var isolation: IsolationLevel? { nil }
     public var commitsItself: Bool { true }
@@ -66,6 +69,14 @@ public struct ProcessHandler: DeliveryHandler {
         }
         return try await HandlerConversation(handler: self, processes: processes, delivery: delivery).run()
     }
+}
+
+/// How a handler process reaches PostgreSQL.
+public enum HandlerWireRoute: String, Sendable, CaseIterable {
+    /// Through torture's proxy: statements recorded, wire faults injected.
+    case proxy
+    /// Straight to the server: no statements recorded, no wire faults (a scenario with them is refused).
+    case direct
 }
 
 /// How a delivery is wrapped for the child, as the AWS services hand it to a Lambda.

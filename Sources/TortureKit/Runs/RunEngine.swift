@@ -91,15 +91,17 @@ public struct RunEngine: Sendable {
         var store = self.store
         var mode = ExecutionMode.threads
         var sessions: (any ServerSessions)?
-        if scenario.faults.needsWire, !(scenario.handler is ProcessHandler) || store.dialect != .postgres {
+        let process = scenario.handler as? ProcessHandler
+        if scenario.faults.needsWire, process == nil || process?.wire == .direct || store.dialect != .postgres {
             var partial = PartialRun(planHash: 0, stepNames: stepNames)
             let rules = scenario.faults.ruleNames.filter { name in
                 name.split(separator: "@").first.flatMap { FaultKind(rawValue: String($0)) }?.isWire == true
                     || name.hasSuffix("-statement")
             }
             partial.fail(.scenarioInvalid, "\(rules.joined(separator: ", ")) happen on the wire, in torture's proxy between a handler "
-                + "process and PostgreSQL: this run has none (" + (scenario.handler is ProcessHandler ? "SQLite has no wire"
-                    : "its handler is not a process") + "); run it with --store postgres://…")
+                + "process and PostgreSQL: this run has none ("
+                + (process == nil ? "its handler is not a process" : process?.wire == .direct ? "its handler says `wire: direct`"
+                    : "SQLite has no wire") + "); run it with --store postgres://… and the handler's `wire: proxy`")
             return finish(partial, startNanos: 0, startedAt: startedAt)
         }
         if simulation != nil, scenario.handler is ProcessHandler {
@@ -189,7 +191,7 @@ public struct RunEngine: Sendable {
                 return
             }
             var wire: HandlerWire?
-            if let postgres = store as? PostgresStore {
+            if let postgres = store as? PostgresStore, process.wire == .proxy {
                 do {
                     wire = try HandlerWire(keywords: postgres.keywords(asRunRole: true), plan: plan)
                 } catch {

@@ -3,7 +3,7 @@ import Foundation
 /// A file's `handler:` section: the program that handles each delivery (docs/handler-protocol.md).
 enum HandlerReader {
     static func read(_ reader: YAMLReader) throws(ScenarioError) -> ProcessHandler {
-        let map = try reader.mapping(allowed: ["command", "event", "timeout-millis", "environment", "body", "poison", "steps"])
+        let map = try reader.mapping(allowed: ["command", "event", "timeout-millis", "environment", "body", "poison", "steps", "wire"])
         let commandReader = try map.required("command")
         let command = try commandReader.sequence().map { entry throws(ScenarioError) in try entry.string() }
         guard !command.isEmpty else { throw commandReader.error("`handler.command` names the program and its arguments: give at least the program") }
@@ -53,8 +53,10 @@ enum HandlerReader {
                 steps.append(HandlerStep(name, role: try stepMap.required("role").choice(StepRole.self)))
             }
         }
-        return ProcessHandler(command: command, workingDirectory: workingDirectory, event: event, timeoutMillis: timeout,
-                              environment: environment, body: body, poison: poison, steps: steps)
+        var handler = ProcessHandler(command: command, workingDirectory: workingDirectory, event: event, timeoutMillis: timeout,
+                                     environment: environment, body: body, poison: poison, steps: steps)
+        handler.wire = try map.optional("wire")?.choice(HandlerWireRoute.self) ?? .proxy
+        return handler
     }
 
     private static func readBody(_ reader: YAMLReader) throws(ScenarioError) -> BodyTemplate {
