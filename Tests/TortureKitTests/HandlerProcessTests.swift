@@ -103,4 +103,16 @@ import Testing
         #expect(report.status == .scenarioInvalid)
         #expect(report.failureReason?.contains("run it on threads") == true, "\(report.failureReason ?? "")")
     }
+
+    /// A claim the child reported and the server rolled back (its child killed before the
+    /// commit) is no claim: counting it was a false positive of exactly-one-claim, 10 of 20
+    /// messages "claimed twice" on seed 1 while the store held one row each.
+    @Test func claimsOfKilledChildrenAreNotCountedAsClaims() async throws {
+        let scenario = try ScenarioLoader.load(path: "\(Self.folder)/crash-claims.yaml")
+        for seed: UInt64 in 1...3 {
+            let outcome = await run(scenario, seed: seed)
+            #expect(outcome.report.status == .held, "seed \(seed): \(outcome.report.verdicts)")
+            #expect(outcome.report.counts.crashed > 0, "seed \(seed): some claims were killed")
+        }
+    }
 }

@@ -13,6 +13,7 @@ import sqlite3
 import sys
 
 mode = sys.argv[1]
+role = sys.argv[2] if len(sys.argv) > 2 else "submit"
 out = sys.stdout
 
 
@@ -57,13 +58,13 @@ while True:
         out.flush()
         receive()
     elif mode == "insert-then-wait":
-        send({"type": "step", "id": delivery, "name": "insert", "role": "submit", "status": "invoke"})
+        send({"type": "step", "id": delivery, "name": "insert", "role": role, "status": "invoke"})
         if init["dialect"] == "sqlite":
             connection.execute("BEGIN IMMEDIATE")
         cursor = connection.cursor()
         cursor.execute(f"INSERT INTO submissions (message_id, worker) VALUES ({marker}, {marker})",
                        (message["message"], init["worker"]))
-        send({"type": "step", "id": delivery, "name": "insert", "role": "submit", "status": "ok", "rows": cursor.rowcount})
+        send({"type": "step", "id": delivery, "name": "insert", "role": role, "status": "ok", "rows": cursor.rowcount})
         send({"type": "point", "id": delivery, "name": "before-commit"})
         answer = receive()
         if answer["type"] == "shutdown":

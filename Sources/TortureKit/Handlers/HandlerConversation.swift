@@ -7,6 +7,15 @@ struct HandlerConversation {
     let delivery: DeliveryContext
 
     private var machinery: ParticipantMachinery { delivery.machinery }
+    /// What this delivery's steps and statements came to.
+    private let seen = Seen()
+
+    private final class Seen {
+        /// The child reported a step that succeeded, or a statement landed: work that may stay.
+        var workReported = false
+        /// A COMMIT reached the server and was answered COMMIT (its acknowledgement lost or not).
+        var commitLanded = false
+    }
 
     /// The decision; a failure's reason never carries the run's password, whatever the child echoed.
     nonisolated(nonsending) func run() async throws(DeliveryInterruption) -> DeliveryDecision {
@@ -16,11 +25,25 @@ struct HandlerConversation {
             decision = try await converse()
         } catch {
             recordWire(ending: true)
+            discountUncommittedWork()
             throw error
         }
         recordWire(ending: true)
-        if case .fail(let reason) = decision { return .fail(processes.redacted(reason)) }
+        if case .fail(let reason) = decision {
+            discountUncommittedWork()
+            return .fail(processes.redacted(reason))
+        }
         return decision
+    }
+
+    /// A delivery that ended without `done` or `skip`: torture cannot see the child's
+    /// transaction, so its reported work counts as rolled back — unless the wire saw a COMMIT
+    /// land. Counting it would make a claim the server rolled back look like a second claim (a
+    /// false positive); not counting one that did commit can only hide a violation.
+    private func discountUncommittedWork() {
+        guard seen.workReported, !seen.commitLanded else { return }
+        machinery.record(.ok, delivery.work, subject: HistoryEvent.Subject.rollback,
+                         detail: "not known to have committed: the handler process ended the delivery without done or skip")
     }
 
     /// What the wire saw of this delivery since the last look, into the history: recorded here,
@@ -36,6 +59,11 @@ struct HandlerConversation {
                 machinery.record(.info, work, subject: HistoryEvent.Subject.fault,
                                  detail: "\(point.rawValue) of statement \(statement) (wire): \(fault.summary)", fact: .fault(fault.kind, point))
             case .statement(let number, let text, let outcome):
+                switch outcome {
+                case .completed(let tag, _, _), .answerLost(let tag):
+                    if tag == "COMMIT" { seen.commitLanded = true } else if !tag.hasPrefix("ERROR") { seen.workReported = true }
+                case .failed, .reset: break
+                }
                 machinery.record(.info, work, subject: HistoryEvent.Subject.statement,
                                  detail: "#\(number) \(Self.words(outcome)): \(Self.shortened(text))", rowsAffected: Self.rows(outcome))
             }
@@ -120,6 +148,7 @@ struct HandlerConversation {
                     let now = machinery.context.clock.nowNanos()
                     if status == .invoke { openSteps[name] = now }
                     let started = status == .invoke ? nil : openSteps.removeValue(forKey: name)
+                    if status == .ok { seen.workReported = true }
                     delivery.recordReported(step: name, role: role, status: status, rowsAffected: rows, values: values,
                                             error: error, startedNanos: started)
                 case .success(.point(let point)):
