@@ -64,7 +64,8 @@ extension PostgresEndToEndTests {
         let run = try await HandlerExampleTests.run("seed000/lost-commit-ack-no-unique.yaml", seed: 1, store: database.url)
         #expect(run.exitCode == 1, "\(run.stdout)\n\(run.stderr)")
         #expect(run.stdout.contains("no-duplicate-submissions     VIOLATED"), "\(run.stdout)")
-        #expect(run.stdout.range(of: #"submitted 2 times, after a lost commit acknowledgement \(w-\d\d m-\d{5}/1#1"#,
+        #expect(run.stdout.contains("step insert"), "the wire named the Lambda's INSERT as the step `insert`: \(run.stdout)")
+        #expect(run.stdout.range(of: #"submitted 2 times \(by w-\d\d and w-\d\d\), after a lost commit acknowledgement \(w-\d\d m-\d{5}/1#1"#,
                                  options: .regularExpression) != nil, "\(run.stdout)")
     }
 

@@ -207,4 +207,21 @@ extension Result {
         let failure = try #require(loadError(text))
         #expect(failure.message.contains("missing required key `steps`") && failure.message.contains("handler:"), "\(failure)")
     }
+
+    @Test func aStatementStepNeedsARegularExpressionAndJudgesByTheTag() throws {
+        let bad = try #require(loadError(Self.text(handler: """
+              command: [python3]
+              steps: [{ name: claim, role: claim, matches: "^UPDATE (jobs" }]
+            """)))
+        #expect(bad.message.contains("`matches` is a regular expression"), "\(bad)")
+        let stray = try #require(loadError(Self.text(handler: """
+              command: [python3]
+              steps: [{ name: claim, role: claim, success: no-row }]
+            """)))
+        #expect(stray.message.contains("`success` judges a step named by `matches`"), "\(stray)")
+        let step = StatementStep(name: "claim", role: .claim, pattern: "^UPDATE jobs")
+        #expect(step.holds(tag: "UPDATE 1", rows: 1) && !step.holds(tag: "UPDATE 0", rows: 0) && !step.holds(tag: "SELECT 1", rows: 1))
+        let check = StatementStep(name: "check", role: .read, pattern: "^SELECT", success: .noRow)
+        #expect(check.holds(tag: "SELECT 0", rows: 0) && !check.holds(tag: "SELECT 2", rows: 2))
+    }
 }

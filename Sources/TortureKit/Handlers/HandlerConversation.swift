@@ -66,7 +66,26 @@ struct HandlerConversation {
                 }
                 machinery.record(.info, work, subject: HistoryEvent.Subject.statement,
                                  detail: "#\(number) \(Self.words(outcome)): \(Self.shortened(text))", rowsAffected: Self.rows(outcome))
+                if let step = processes.statementStep(for: text) { recordStatementStep(step, outcome) }
             }
+        }
+    }
+
+    /// A statement a `matches` names, recorded as its step: ok when its success condition held for
+    /// the tag; a failed statement fails the step; one whose answer never came is left unjudged.
+    private func recordStatementStep(_ step: StatementStep, _ outcome: WireOutcome) {
+        delivery.recordReported(step: step.name, role: step.role, status: .invoke, rowsAffected: nil, values: nil, error: nil, startedNanos: nil)
+        switch outcome {
+        case .completed(let tag, let rows, let micros):
+            let held = step.holds(tag: tag, rows: rows)
+            if held { seen.workReported = true }
+            delivery.recordReported(step: step.name, role: step.role, status: held ? .ok : .fail, rowsAffected: tag.hasPrefix("SELECT") ? 0 : rows,
+                                    values: nil, error: nil, startedNanos: nil, latencyNanos: UInt64(max(0, micros)) * 1_000)
+        case .failed(let sqlState, let message, let micros):
+            delivery.recordReported(step: step.name, role: step.role, status: .fail, rowsAffected: nil, values: nil,
+                                    error: "ERROR \(sqlState): \(message.prefix(200))", startedNanos: nil, latencyNanos: UInt64(max(0, micros)) * 1_000)
+        case .reset, .answerLost:
+            break
         }
     }
 

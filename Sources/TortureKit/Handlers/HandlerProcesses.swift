@@ -21,6 +21,8 @@ final class HandlerProcesses: Sendable {
     let stderrDirectory: String
     /// torture's proxy between the children and PostgreSQL, where the run has one.
     let wire: HandlerWire?
+    /// `handler.statementSteps`, compiled once. Immutable after init, and matching only reads it.
+    nonisolated(unsafe) let statementMatchers: [(step: StatementStep, regex: Regex<AnyRegexOutput>)]
     private let slots = Mutex<[String: HandlerSlot]>([:])
     private let tally = Mutex(HandlerTally())
 
@@ -28,6 +30,7 @@ final class HandlerProcesses: Sendable {
         self.handler = handler
         self.facts = facts
         self.wire = wire
+        self.statementMatchers = handler.statementSteps.compactMap { step in (try? Regex(step.pattern)).map { (step, $0) } }
         let directory = NSTemporaryDirectory() + "torture-handler-\(getpid())-\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF)"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -94,6 +97,11 @@ final class HandlerProcesses: Sendable {
         guard facts.dialect == .postgres, let password = URLComponents(string: facts.database)?.password, !password.isEmpty else { return [] }
         let encoded = URLComponents(string: facts.database)?.percentEncodedPassword ?? password
         return Array(Set([password, encoded])).sorted { $0.count > $1.count }
+    }
+
+    /// The step a statement's text runs, if a `matches` names it.
+    func statementStep(for text: String) -> StatementStep? {
+        statementMatchers.first { (try? $0.regex.firstMatch(in: text)) != nil }?.step
     }
 
     func stderrPath(_ worker: String) -> String { "\(stderrDirectory)/\(worker).log" }

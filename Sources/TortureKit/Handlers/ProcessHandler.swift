@@ -32,6 +32,9 @@ public struct ProcessHandler: DeliveryHandler {
     /// On PostgreSQL, whether the child's connection goes through torture's wire proxy (its
     /// statements in the history, wire faults possible) or straight to the server.
     public var wire: HandlerWireRoute = .proxy
+    /// Steps recognised in the statements the wire proxy sees, for a handler that reports none
+    /// itself (an unmodified Lambda): each is also among `steps`.
+    public var statementSteps: [StatementStep] = []
 
     public var isolation: IsolationLevel? { nil }
     public var commitsItself: Bool { true }
@@ -68,6 +71,34 @@ public struct ProcessHandler: DeliveryHandler {
             preconditionFailure("a process handler runs in a run that started its processes")
         }
         return try await HandlerConversation(handler: self, processes: processes, delivery: delivery).run()
+    }
+}
+
+/// A step named by the statement that runs it: the first declared step whose `pattern` (a
+/// regular expression) matches a statement's text is that statement's step.
+public struct StatementStep: Sendable, Equatable {
+    public var name: String
+    public var role: StepRole
+    public var pattern: String
+    public var success: SuccessCondition
+
+    public init(name: String, role: StepRole, pattern: String, success: SuccessCondition = .rowsAffected) {
+        self.name = name
+        self.role = role
+        self.pattern = pattern
+        self.success = success
+    }
+
+    /// Whether the statement held, from its command tag: `SELECT n` returned n rows, any other
+    /// tag's count is rows affected.
+    func holds(tag: String, rows: Int?) -> Bool {
+        let isSelect = tag.hasPrefix("SELECT")
+        let count = rows ?? 0
+        switch success {
+        case .rowsAffected: return !isSelect && count > 0
+        case .rowReturned: return isSelect && count > 0
+        case .noRow: return isSelect && count == 0
+        }
     }
 }
 

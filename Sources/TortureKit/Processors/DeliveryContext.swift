@@ -135,11 +135,11 @@ public final class DeliveryContext {
     /// A step a handler process reported (docs/handler-protocol.md): recorded as a step `run`
     /// would record it, and timed from its `invoke` when it was declared.
     func recordReported(step name: String, role: StepRole?, status: HistoryEvent.Kind, rowsAffected: Int?, values: StepValues?,
-                        error: String?, startedNanos: UInt64?) {
+                        error: String?, startedNanos: UInt64?, latencyNanos: UInt64? = nil) {
         let index = stepIndex[name]
         let declaredRole = index.map { machinery.steps[$0].role }
-        if let index, let startedNanos {
-            machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startedNanos)
+        if let index, let nanos = latencyNanos ?? startedNanos.map({ machinery.context.clock.nowNanos() &- $0 }) {
+            machinery.latency.recordStep(index, nanos: nanos)
         }
         if let rowsAffected, rowsAffected > 0 { rowsAffectedThisRun += rowsAffected }
         machinery.record(status, work, subject: name, role: role ?? declaredRole ?? .write, detail: error,

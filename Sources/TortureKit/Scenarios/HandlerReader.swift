@@ -41,21 +41,36 @@ enum HandlerReader {
                                     body: try readBody(try poisonMap.required("body")))
         }
         var steps: [HandlerStep] = []
+        var statementSteps: [StatementStep] = []
         if let stepsReader = map.optional("steps") {
             for entry in try stepsReader.sequence() {
-                let stepMap = try entry.mapping(allowed: ["name", "role"])
+                let stepMap = try entry.mapping(allowed: ["name", "role", "matches", "success"])
                 let nameReader = try stepMap.required("name")
                 let name = try nameReader.string()
                 guard !steps.contains(where: { $0.name == name }) else { throw nameReader.error("step `\(name)` is declared twice") }
                 guard !HistoryEvent.Subject.all.contains(name) else {
                     throw nameReader.error("`\(name)` names a lifecycle event in the history; give the step another name")
                 }
-                steps.append(HandlerStep(name, role: try stepMap.required("role").choice(StepRole.self)))
+                let role = try stepMap.required("role").choice(StepRole.self)
+                steps.append(HandlerStep(name, role: role))
+                if let matchesReader = stepMap.optional("matches") {
+                    let pattern = try matchesReader.string()
+                    do {
+                        _ = try Regex(pattern)
+                    } catch {
+                        throw matchesReader.error("`matches` is a regular expression over the statement's text: \(error)")
+                    }
+                    let success = try stepMap.optional("success")?.choice(SuccessCondition.self) ?? .rowsAffected
+                    statementSteps.append(StatementStep(name: name, role: role, pattern: pattern, success: success))
+                } else if let successReader = stepMap.optional("success") {
+                    throw successReader.error("`success` judges a step named by `matches`; a step the handler reports says ok or fail itself")
+                }
             }
         }
         var handler = ProcessHandler(command: command, workingDirectory: workingDirectory, event: event, timeoutMillis: timeout,
                                      environment: environment, body: body, poison: poison, steps: steps)
         handler.wire = try map.optional("wire")?.choice(HandlerWireRoute.self) ?? .proxy
+        handler.statementSteps = statementSteps
         return handler
     }
 
