@@ -72,10 +72,13 @@ struct ValidateCommand: ParsableCommand {
             Console.error("error: cannot check against \(stores.commandLineValue): \(error.message)")
             throw ExitCode(ExitStatus.storeFailed)
         }
-        if scenario.faults.needsWire, store.dialect != .postgres {
-            throw ScenarioError(file: scenario.source.path, message: "its wire faults ("
-                + scenario.faults.ruleNames.filter { $0.hasPrefix("reset@") || $0.hasPrefix("lost-commit-ack@") || $0.hasPrefix("sql-error@") || $0.hasSuffix("-statement") }
-                    .joined(separator: ", ") + ") need torture's proxy in front of PostgreSQL; \(store.dialect.rawValue) has no wire")
+        let proxyRules = scenario.handler is ProcessHandler
+            ? scenario.faults.ruleNames.filter { $0.hasPrefix("reset@") || $0.hasPrefix("lost-commit-ack@") || $0.hasPrefix("sql-error@") || $0.hasSuffix("-statement") }
+            : scenario.faults.proxyOnlyRules
+        if !proxyRules.isEmpty, store.dialect != .postgres || !(scenario.handler is ProcessHandler) {
+            throw ScenarioError(file: scenario.source.path, message: "its wire faults (\(proxyRules.joined(separator: ", "))) need torture's proxy "
+                + "between a handler process and PostgreSQL" + (scenario.handler is ProcessHandler ? "; \(store.dialect.rawValue) has no wire"
+                    : "; torture's own handlers take only reset at before-commit / after-commit and lost-commit-ack at after-commit"))
         }
         guard scenario.dialects.contains(store.dialect) else {
             throw ScenarioError(file: scenario.source.path, message: "no \(store.dialect.rawValue) SQL to check on --store \(storeText)")

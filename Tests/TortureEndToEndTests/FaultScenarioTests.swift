@@ -7,7 +7,7 @@ import Testing
 @Suite(.serialized) struct FaultScenarioTests {
     static let correct = [
         "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess", "fanout", "burst", "rate-limit", "fault-matrix",
-        "circuit-breaker", "session-join", "try-lock-skip", "counter", "audit",
+        "circuit-breaker", "session-join", "try-lock-skip", "counter", "audit", "submit-retry",
     ]
     /// counter-naive and audit-naive are not here: on SQLite a transaction takes the write lock when it begins, so
     /// its read-modify-write is serialized and it holds (`sqliteSerializesTheCounterTwin`); it is
@@ -15,7 +15,7 @@ import Testing
     /// (TortureKitTests/AuditScenarioTests).
     static let naive = [
         "dlq-redrive-naive", "visibility-timeout-naive", "stale-republish-naive", "dlq-reprocess-naive", "fanout-naive", "rate-limit-naive",
-        "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive",
+        "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive", "submit-retry-naive",
     ]
 
     @Test(arguments: correct)

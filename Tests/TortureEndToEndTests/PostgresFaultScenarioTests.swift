@@ -7,11 +7,11 @@ import Testing
 extension PostgresEndToEndTests {
     static let correctUnderFaults = [
         "dlq-redrive", "visibility-timeout", "stale-republish", "dlq-reprocess", "fanout", "burst", "rate-limit",
-        "fault-matrix", "circuit-breaker", "session-join", "try-lock-skip", "counter", "audit",
+        "fault-matrix", "circuit-breaker", "session-join", "try-lock-skip", "counter", "audit", "submit-retry",
     ]
     static let naiveUnderFaults = [
         "dlq-redrive-naive", "visibility-timeout-naive", "stale-republish-naive", "dlq-reprocess-naive", "fanout-naive",
-        "rate-limit-naive", "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive", "counter-naive",
+        "rate-limit-naive", "circuit-breaker-naive", "session-join-naive", "try-lock-skip-naive", "submit-retry-naive", "counter-naive",
         "audit-naive",
     ]
 

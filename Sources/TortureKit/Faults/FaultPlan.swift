@@ -13,11 +13,16 @@ public struct FaultPlan: Sendable {
     /// Keeps "does it fire" and "how long" independent.
     private static let lengthSalt: UInt64 = 0x1E_0001
 
-    public init(seed: Seed, profile: FaultProfile) {
+    /// `engineCarriesWire`: the handler is torture's own (YAML or Swift), whose connection the
+    /// engine cuts itself at the commit points: `reset` at `before-commit` / `after-commit` and
+    /// `lost-commit-ack` at `after-commit` are the engine's decisions then, not the proxy's.
+    public init(seed: Seed, profile: FaultProfile, engineCarriesWire: Bool = false) {
         self.seed = seed
         self.profile = profile
         self.kindsByPoint = InjectionPoint.allCases.sorted().map { point in
-            point.isWireOnly ? [] : profile.kinds(at: point).filter { !$0.isWire }
+            point.isWireOnly ? [] : profile.kinds(at: point).filter {
+                !$0.isWire || (engineCarriesWire && FaultProfile.engineWireKinds(at: point).contains($0))
+            }
         }
         self.wireKindsByPoint = InjectionPoint.allCases.sorted().map { point in
             point.isWireOnly ? profile.kinds(at: point) : InjectionPoint.wire.contains(point) ? profile.kinds(at: point).filter(\.isWire) : []

@@ -25,6 +25,24 @@ public struct FaultProfile: Sendable, Equatable {
         rules.contains { kind, points in !points.isEmpty && (kind.isWire || points.keys.contains(where: \.isWireOnly)) }
     }
 
+    /// The wire kinds the engine carries out on its own connection, at a commit point.
+    static func engineWireKinds(at point: InjectionPoint) -> [FaultKind] {
+        switch point {
+        case .beforeCommit: [.reset]
+        case .afterCommit: [.reset, .lostCommitAck]
+        default: []
+        }
+    }
+
+    /// Rules only a proxy can carry out, even for torture's own handlers: `kind@point` names.
+    public var proxyOnlyRules: [String] {
+        ruleNames.filter { name in
+            let parts = name.split(separator: "@").map(String.init)
+            guard parts.count == 2, let kind = FaultKind(rawValue: parts[0]), let point = InjectionPoint(rawValue: parts[1]) else { return false }
+            return point.isWireOnly || (kind.isWire && !Self.engineWireKinds(at: point).contains(kind))
+        }
+    }
+
     /// Every rule as `kind@point`, in a fixed order.
     public var ruleNames: [String] {
         FaultKind.allCases.flatMap { kind in

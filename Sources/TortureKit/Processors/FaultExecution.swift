@@ -8,7 +8,7 @@ extension ParticipantMachinery {
         switch await carryOutPausesAndCopies(point, work) {
         case .carriedOn: return nil
         case .cutShort: return giveUp(work)
-        case .ends(let fault): return await interrupt(work, with: fault)
+        case .ends(let fault): return await interrupt(work, with: fault, at: point)
         }
     }
 
@@ -69,10 +69,10 @@ extension ParticipantMachinery {
                 }
             case .delay(let millis), .stall(let millis):
                 guard await pause(millis: millis) else { return .cutShort }
-            case .crash, .timeout, .error, .storeError:
+            case .crash, .timeout, .error, .storeError, .reset, .lostCommitAck:
                 return .ends(fault)
-            case .reset, .lostCommitAck, .sqlError:
-                preconditionFailure("the plan gives \(fault.kind) to the wire proxy only")
+            case .sqlError:
+                preconditionFailure("the plan gives sql-error to the wire proxy only")
             }
         }
         return .carriedOn
@@ -95,7 +95,7 @@ extension ParticipantMachinery {
     }
 
     /// Carries out a fault that ends the delivery, and says how it ended.
-    nonisolated(nonsending) func interrupt(_ work: WorkItem, with fault: Fault) async -> DeliveryEnding {
+    nonisolated(nonsending) func interrupt(_ work: WorkItem, with fault: Fault, at point: InjectionPoint? = nil) async -> DeliveryEnding {
         precondition(fault.kind.endsDelivery, "\(fault.kind) does not end a delivery")
         switch fault {
         case .crash(let restartMillis):
@@ -131,8 +131,23 @@ extension ParticipantMachinery {
             return .failed("injected store error: connection reset")
         case .duplicate, .delay, .stall:
             preconditionFailure("\(fault.kind) does not end a delivery")
-        case .reset, .lostCommitAck, .sqlError:
-            preconditionFailure("the plan gives \(fault.kind) to the wire proxy only")
+        case .reset:
+            // The engine's own connection, cut as the wire proxy would cut a handler's: before the
+            // commit the server rolls back; after it, the work stays and the processor cannot tell.
+            let committed = point.map { $0 >= .afterCommit } ?? false
+            if transactional && !committed { record(.ok, work, subject: HistoryEvent.Subject.rollback, detail: "connection reset") }
+            disconnect()
+            if let gone = reconnectOrEnd() { return gone }
+            return .failed(committed ? "the connection was reset after COMMIT: whether the work landed is unknown to the processor"
+                : "the connection was reset")
+        case .lostCommitAck:
+            precondition(point == .afterCommit, "a commit's acknowledgement is lost after the commit")
+            record(.info, work, subject: HistoryEvent.Subject.commit, detail: "the COMMIT landed; its acknowledgement was lost")
+            disconnect()
+            if let gone = reconnectOrEnd() { return gone }
+            return .failed("the connection was lost at COMMIT: whether the work landed is unknown to the processor")
+        case .sqlError:
+            preconditionFailure("the plan gives sql-error to the wire proxy only")
         }
     }
 }

@@ -92,12 +92,12 @@ public struct RunEngine: Sendable {
         var mode = ExecutionMode.threads
         var sessions: (any ServerSessions)?
         let process = scenario.handler as? ProcessHandler
-        if scenario.faults.needsWire, process == nil || process?.wire == .direct || store.dialect != .postgres {
+        let wireRules = process == nil ? scenario.faults.proxyOnlyRules : scenario.faults.needsWire ? scenario.faults.ruleNames.filter { name in
+            name.split(separator: "@").first.flatMap { FaultKind(rawValue: String($0)) }?.isWire == true || name.hasSuffix("-statement")
+        } : []
+        if !wireRules.isEmpty, process == nil || process?.wire == .direct || store.dialect != .postgres {
             var partial = PartialRun(planHash: 0, stepNames: stepNames)
-            let rules = scenario.faults.ruleNames.filter { name in
-                name.split(separator: "@").first.flatMap { FaultKind(rawValue: String($0)) }?.isWire == true
-                    || name.hasSuffix("-statement")
-            }
+            let rules = wireRules
             partial.fail(.scenarioInvalid, "\(rules.joined(separator: ", ")) happen on the wire, in torture's proxy between a handler "
                 + "process and PostgreSQL: this run has none ("
                 + (process == nil ? "its handler is not a process" : process?.wire == .direct ? "its handler says `wire: direct`"
@@ -128,7 +128,7 @@ public struct RunEngine: Sendable {
             }
         }
         let startNanos = clock.nowNanos()
-        let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults)
+        let plan = FaultPlan(seed: configuration.seed, profile: scenario.faults, engineCarriesWire: !(scenario.handler is ProcessHandler))
         let planHash = Self.planHash(plan, configuration: configuration, scenario: scenario)
         var partial = PartialRun(planHash: planHash, stepNames: stepNames)
 

@@ -1099,6 +1099,83 @@ invariants:
       query: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
 
 """####),
+        ("submit-retry-naive.yaml", ####"""
+name: submit-retry-naive
+extends: submit-retry
+summary: "the same retry without a key: a lost COMMIT acknowledgement submits the message twice"
+description: >-
+  the submission is a plain INSERT with no UNIQUE key: when a COMMIT lands and its acknowledgement
+  is lost, the message is received again and inserted a second time. One delivery per message, so
+  only the lost acknowledgement can cause it; caught by no-duplicate-submissions, the witness naming it
+
+protocol:
+  schema: |
+    CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
+    CREATE TABLE submissions (message_id TEXT NOT NULL, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
+  steps:
+    - name: submit
+      role: submit
+      sql: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt)
+      success: rows-affected
+      on-success: done
+
+invariants:
+  - no-duplicate-submissions: { table: submissions, key: message_id }
+  - sql:
+      name: every-message-submitted
+      query: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
+
+"""####),
+        ("submit-retry.yaml", ####"""
+name: submit-retry
+summary: "a submit whose COMMIT acknowledgement is lost is received again: the key makes the retry a no-op"
+description: >-
+  each message's submission is inserted in a transaction; some connections are reset before the
+  COMMIT (the server rolls back) and some COMMITs land with their acknowledgement lost, so the
+  processor sees its connection die after its work committed and the message is received again.
+  The retry's insert meets the UNIQUE key and does nothing: every message is submitted once (seeds 000/001)
+seed-system: "000"
+
+workload:
+  messages: 300
+  deliveries-per-message: 1
+  concurrent-deliveries: 1
+
+delivery:
+  preset: sqs
+  visibility-timeout-millis: 200
+  max-receive-count: 6
+  retry-delay-millis: 1
+
+faults:
+  lost-commit-ack:
+    after-commit: { probability: 0.2 }   # the COMMIT lands; the processor hears its connection die
+  reset:
+    before-commit: { probability: 0.1 }  # the connection is cut first: the server rolls back
+
+protocol:
+  schema: |
+    CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
+    CREATE TABLE submissions (message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
+  publish: INSERT INTO inbox (message_id) VALUES (:message)
+  transaction: read-committed
+  steps:
+    # The retry after a lost acknowledgement inserts nothing: the first attempt's row holds the key.
+    - name: submit
+      role: submit
+      sql: INSERT INTO submissions (message_id, worker, attempt) VALUES (:message, :worker, :attempt) ON CONFLICT (message_id) DO NOTHING
+      success: rows-affected
+      on-success: done
+      on-failure: skip
+
+invariants:
+  - no-duplicate-submissions: { table: submissions, key: message_id }
+  - every-skip-backed
+  - sql:
+      name: every-message-submitted
+      query: SELECT message_id FROM inbox WHERE message_id NOT IN (SELECT message_id FROM submissions) ORDER BY message_id
+
+"""####),
         ("try-lock-skip-naive.yaml", ####"""
 name: try-lock-skip-naive
 extends: try-lock-skip

@@ -131,17 +131,25 @@ struct ReferenceNoDuplicateSubmissions {
         let query = try! SQLTemplate("SELECT \(key), COUNT(*) FROM \(table) GROUP BY \(key) HAVING COUNT(*) > 1 ORDER BY \(key)")
         let rows = try input.store.execute(query, .forChecks).rows
         var submitters: [Int: [HistoryEvent]] = [:]
-        for event in input.events where event.kind == .ok && event.role == .submit && event.isAboutDelivery {
-            submitters[event.message, default: []].append(event)
+        var lostAcks: [Int: [HistoryEvent]] = [:]
+        for event in input.events where event.isAboutDelivery {
+            if event.kind == .ok && event.role == .submit { submitters[event.message, default: []].append(event) }
+            if case .fault(.lostCommitAck, _) = event.fact { lostAcks[event.message, default: []].append(event) }
         }
         let witnesses = rows.map { row in
             let keyText = row.first?.description ?? "NULL"
             let count = row.count > 1 ? row[1].description : "?"
             let submits = Names.messageIndex(keyText).flatMap { submitters[$0] } ?? []
+            let lost = Names.messageIndex(keyText).flatMap { lostAcks[$0] } ?? []
             let workers = submits.map { Names.worker($0.worker) }
             let by = workers.isEmpty ? "" : " (by \(WorkerList.words(workers)))"
-            return Witness(message: keyText, workers: workers, events: submits.map(\.index),
-                           text: "message \(keyText) submitted \(count) times\(by)")
+            var labels: [String] = []
+            for event in lost where !labels.contains("\(Names.worker(event.worker)) \(event.delivery.label)") {
+                labels.append("\(Names.worker(event.worker)) \(event.delivery.label)")
+            }
+            let after = labels.isEmpty ? "" : ", after a lost commit acknowledgement (\(labels.joined(separator: ", ")))"
+            return Witness(message: keyText, workers: workers, events: (submits + lost).map(\.index).sorted(),
+                           text: "message \(keyText) submitted \(count) times\(by)\(after)")
         }
         return Verdict(invariant: invariant, witnesses: witnesses)
     }
