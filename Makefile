@@ -35,8 +35,8 @@ bench: deps
 	$(SWIFT) build -c release --product torture-bench
 	.build/release/torture-bench
 
-# The harness against pgbench on the same server, SQL, clients and duration (a throwaway cluster
-# unless TORTURE_DATABASE_URL is set).
+# The harness against pgbench on the same server, SQL, clients and duration; then the wire proxy
+# vs `wire: direct` for a psycopg handler (a throwaway cluster unless TORTURE_DATABASE_URL is set).
 bench-postgres: deps
 	$(SWIFT) build -c release --product torture
 	scripts/bench-postgres.sh

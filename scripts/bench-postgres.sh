@@ -3,6 +3,12 @@
 # same number of clients and the same duration, for race-claim and idempotent-submit at 8 and 64
 # workers. Prints each pair and the ratio harness ÷ pgbench (1.0 = no overhead).
 #
+# Then the wire proxy's cost: a psycopg handler (bench/handler/idempotent_submit_pg.py: the check
+# and insert, one transaction a delivery) through torture's proxy vs `wire: direct`, same server,
+# scenario and workers (1, 16, 64), no faults, the two sides alternated over a few rounds; prints
+# the medians, the ratio proxy ÷ direct and the per-statement cost it implies. BENCH_WIRE_MESSAGES,
+# BENCH_WIRE_ROUNDS and BENCH_WIRE_WORKERS size it.
+#
 # Uses TORTURE_DATABASE_URL when set, else starts a throwaway cluster (scripts/pg-cluster.sh) and
 # stops it at the end. pgbench's tables live in a schema of their own, dropped at the end.
 set -euo pipefail
@@ -85,3 +91,48 @@ for scenario in race-claim idempotent-submit; do
     done
 done
 echo "($messages messages × 4 deliveries per harness run; pgbench ran for the harness's processing time, $(psql_quiet -tAc 'SHOW synchronous_commit') synchronous_commit)"
+
+# The wire proxy's cost: the same psycopg handler, scenario and workers, through the proxy and
+# direct (its twin says only `wire: direct`), alternated round by round so the machine's noise
+# falls on both sides alike; medians of each side.
+wire_messages=${BENCH_WIRE_MESSAGES:-1500}
+wire_rounds=${BENCH_WIRE_ROUNDS:-3}
+wire_workers=${BENCH_WIRE_WORKERS:-1 16 64}
+scripts/python-env.sh
+
+wire_rate() {   # proxy|direct workers → "deliveries_per_second statements_per_delivery"
+    "$torture" run "bench/handler/pg-idempotent-submit-$1.yaml" --workers "$2" --messages "$wire_messages" --seed 1 \
+        --no-faults --store "$url" --report-dir "$work/wire" --json 2>/dev/null \
+        | python3 -c 'import json,sys
+r = json.load(sys.stdin)
+done, skipped = r["counts"]["done"], r["counts"]["skipped"]
+# BEGIN, the check, COMMIT; and the insert when nothing was found (a skip whose insert lost to a
+# concurrent one is counted as three: rare).
+print("%.1f %.3f" % (r["timing"]["deliveriesPerSecond"], 3 + done / max(1, done + skipped)))'
+}
+
+echo
+echo "wire proxy vs direct: bench/handler/pg-idempotent-submit-{proxy,direct}.yaml (psycopg, one transaction a delivery), --no-faults"
+printf '%7s %16s %17s %8s %16s %10s %14s\n' workers "proxy deliv/s" "direct deliv/s" ratio "round ratios" "stmt/deliv" "µs/statement"
+for workers in $wire_workers; do
+    proxies=() directs=() statements=1
+    for round in $(seq 1 "$wire_rounds"); do
+        sides="proxy direct"
+        [ $((round % 2)) = 0 ] && sides="direct proxy"
+        for side in $sides; do
+            read -r rate statements_here < <(wire_rate "$side" "$workers")
+            if [ "$side" = proxy ]; then proxies+=("$rate"); statements=$statements_here; else directs+=("$rate"); fi
+        done
+    done
+    python3 - "$workers" "$statements" "${proxies[*]}" "${directs[*]}" <<'PY'
+import statistics, sys
+workers, statements = int(sys.argv[1]), float(sys.argv[2])
+proxies, directs = [float(x) for x in sys.argv[3].split()], [float(x) for x in sys.argv[4].split()]
+proxy, direct = statistics.median(proxies), statistics.median(directs)
+rounds = "/".join("%.2f" % (p / d) for p, d in zip(proxies, directs))
+cost = (1 / proxy - 1 / direct) / statements * 1e6
+print("%7d %16.0f %17.0f %8.2f %16s %10.2f %14.1f" % (workers, proxy, direct, proxy / direct, rounds, statements, cost))
+PY
+done
+echo "($wire_messages messages × 4 deliveries a run, $wire_rounds rounds a side, medians; deliveries/s over the run's processing"
+echo " time, the children's cold starts included on both sides; µs/statement = (1/proxy − 1/direct) ÷ statements a delivery)"

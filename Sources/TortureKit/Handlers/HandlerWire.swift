@@ -90,18 +90,15 @@ final class HandlerWire: WireObserver, Sendable {
 
     func action(worker: String, connection: Int, point: WirePoint, statement: WireStatement) -> WireAction {
         let injection = Self.point(point)
+        // In place (`workers[worker]!.…`): a copy taken out and written back would copy its
+        // `numbers` and `events` at every statement, quadratic in a delivery's statements.
         let decided: (Delivery, Int)? = workers.withLock { workers in
-            guard var wire = workers[worker], let delivery = wire.delivery else { return nil }
+            guard let delivery = workers[worker]?.delivery else { return nil }
             let key = WireKey(connection: connection, statement: statement.number)
-            let number: Int
-            if let known = wire.numbers[key] {
-                number = known
-            } else {
-                wire.statements += 1
-                number = wire.statements
-                wire.numbers[key] = number
-            }
-            workers[worker] = wire
+            if let known = workers[worker]!.numbers[key] { return (delivery, known) }
+            workers[worker]!.statements += 1
+            let number = workers[worker]!.statements
+            workers[worker]!.numbers[key] = number
             return (delivery, number)
         }
         guard let (delivery, number) = decided else { return .forward }
@@ -131,10 +128,9 @@ final class HandlerWire: WireObserver, Sendable {
 
     func finished(worker: String, connection: Int, statement: WireStatement, outcome: WireOutcome) {
         workers.withLock { workers in
-            guard var wire = workers[worker], wire.delivery != nil,
-                  let number = wire.numbers[WireKey(connection: connection, statement: statement.number)] else { return }
-            wire.events.append(.statement(number: number, text: statement.text, outcome: outcome))
-            workers[worker] = wire
+            guard workers[worker]?.delivery != nil,
+                  let number = workers[worker]?.numbers[WireKey(connection: connection, statement: statement.number)] else { return }
+            workers[worker]!.events.append(.statement(number: number, text: statement.text, outcome: outcome))
         }
     }
 

@@ -13,6 +13,8 @@ final class WireConnection {
     private var conversation: WireConversation
     private var toClient = WireOutput()
     private var toServer = WireOutput()
+    /// What each read lands in: one buffer for the connection, not 64 KiB allocated and zeroed a read.
+    private var chunk = [UInt8](repeating: 0, count: 65_536)
     /// Past this much unsent toward one side, the other side is not read: a slow reader slows
     /// its writer instead of growing a buffer.
     private static let backlogLimitBytes = 1 << 20
@@ -62,8 +64,7 @@ final class WireConnection {
         }
         let readable = events & Int16(POLLIN | POLLHUP | POLLERR) != 0
         guard readable, !draining else { return true }
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = read(descriptor, &chunk, chunk.count)
+        let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
         if count < 0 && (errno == EAGAIN || errno == EINTR) { return true }
         guard count > 0 else {
             draining = true
