@@ -72,9 +72,7 @@ struct ValidateCommand: ParsableCommand {
             Console.error("error: cannot check against \(stores.commandLineValue): \(error.message)")
             throw ExitCode(ExitStatus.storeFailed)
         }
-        let proxyRules = scenario.handler is ProcessHandler
-            ? scenario.faults.ruleNames.filter { $0.hasPrefix("reset@") || $0.hasPrefix("lost-commit-ack@") || $0.hasPrefix("sql-error@") || $0.hasSuffix("-statement") }
-            : scenario.faults.proxyOnlyRules
+        let proxyRules = scenario.faults.rulesNeedingProxy(processHandler: scenario.handler is ProcessHandler)
         if !proxyRules.isEmpty, store.dialect != .postgres || !(scenario.handler is ProcessHandler) {
             throw ScenarioError(file: scenario.source.path, message: "its wire faults (\(proxyRules.joined(separator: ", "))) need torture's proxy "
                 + "between a handler process and PostgreSQL" + (scenario.handler is ProcessHandler ? "; \(store.dialect.rawValue) has no wire"

@@ -21,9 +21,7 @@ public struct FaultProfile: Sendable, Equatable {
     public var isEmpty: Bool { rules.values.allSatisfy(\.isEmpty) }
 
     /// Whether any rule needs the wire proxy: a wire kind, or any kind at a wire-only point.
-    public var needsWire: Bool {
-        rules.contains { kind, points in !points.isEmpty && (kind.isWire || points.keys.contains(where: \.isWireOnly)) }
-    }
+    public var needsWire: Bool { !wireRules.isEmpty }
 
     /// The wire kinds the engine carries out on its own connection, at a commit point.
     static func engineWireKinds(at point: InjectionPoint) -> [FaultKind] {
@@ -31,6 +29,21 @@ public struct FaultProfile: Sendable, Equatable {
         case .beforeCommit: [.reset]
         case .afterCommit: [.reset, .lostCommitAck]
         default: []
+        }
+    }
+
+    /// The rules that need torture's wire proxy, as `kind@point`: for a handler process every wire
+    /// rule; for torture's own handlers those the engine cannot carry out at its commit points.
+    public func rulesNeedingProxy(processHandler: Bool) -> [String] {
+        processHandler ? wireRules : proxyOnlyRules
+    }
+
+    /// Every rule of a wire kind or at a wire-only point.
+    var wireRules: [String] {
+        ruleNames.filter { name in
+            let parts = name.split(separator: "@").map(String.init)
+            guard parts.count == 2, let kind = FaultKind(rawValue: parts[0]), let point = InjectionPoint(rawValue: parts[1]) else { return false }
+            return kind.isWire || point.isWireOnly
         }
     }
 

@@ -11,8 +11,12 @@ extension ProcessHandler {
     /// space, or a SQLite file of its own that is removed afterwards. Returns the cold start's
     /// milliseconds.
     public func handshake(scenario: String, store: (any Store)? = nil) throws(HandshakeFailure) -> Double {
-        let scratch = NSTemporaryDirectory() + "torture-handshake-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let scratch: String
+        do {
+            scratch = try ScratchFolder.make("torture-handshake")
+        } catch {
+            throw HandshakeFailure(description: error.description)
+        }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let database = store.flatMap(HandlerDatabase.connection(for:)) ?? scratch + "/handshake.sqlite"
         let facts = HandlerRunFacts(scenario: scenario, dialect: store?.dialect ?? .sqlite, database: database, seed: Seed(0))

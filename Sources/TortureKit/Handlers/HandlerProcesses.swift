@@ -31,13 +31,11 @@ final class HandlerProcesses: Sendable {
         self.facts = facts
         self.wire = wire
         self.statementMatchers = handler.statementSteps.compactMap { step in (try? Regex(step.pattern)).map { (step, $0) } }
-        let directory = NSTemporaryDirectory() + "torture-handler-\(getpid())-\(UInt64.random(in: 0...UInt64.max) & 0xFFFF_FFFF)"
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            self.stderrDirectory = try ScratchFolder.make("torture-handler")
         } catch {
-            throw HandlerChild.SpawnFailure(description: "cannot make a folder for the handlers' stderr: \(error)")
+            throw HandlerChild.SpawnFailure(description: "no folder for the handlers' stderr: \(error)")
         }
-        self.stderrDirectory = directory
     }
 
     func slot(for worker: String) -> HandlerSlot {
@@ -90,13 +88,7 @@ final class HandlerProcesses: Sendable {
 
     /// `text` with the run's database password (as written and percent-encoded) replaced by `***`.
     func redacted(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: "***") }
-    }
-
-    private var secrets: [String] {
-        guard facts.dialect == .postgres, let password = URLComponents(string: facts.database)?.password, !password.isEmpty else { return [] }
-        let encoded = URLComponents(string: facts.database)?.percentEncodedPassword ?? password
-        return Array(Set([password, encoded])).sorted { $0.count > $1.count }
+        facts.dialect == .postgres ? PostgresURL.redacting(text, passwordsOf: facts.database) : text
     }
 
     /// The step a statement's text runs, if a `matches` names it.

@@ -92,9 +92,7 @@ public struct RunEngine: Sendable {
         var mode = ExecutionMode.threads
         var sessions: (any ServerSessions)?
         let process = scenario.handler as? ProcessHandler
-        let wireRules = process == nil ? scenario.faults.proxyOnlyRules : scenario.faults.needsWire ? scenario.faults.ruleNames.filter { name in
-            name.split(separator: "@").first.flatMap { FaultKind(rawValue: String($0)) }?.isWire == true || name.hasSuffix("-statement")
-        } : []
+        let wireRules = scenario.faults.rulesNeedingProxy(processHandler: process != nil)
         if !wireRules.isEmpty, process == nil || process?.wire == .direct || store.dialect != .postgres {
             var partial = PartialRun(planHash: 0, stepNames: stepNames)
             let rules = wireRules

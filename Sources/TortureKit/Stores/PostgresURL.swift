@@ -84,6 +84,16 @@ public struct PostgresURL: Sendable, Equatable {
     }
 }
 
+extension PostgresURL {
+    /// `text` with every password of `url` — as typed, and percent-decoded — replaced by `***`:
+    /// for what a program given the URL may echo.
+    static func redacting(_ text: String, passwordsOf url: String) -> String {
+        let typed = PasswordSpan.secrets(in: url)
+        let secrets = Set(typed + typed.compactMap { $0.removingPercentEncoding }).filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        return secrets.reduce(text) { $0.replacingEvery($1, with: "***") }
+    }
+}
+
 /// Where a password sits in a URL's text: after the first `:` of the user part (which ends at the
 /// first `@` or `/`, as libpq reads it), and in any `password=` query parameter.
 private enum PasswordSpan {
