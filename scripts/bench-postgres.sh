@@ -9,6 +9,10 @@
 # the medians, the ratio proxy ÷ direct and the per-statement cost it implies. BENCH_WIRE_MESSAGES,
 # BENCH_WIRE_ROUNDS and BENCH_WIRE_WORKERS size it.
 #
+# Then the wire-level simulation's cost: the same handler through the proxy on threads and under
+# `--scheduler sim`, statements per second of wall time and the ratio sim ÷ threads at 1 and 16
+# workers (BENCH_SIM_MESSAGES, BENCH_SIM_ROUNDS, BENCH_SIM_WORKERS).
+#
 # Uses TORTURE_DATABASE_URL when set, else starts a throwaway cluster (scripts/pg-cluster.sh) and
 # stops it at the end. pgbench's tables live in a schema of their own, dropped at the end.
 set -euo pipefail
@@ -136,3 +140,50 @@ PY
 done
 echo "($wire_messages messages × 4 deliveries a run, $wire_rounds rounds a side, medians; deliveries/s over the run's processing"
 echo " time, the children's cold starts included on both sides; µs/statement = (1/proxy − 1/direct) ÷ statements a delivery)"
+
+# The wire-level simulation's cost: the same psycopg handler and scenario through the proxy,
+# on threads and under `--scheduler sim` (one statement in flight, each waiting at the proxy for
+# its lane's turn), statements per second of wall time — the whole run, cold starts and set-up
+# included on both sides (a simulated run's own timing is virtual) — alternated round by round.
+sim_messages=${BENCH_SIM_MESSAGES:-500}
+sim_rounds=${BENCH_SIM_ROUNDS:-3}
+sim_workers=${BENCH_SIM_WORKERS:-1 16}
+
+sim_rate() {   # threads|sim workers → statements per second of wall time
+    local started ended
+    started=$(date +%s.%N)
+    "$torture" run bench/handler/pg-idempotent-submit-proxy.yaml --scheduler "$1" --workers "$2" --messages "$sim_messages" \
+        --seed 1 --no-faults --store "$url" --report-dir "$work/sim" --json 2>/dev/null > "$work/sim.json"
+    ended=$(date +%s.%N)
+    python3 - "$work/sim.json" "$started" "$ended" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+done, skipped = r["counts"]["done"], r["counts"]["skipped"]
+statements = (done + skipped) * 3 + done   # BEGIN, the check, COMMIT; the insert when nothing was found
+print("%.1f" % (statements / (float(sys.argv[3]) - float(sys.argv[2]))))
+PY
+}
+
+echo
+echo "wire-level simulation vs threads: bench/handler/pg-idempotent-submit-proxy.yaml (psycopg through the proxy), --no-faults"
+printf '%7s %17s %17s %8s %16s\n' workers "threads stmt/s" "sim stmt/s" ratio "round ratios"
+for workers in $sim_workers; do
+    threads=() sims=()
+    for round in $(seq 1 "$sim_rounds"); do
+        sides="threads sim"
+        [ $((round % 2)) = 0 ] && sides="sim threads"
+        for side in $sides; do
+            rate=$(sim_rate "$side" "$workers")
+            if [ "$side" = threads ]; then threads+=("$rate"); else sims+=("$rate"); fi
+        done
+    done
+    python3 - "$workers" "${threads[*]}" "${sims[*]}" <<'PY'
+import statistics, sys
+workers = int(sys.argv[1])
+threads, sims = [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+thread, sim = statistics.median(threads), statistics.median(sims)
+rounds = "/".join("%.2f" % (s / t) for s, t in zip(sims, threads))
+print("%7d %17.0f %17.0f %8.2f %16s" % (workers, thread, sim, sim / thread, rounds))
+PY
+done
+echo "($sim_messages messages × 4 deliveries a run, $sim_rounds rounds a side, medians; ratio = sim ÷ threads, statements per second of wall time)"

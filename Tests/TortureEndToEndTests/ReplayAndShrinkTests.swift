@@ -179,10 +179,7 @@ import Testing
         let same = try await TortureProcess.runAwaiting(["replay", directory, "--report-dir", workspace.reports])
         #expect(same.status == 0, "\(same.stdout)\n\(same.stderr)")
 
-        let handle = try #require(FileHandle(forWritingAtPath: script))
-        handle.seekToEndOfFile()
-        handle.write(Data("# a change\n".utf8))
-        try handle.close()
+        _ = try workspace.write("handler.sh", "# a change\n", appending: true)
         let refused = try await TortureProcess.runAwaiting(["replay", directory, "--report-dir", workspace.reports])
         #expect(refused.status == 2)
         #expect(refused.stderr.contains("the handler `./handler.sh` changed since the run"), "\(refused.stderr)")

@@ -50,9 +50,21 @@ final class Workspace {
 
     var reports: String { path + "/reports" }
 
-    func write(_ name: String, _ text: String) throws -> String {
+    /// Writes through a close-on-exec descriptor: a process another test spawns meanwhile must not
+    /// inherit it, or a script written here stays open for writing in that process, and running
+    /// it fails with ETXTBSY for as long as that process lives.
+    func write(_ name: String, _ text: String, appending: Bool = false) throws -> String {
         let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_CLOEXEC | (appending ? O_APPEND : O_TRUNC), 0o644)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file]) }
+        defer { close(descriptor) }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard written > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file]) }
+            offset += written
+        }
         return file
     }
 

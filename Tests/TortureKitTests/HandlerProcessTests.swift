@@ -92,7 +92,7 @@ import Testing
         #expect(outcome.report.handler?.coldStarts == 0, "a refused child is no cold start")
     }
 
-    @Test func aProcessHandlerIsRefusedInASimulation() async throws {
+    @Test func aProcessHandlerOnSQLiteIsRefusedInASimulationWithTheReason() async throws {
         let scenario = try probe("hang")
         let directory = TemporaryDirectory()
         let store = directory.sqliteStore()
@@ -101,6 +101,7 @@ import Testing
             seed: Seed(1), store: store.commandLineValue, scenariosDirectory: nil, scheduler: .simulation)
         let report = await RunEngine(scenario: scenario, configuration: configuration, store: store).run(startedAt: "test").report
         #expect(report.status == .scenarioInvalid)
+        #expect(report.failureReason?.contains("SQLite has no wire") == true, "\(report.failureReason ?? "")")
         #expect(report.failureReason?.contains("run it on threads") == true, "\(report.failureReason ?? "")")
     }
 

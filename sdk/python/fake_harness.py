@@ -72,12 +72,18 @@ class Harness:
                    "dialect": dialect, "database": database, "timeout_millis": timeout_millis})
         return self.read()
 
-    def deliver(self, id, message="m-00001", copy=0, attempt=1, body=None, event=None, deadline_millis=3000):
+    def deliver(self, id, message="m-00001", copy=0, attempt=1, body=None, event=None, deadline_millis=3000,
+                now_millis=None, random_seed=None):
         number = int(message.rsplit("-", 1)[1])
-        self.send({"type": "deliver", "id": id, "message": message, "message_number": number, "copy": copy,
-                   "attempt": attempt, "receive_count": attempt, "subscriber": None, "lease": 100 + id,
-                   "deadline_millis": deadline_millis, "body": body if body is not None else {"message_id": message},
-                   "event": event if event is not None else {}})
+        line = {"type": "deliver", "id": id, "message": message, "message_number": number, "copy": copy,
+                "attempt": attempt, "receive_count": attempt, "subscriber": None, "lease": 100 + id,
+                "deadline_millis": deadline_millis, "body": body if body is not None else {"message_id": message},
+                "event": event if event is not None else {}}
+        if now_millis is not None:
+            line["now_millis"] = now_millis
+        if random_seed is not None:
+            line["random_seed"] = random_seed
+        self.send(line)
 
     def until_result(self, id, answer=None):
         """Lines up to and including the result for `id`; answer(point) gives each point's reply."""

@@ -39,6 +39,25 @@ class HandlerTest(unittest.TestCase):
 
 
 class RunTest(HandlerTest):
+    def test_now_and_random_are_the_runs_not_the_machines(self):
+        harness = self.start_handler("""
+            def handle(d):
+                first = torture_handler.now()
+                point("after-read")
+                draws = [torture_handler.random() for _ in range(3)]
+                seen = [first, torture_handler.now(), draws]
+                return "done" if seen == d.body["expect"] else repr(seen)
+        """)
+        import random as reference
+        expected = reference.Random(42)
+        draws = [expected.random() for _ in range(3)]
+        for id in (1, 2):
+            harness.deliver(id, now_millis=1_767_225_600_000, random_seed=42,
+                            body={"expect": [1_767_225_600.0, 1_767_225_600.5, draws]})
+            seen = harness.until_result(id, answer=lambda m: {"type": "go", "id": m["id"], "now_millis": 1_767_225_600_500})
+            self.assertEqual(seen[-1], {"type": "result", "id": id, "outcome": "done"}, seen)
+        self.finish(harness)
+
     def test_done_skip_and_fail_by_what_handle_returns_or_raises(self):
         harness = self.start_handler("""
             def handle(d):

@@ -19,6 +19,10 @@ A handler written for torture:
 
     torture_handler.run(handle)
 
+`now()` and `random()` (or `delivery.now()`, `delivery.random`) are the run's clock and a
+random stream seeded by the run's seed and the delivery: under `--scheduler sim` both are the
+same on every run of a seed, where time.time() and the random module are not.
+
 `point(name)` raises `InjectedError` (kind "error"), or its subclasses `InjectedStoreBusy`
 (kind "store-busy") and `InjectedConnectionReset` (kind "connection-reset", also a
 ConnectionResetError), when torture injects a fault there. `raise Fail(reason)` fails the
@@ -48,6 +52,7 @@ import importlib
 import json
 import logging
 import os
+import random as _random
 import sys
 import threading
 import time
@@ -114,6 +119,23 @@ class Delivery(Info):
             return 0
         elapsed = (time.monotonic() - self.received_at) * 1000
         return max(0, int(self.deadline_millis - elapsed))
+
+    def now(self):
+        """The run's time, in seconds since the Unix epoch: torture's clock as of the deliver line
+        (or the last point's `go`). Under `--scheduler sim` it is virtual, the same on every run
+        of a seed; time.time() is not."""
+        if self.now_millis is None:
+            return time.time()
+        return self.now_millis / 1000
+
+    @property
+    def random(self):
+        """A random.Random seeded from the run's seed and this delivery: the same numbers on
+        every run of a seed, where the random module's own are not."""
+        if self.__dict__.get("_random") is None:
+            seed = self.random_seed if self.random_seed is not None else time.time_ns()
+            self.__dict__["_random"] = _random.Random(seed)
+        return self.__dict__["_random"]
 
 
 class _Channel:
@@ -204,6 +226,8 @@ def point(name):
         raise ProtocolError(f"expected go or raise for point {name}, got {answer['type']}")
     if answer.get("id") != delivery.id:
         raise ProtocolError(f"answer for delivery {answer.get('id')!r} while delivery {delivery.id} waits at {name}")
+    if answer.get("now_millis") is not None:
+        delivery.now_millis = answer["now_millis"]
     if answer["type"] == "raise":
         kind = answer.get("kind", "error")
         error = answer.get("error") or "injected error"
@@ -239,6 +263,17 @@ def step(name, role):
     if record.values is not None:
         ok["values"] = {str(k): "" if v is None else str(v) for k, v in dict(record.values).items()}
     _channel.send(ok)
+
+
+def now():
+    """The run's time in seconds since the epoch (the current delivery's `now()`); time.time()
+    outside a delivery. Use it, not time.time(), where a seed must replay."""
+    return _current.now() if _current is not None else time.time()
+
+
+def random():
+    """The next number of the current delivery's seeded random.Random, in [0, 1)."""
+    return _current_delivery("random").random.random()
 
 
 def _current_delivery(what):

@@ -68,7 +68,15 @@ final class HandlerChild {
                 envp.forEach { free($0) }
             }
             var child: pid_t = 0
-            let status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+            var status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+            // ETXTBSY: some process still has the program open for writing — often only a child
+            // forked elsewhere between its writer's open and its own exec. It passes; wait for it.
+            var busyRetries = 0
+            while status == ETXTBSY && busyRetries < 100 {
+                usleep(10_000)
+                busyRetries += 1
+                status = posix_spawn(&child, executable, &actions, &attributes, argv, envp)
+            }
             close(toChild[0])
             close(fromChild[1])
             guard status == 0 else {
@@ -116,11 +124,15 @@ final class HandlerChild {
         case timedOut
         /// A line past `lineLimit`, or bytes that are not UTF-8.
         case garbage(String)
+        /// `wakeOn` became readable with no whole line waiting.
+        case woken
     }
 
     /// The next line, waiting at most until `deadlineNanos` on the monotonic clock; `shouldStop`
-    /// is asked every 100 ms, so a run told to stop is not held by a silent child.
-    func readLine(deadlineNanos: UInt64, shouldStop: () -> Bool) -> Read {
+    /// is asked every 100 ms, so a run told to stop is not held by a silent child. With `wakeOn`,
+    /// also returns when that descriptor is readable — but stdout first: what the child wrote
+    /// before it did what rang is read before the ring is answered.
+    func readLine(deadlineNanos: UInt64, wakeOn doorbell: Int32? = nil, shouldStop: () -> Bool) -> Read {
         while true {
             if let newline = buffer.firstIndex(of: 0x0A) {
                 let bytes = buffer[..<newline]
@@ -132,10 +144,15 @@ final class HandlerChild {
             let now = Self.monotonicNanos()
             guard now < deadlineNanos, !shouldStop() else { return .timedOut }
             let waitMillis = Int32(min(100, (deadlineNanos - now + 999_999) / 1_000_000))
-            var descriptor = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&descriptor, 1, waitMillis)
+            var descriptors = [pollfd(fd: output, events: Int16(POLLIN), revents: 0)]
+            if let doorbell { descriptors.append(pollfd(fd: doorbell, events: Int16(POLLIN), revents: 0)) }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), waitMillis)
             if ready < 0 && errno != EINTR { return .closed }
             guard ready > 0 else { continue }
+            if descriptors[0].revents == 0 {
+                if descriptors.count > 1 && descriptors[1].revents != 0 { return .woken }
+                continue
+            }
             var chunk = [UInt8](repeating: 0, count: 65_536)
             let count = chunk.withUnsafeMutableBytes { Glibc.read(output, $0.baseAddress!, $0.count) }
             if count < 0 {

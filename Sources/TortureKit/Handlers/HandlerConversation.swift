@@ -1,3 +1,5 @@
+import Foundation
+
 /// One delivery, told to a handler process and answered line by line: its steps go into the
 /// history, its points get the plan's faults, its result is the delivery's decision. Whatever the
 /// child does — exit, hang, write garbage — the delivery ends with a reason and the run goes on.
@@ -64,8 +66,10 @@ struct HandlerConversation {
                     if tag == "COMMIT" { seen.commitLanded = true } else if !tag.hasPrefix("ERROR") { seen.workReported = true }
                 case .failed, .reset: break
                 }
+                // In simulation the proxy's real times are left out: the history is the seed's alone.
+                let timed = processes.turns == nil
                 machinery.record(.info, work, subject: HistoryEvent.Subject.statement,
-                                 detail: "#\(number) \(Self.words(outcome)): \(Self.shortened(text))", rowsAffected: Self.rows(outcome))
+                                 detail: "#\(number) \(Self.words(outcome, timed: timed)): \(Self.shortened(text))", rowsAffected: Self.rows(outcome))
                 if let step = processes.statementStep(for: text) { recordStatementStep(step, outcome) }
             }
         }
@@ -80,19 +84,24 @@ struct HandlerConversation {
             let held = step.holds(tag: tag, rows: rows)
             if held { seen.workReported = true }
             delivery.recordReported(step: step.name, role: step.role, status: held ? .ok : .fail, rowsAffected: tag.hasPrefix("SELECT") ? 0 : rows,
-                                    values: nil, error: nil, startedNanos: nil, latencyNanos: UInt64(max(0, micros)) * 1_000)
+                                    values: nil, error: nil, startedNanos: nil, latencyNanos: latency(micros))
         case .failed(let sqlState, let message, let micros):
             delivery.recordReported(step: step.name, role: step.role, status: .fail, rowsAffected: nil, values: nil,
-                                    error: "ERROR \(sqlState): \(message.prefix(200))", startedNanos: nil, latencyNanos: UInt64(max(0, micros)) * 1_000)
+                                    error: "ERROR \(sqlState): \(message.prefix(200))", startedNanos: nil, latencyNanos: latency(micros))
         case .reset, .answerLost:
             break
         }
     }
 
-    private static func words(_ outcome: WireOutcome) -> String {
+    /// The proxy's time for a statement; in simulation 0: the proxy's real times are not the run's.
+    private func latency(_ micros: Int) -> UInt64? {
+        processes.turns == nil ? UInt64(max(0, micros)) * 1_000 : 0
+    }
+
+    private static func words(_ outcome: WireOutcome, timed: Bool) -> String {
         switch outcome {
-        case .completed(let tag, _, let micros): "\(tag) in \(micros) µs"
-        case .failed(let sqlState, let message, let micros): "ERROR \(sqlState) in \(micros) µs (\(message.prefix(120)))"
+        case .completed(let tag, _, let micros): timed ? "\(tag) in \(micros) µs" : tag
+        case .failed(let sqlState, let message, let micros): "ERROR \(sqlState)\(timed ? " in \(micros) µs" : "") (\(message.prefix(120)))"
         case .reset: "cut by a reset"
         case .answerLost(let tag): "\(tag), its answer lost (the client saw its connection die)"
         }
@@ -136,15 +145,37 @@ struct HandlerConversation {
         let event = HandlerEvent.make(handler.event, body: body, delivery: current, messageName: parameters.message, lease: parameters.lease)
         let message = HandlerProtocol.deliverMessage(
             id: id, parameters: parameters, delivery: current, subscribers: machinery.context.broker.policy.subscribers,
-            deadlineMillis: handler.timeoutMillis, body: body, event: event)
+            deadlineMillis: handler.timeoutMillis,
+            nowMillis: Self.nowMillis(machinery.context.clock, simulated: processes.turns != nil),
+            randomSeed: HandlerProtocol.randomSeed(machinery.context.seed, current), body: body, event: event)
         guard child.write(message.encoded) else { return .fail(slot.ended(child, while: "being handed a delivery")) }
-        let deadline = HandlerChild.monotonicNanos() + UInt64(handler.timeoutMillis) * 1_000_000
+        let turns = processes.turns
+        let clock = machinery.context.clock
+        let timeoutNanos = UInt64(handler.timeoutMillis) * 1_000_000
+        // Lambda's timeout on the run's clock (virtual in simulation); in simulation the child's
+        // own computing, waited for in real time, has the same budget of its own.
+        let deadline = clock.nowNanos() + timeoutNanos
+        var computingNanos: UInt64 = 0
         var openSteps: [String: UInt64] = [:]
 
         while true {
-            let read = child.readLine(deadlineNanos: deadline, shouldStop: { machinery.mustStop })
+            let readFrom = HandlerChild.monotonicNanos()
+            let now = clock.nowNanos()
+            let remaining = turns == nil ? (deadline > now ? deadline - now : 0)
+                : (timeoutNanos > computingNanos ? timeoutNanos - computingNanos : 0)
+            let realDeadline = readFrom + remaining
+            let read = now >= deadline ? .timedOut
+                : child.readLine(deadlineNanos: realDeadline, wakeOn: turns?.doorbell(for: machinery.workerName), shouldStop: { machinery.mustStop })
+            computingNanos += HandlerChild.monotonicNanos() - readFrom
             recordWire()
             switch read {
+            case .woken:
+                guard let turns, let held = turns.takeHeld(worker: machinery.workerName) else { continue }
+                if let lost = await takeTurn(held, turns) {
+                    slot.kill()
+                    return .fail(lost)
+                }
+                recordWire()
             case .closed:
                 return .fail(slot.ended(child, while: "handling the delivery"))
             case .garbage(let what):
@@ -164,16 +195,20 @@ struct HandlerConversation {
                 case .success(.result(let decision)):
                     return decision
                 case .success(.step(let name, let role, let status, let rows, let values, let error)):
-                    let now = machinery.context.clock.nowNanos()
+                    let now = clock.nowNanos()
                     if status == .invoke { openSteps[name] = now }
                     let started = status == .invoke ? nil : openSteps.removeValue(forKey: name)
                     if status == .ok { seen.workReported = true }
                     delivery.recordReported(step: name, role: role, status: status, rowsAffected: rows, values: values,
                                             error: error, startedNanos: started)
                 case .success(.point(let point)):
+                    // In simulation a point is a turn: another lane may go before the child does.
+                    if turns != nil { await Task.yield() }
                     switch await machinery.fireAtChildPoint(point, work) {
                     case .go:
-                        guard child.write(HandlerProtocol.go(id: id).encoded) else { return .fail(slot.ended(child, while: "waiting at \(point.rawValue)")) }
+                        guard child.write(HandlerProtocol.go(id: id, nowMillis: Self.nowMillis(clock, simulated: turns != nil)).encoded) else {
+                            return .fail(slot.ended(child, while: "waiting at \(point.rawValue)"))
+                        }
                     case .raise(let error, let kind):
                         guard child.write(HandlerProtocol.raise(id: id, error: error, kind: kind).encoded) else {
                             return .fail(slot.ended(child, while: "waiting at \(point.rawValue)"))
@@ -187,6 +222,42 @@ struct HandlerConversation {
             }
         }
     }
+
+    /// A statement of the child's waits at the proxy: its turn (a store call's simulated time and a
+    /// yield, then any delay fault's), then the server's. A statement that waits on another
+    /// handler's lock parks the lane until settling finds it answered. Returns why the delivery
+    /// cannot go on, if it cannot.
+    nonisolated(nonsending) private func takeTurn(_ held: (key: HandlerTurns.Key, delayMillis: Int), _ turns: HandlerTurns) async -> String? {
+        await machinery.takeStoreCallTurn()
+        let clock = machinery.context.clock
+        if held.delayMillis > 0 { try? await clock.sleep(nanos: UInt64(held.delayMillis) * 1_000_000) }
+        var settled = turns.release(held.key)
+        while true {
+            switch settled {
+            case .blocked(let blockers):
+                settled = await withUnsafeContinuation { continuation in turns.park(held.key, blockers: blockers, continuation) }
+            case .answered(let delayMillis):
+                if delayMillis > 0 { try? await clock.sleep(nanos: UInt64(delayMillis) * 1_000_000) }
+                turns.releaseAnswer(held.key)
+                turns.settleParked()
+                return nil
+            case .finished, .closed:
+                turns.settleParked()
+                return nil
+            case .lost(let reason):
+                return reason
+            }
+        }
+    }
+
+    /// The `now_millis` a child is told: Unix time on threads; in simulation a fixed epoch
+    /// (2026-01-01T00:00:00Z) plus the virtual clock, so a handler that takes its time from the
+    /// SDK sees the same times on every run of a seed.
+    static func nowMillis(_ clock: any TortureClock, simulated: Bool) -> Int64 {
+        simulated ? simulationEpochMillis + Int64(clock.nowNanos() / 1_000_000) : Int64(Date().timeIntervalSince1970 * 1_000)
+    }
+
+    static let simulationEpochMillis: Int64 = 1_767_225_600_000
 
     private func brokeProtocol(_ slot: HandlerSlot, _ problem: String) -> DeliveryDecision {
         slot.kill()

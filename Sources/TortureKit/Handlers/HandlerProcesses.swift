@@ -21,6 +21,8 @@ final class HandlerProcesses: Sendable {
     let stderrDirectory: String
     /// torture's proxy between the children and PostgreSQL, where the run has one.
     let wire: HandlerWire?
+    /// In simulation, where the children's statements wait for their turns.
+    var turns: HandlerTurns? { wire?.turns }
     /// `handler.statementSteps`, compiled once. Immutable after init, and matching only reads it.
     nonisolated(unsafe) let statementMatchers: [(step: StatementStep, regex: Regex<AnyRegexOutput>)]
     private let slots = Mutex<[String: HandlerSlot]>([:])
@@ -53,6 +55,7 @@ final class HandlerProcesses: Sendable {
 
     /// Each child is told to stop and given two seconds, then killed.
     func stopAll() {
+        turns?.stop()
         let all = slots.withLock { Array($0.values) }
         for slot in all { slot.requestShutdown() }
         let deadline = HandlerChild.monotonicNanos() + 2_000_000_000
@@ -212,6 +215,8 @@ final class HandlerSlot: @unchecked Sendable {
             child.kill()
             processes.protocolFailed()
             return .failed("the handler answered `init` with \(what)")
+        case .woken:
+            preconditionFailure("a child is greeted without a doorbell")
         }
     }
 
@@ -221,15 +226,20 @@ final class HandlerSlot: @unchecked Sendable {
             child.kill()
             return "closed its stdout (killed)"
         }()
-        if self.child === child { self.child = nil }
+        if self.child === child {
+            self.child = nil
+            processes.turns?.childGone(worker: worker)
+        }
         let last = processes.lastStderrLine(worker).map { "; its stderr ends: \($0)" } ?? ""
         return "the handler \(status) while \(doing)\(last)"
     }
 
     /// Kills the child (a crash, a timeout, a broken protocol): the next delivery starts another.
     func kill() {
-        child?.kill()
-        child = nil
+        guard let child else { return }
+        child.kill()
+        self.child = nil
+        processes.turns?.childGone(worker: worker)
     }
 
     fileprivate func requestShutdown() {

@@ -40,17 +40,27 @@ enum HandlerProtocol {
     }
 
     static func deliverMessage(id: Int, parameters: StatementParameters, delivery: Delivery, subscribers: Int,
-                               deadlineMillis: Int, body: JSONValue, event: JSONValue) -> JSONValue {
+                               deadlineMillis: Int, nowMillis: Int64, randomSeed: Int64, body: JSONValue, event: JSONValue) -> JSONValue {
         .object([
             ("type", .string("deliver")), ("id", .integer(Int64(id))), ("message", .string(parameters.message)),
             ("message_number", .integer(Int64(parameters.messageNumber))), ("copy", .integer(Int64(delivery.copy))),
             ("attempt", .integer(Int64(delivery.attempt))), ("receive_count", .integer(Int64(delivery.attempt))),
             ("subscriber", subscribers > 1 ? .string(parameters.subscriber) : .null), ("lease", .integer(Int64(parameters.lease))),
-            ("deadline_millis", .integer(Int64(deadlineMillis))), ("body", body), ("event", event),
+            ("deadline_millis", .integer(Int64(deadlineMillis))), ("now_millis", .integer(nowMillis)),
+            ("random_seed", .integer(randomSeed)), ("body", body), ("event", event),
         ])
     }
 
-    static func go(id: Int) -> JSONValue { .object([("type", .string("go")), ("id", .integer(Int64(id)))]) }
+    /// The seed a delivery's randomness comes from: the run's seed and the delivery, as a
+    /// non-negative 63-bit number (exact in any JSON reader that keeps integers).
+    static func randomSeed(_ seed: Seed, _ delivery: Delivery) -> Int64 {
+        Int64(bitPattern: Mix.combine(seed.value, 0x2A4D_0A17, UInt64(delivery.message), UInt64(delivery.copy),
+                                      UInt64(delivery.attempt), UInt64(delivery.subscriber)) >> 1)
+    }
+
+    static func go(id: Int, nowMillis: Int64) -> JSONValue {
+        .object([("type", .string("go")), ("id", .integer(Int64(id))), ("now_millis", .integer(nowMillis))])
+    }
 
     static func raise(id: Int, error: String, kind: String) -> JSONValue {
         .object([("type", .string("raise")), ("id", .integer(Int64(id))), ("error", .string(error)), ("kind", .string(kind))])

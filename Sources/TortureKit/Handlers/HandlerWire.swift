@@ -12,6 +12,8 @@ final class HandlerWire: WireObserver, Sendable {
     private let workers = Mutex<[String: WorkerWire]>([:])
     private let upstreamKeywords: [(String, String)]
     private let forwarder: Forwarder
+    /// In simulation: where every statement waits for its worker's turn.
+    let turns: HandlerTurns?
 
     /// What the wire saw of a worker's delivery, in order.
     enum Event: Sendable {
@@ -34,8 +36,9 @@ final class HandlerWire: WireObserver, Sendable {
     }
 
     /// `keywords`: how torture itself reaches the server (the run's schema and role among them).
-    init(keywords: [(String, String)], plan: FaultPlan) throws(WireProxyError) {
+    init(keywords: [(String, String)], plan: FaultPlan, turns: HandlerTurns? = nil) throws(WireProxyError) {
         self.plan = plan
+        self.turns = turns
         self.upstreamKeywords = keywords
         let host = keywords.first { $0.0 == "host" }?.1 ?? "/var/run/postgresql"
         let port = Int(keywords.first { $0.0 == "port" }?.1 ?? "") ?? 5432
@@ -43,6 +46,8 @@ final class HandlerWire: WireObserver, Sendable {
         self.forwarder = forwarder
         self.proxy = try WireProxy(upstreamHost: host, upstreamPort: port, observer: forwarder)
         forwarder.target.withLock { $0 = self }
+        let proxy = proxy
+        turns?.cancelling { processID, secretKey in proxy.cancel(processID: processID, secretKey: secretKey) }
     }
 
     /// The URL a worker's child connects with: torture's own, through the worker's port.
@@ -82,6 +87,7 @@ final class HandlerWire: WireObserver, Sendable {
     /// Closes every proxied connection; the wire no longer observes (which also ends the
     /// proxy → forwarder → wire cycle).
     func stop() {
+        turns?.stop()
         proxy.stop()
         forwarder.target.withLock { $0 = nil }
     }
@@ -103,9 +109,10 @@ final class HandlerWire: WireObserver, Sendable {
         }
         guard let (delivery, number) = decided else { return .forward }
         let faults = plan.wireFaults(for: delivery, statement: number, at: injection)
-        guard !faults.isEmpty else { return .forward }
-        workers.withLock { workers in
-            for fault in faults { workers[worker]?.events.append(.fault(fault, injection, statement: number)) }
+        if !faults.isEmpty {
+            workers.withLock { workers in
+                for fault in faults { workers[worker]?.events.append(.fault(fault, injection, statement: number)) }
+            }
         }
         var action = WireAction.forward
         var heldMillis = 0
@@ -119,7 +126,14 @@ final class HandlerWire: WireObserver, Sendable {
                 assertionFailure("the plan gives \(fault.kind) to the engine's points only")
             }
         }
-        // Threads only (a process handler never runs in simulation): the proxy's thread waits.
+        if let turns {
+            // The statement (or its answer) waits for its lane, which sleeps a delay on the virtual clock.
+            let key = HandlerTurns.Key(worker: worker, connection: connection)
+            let isBefore = point == .beforeStatement || point == .beforeCommit
+            let goes = isBefore ? turns.holdBefore(key, delayMillis: heldMillis) : turns.holdAfter(key, delayMillis: heldMillis)
+            return goes ? action : .reset
+        }
+        // On threads the proxy's thread waits.
         if heldMillis > 0 {
             return action == .forward ? .delay(millis: heldMillis) : { usleep(UInt32(heldMillis) * 1_000); return action }()
         }
@@ -132,6 +146,15 @@ final class HandlerWire: WireObserver, Sendable {
                   let number = workers[worker]?.numbers[WireKey(connection: connection, statement: statement.number)] else { return }
             workers[worker]!.events.append(.statement(number: number, text: statement.text, outcome: outcome))
         }
+        turns?.finished(HandlerTurns.Key(worker: worker, connection: connection))
+    }
+
+    func backend(worker: String, connection: Int, processID: Int32, secretKey: [UInt8]) {
+        turns?.backend(HandlerTurns.Key(worker: worker, connection: connection), processID: processID, secretKey: secretKey)
+    }
+
+    func closed(worker: String, connection: Int) {
+        turns?.closed(HandlerTurns.Key(worker: worker, connection: connection))
     }
 
     private static func point(_ point: WirePoint) -> InjectionPoint {
@@ -153,6 +176,14 @@ final class HandlerWire: WireObserver, Sendable {
 
         func finished(worker: String, connection: Int, statement: WireStatement, outcome: WireOutcome) {
             target.withLock { $0 }?.finished(worker: worker, connection: connection, statement: statement, outcome: outcome)
+        }
+
+        func backend(worker: String, connection: Int, processID: Int32, secretKey: [UInt8]) {
+            target.withLock { $0 }?.backend(worker: worker, connection: connection, processID: processID, secretKey: secretKey)
+        }
+
+        func closed(worker: String, connection: Int) {
+            target.withLock { $0 }?.closed(worker: worker, connection: connection)
         }
     }
 }

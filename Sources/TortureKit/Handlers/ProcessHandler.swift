@@ -6,8 +6,9 @@
 /// child's to offer.
 ///
 /// The value is what the scenario says; the children belong to a run (`HandlerProcesses`), made
-/// when the run starts and stopped when it ends. Threads only: a child's timing is its own, which
-/// a seeded simulation cannot schedule.
+/// when the run starts and stopped when it ends. On threads a child's timing is its own; in a
+/// seeded simulation (PostgreSQL through the proxy) every statement it sends waits at the proxy
+/// for its lane's turn (`HandlerTurns`), so the order that reaches the server is the seed's.
 public struct ProcessHandler: DeliveryHandler {
     /// The program and its arguments; the first is a path (relative to `workingDirectory`) or a
     /// name found on `PATH`.

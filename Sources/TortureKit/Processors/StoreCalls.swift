@@ -11,11 +11,7 @@ extension ParticipantMachinery {
     nonisolated(nonsending) func storeCall(_ request: StoreRequest) async throws(StoreError) -> StatementResult {
         guard let connection else { preconditionFailure("\(workerName) calls the store only while connected") }
         guard case .simulation(let simulation) = context.mode else { return try request.run(on: connection) }
-        storeCalls += 1
-        let latency = simulation.latency
-        let nanos = latency.nanos(latency.storeCall, seed: context.seed, salt: SimulatedLatency.storeCallSalt, worker: worker, call: storeCalls)
-        if nanos > 0 { try? await context.clock.sleep(nanos: nanos) }
-        await Task.yield()
+        await takeStoreCallTurn()
         let busyMeansYield: Bool
         switch simulation.storeAccess {
         case .sessions(let sessions): return try await sessions.perform(request, on: connection)
@@ -36,6 +32,18 @@ extension ParticipantMachinery {
                 try? await context.clock.sleep(nanos: pause)
             }
         }
+    }
+
+    /// In a simulation, what a store call costs before it goes — its simulated time, then a yield,
+    /// so another participant may go first; on threads, nothing. A handler process's statements
+    /// take their turns here too, at the wire.
+    nonisolated(nonsending) func takeStoreCallTurn() async {
+        guard case .simulation(let simulation) = context.mode else { return }
+        storeCalls += 1
+        let latency = simulation.latency
+        let nanos = latency.nanos(latency.storeCall, seed: context.seed, salt: SimulatedLatency.storeCallSalt, worker: worker, call: storeCalls)
+        if nanos > 0 { try? await context.clock.sleep(nanos: nanos) }
+        await Task.yield()
     }
 
     /// Opens the delivery's transaction. Returns the ending when the store refused it.

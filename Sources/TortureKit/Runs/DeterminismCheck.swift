@@ -34,18 +34,37 @@ public struct DeterminismCheck: Sendable {
         var outcome = first
         var witnesses: [Witness] = []
         if let (index, mine, theirs) = first.history.divergence(from: second.history) {
-            let describe: (HistoryEvent?) -> String = { event in
-                guard let event else { return "the history ends" }
-                return "\(Names.worker(event.worker)) \(event.kind.rawValue) \(event.subject) of \(event.label)"
+            var text = "the histories diverge at event \(index): first run \(Self.describe(mine)), second run \(Self.describe(theirs)) "
+                + "(hashes \(first.report.historyHash) and \(second.report.historyHash))"
+            if mine?.subject != HistoryEvent.Subject.statement && theirs?.subject != HistoryEvent.Subject.statement,
+               let statements = Self.statementDivergence(first.history, second.history) {
+                text += "; the first statement that differs: first run \(Self.describe(statements.mine)), second run \(Self.describe(statements.theirs))"
             }
-            witnesses.append(Witness(
-                message: nil, workers: [], events: [index],
-                text: "the histories diverge at event \(index): first run \(describe(mine)), second run \(describe(theirs)) "
-                    + "(hashes \(first.report.historyHash) and \(second.report.historyHash))"
-            ))
+            witnesses.append(Witness(message: nil, workers: [], events: [index], text: text))
         }
         outcome.report.verdicts.append(Verdict(invariant: Self.invariant, witnesses: witnesses))
         if !witnesses.isEmpty { outcome.report.status = .violated }
         return outcome
+    }
+
+    /// `w-01 info statement of m-00009/1#1`; a statement of a handler process with what it was
+    /// and how it ended (`#2 SELECT 1: SELECT count(*) FROM seen`), since that is where a handler
+    /// that consults something no seed controls shows it.
+    static func describe(_ event: HistoryEvent?) -> String {
+        guard let event else { return "the history ends" }
+        let said = "\(Names.worker(event.worker)) \(event.kind.rawValue) \(event.subject) of \(event.label)"
+        guard event.subject == HistoryEvent.Subject.statement, let detail = event.detail else { return said }
+        return "\(said) (\(detail))"
+    }
+
+    /// The first place where the statements the wire proxy saw, in history order, part.
+    static func statementDivergence(_ mine: History, _ theirs: History) -> (mine: HistoryEvent?, theirs: HistoryEvent?)? {
+        var left = mine.lazy.filter { $0.subject == HistoryEvent.Subject.statement }.makeIterator()
+        var right = theirs.lazy.filter { $0.subject == HistoryEvent.Subject.statement }.makeIterator()
+        while true {
+            let one = left.next(), other = right.next()
+            if one == nil, other == nil { return nil }
+            if one?.detail != other?.detail || one?.worker != other?.worker || one?.label != other?.label { return (one, other) }
+        }
     }
 }

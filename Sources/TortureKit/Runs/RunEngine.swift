@@ -91,6 +91,7 @@ public struct RunEngine: Sendable {
         var store = self.store
         var mode = ExecutionMode.threads
         var sessions: (any ServerSessions)?
+        var handlerTurns: HandlerTurns?
         let process = scenario.handler as? ProcessHandler
         let wireRules = scenario.faults.rulesNeedingProxy(processHandler: process != nil)
         if !wireRules.isEmpty, process == nil || process?.wire == .direct || store.dialect != .postgres {
@@ -102,10 +103,10 @@ public struct RunEngine: Sendable {
                     : "SQLite has no wire") + "); run it with --store postgres://… and the handler's `wire: proxy`")
             return finish(partial, startNanos: 0, startedAt: startedAt)
         }
-        if simulation != nil, scenario.handler is ProcessHandler {
+        if simulation != nil, let process, let reason = Self.simulationRefusal(process, dialect: store.dialect) {
             var partial = PartialRun(planHash: 0, stepNames: stepNames)
-            partial.fail(.scenarioInvalid, "scenario \(scenario.name) runs its handler as a process, whose timing a seeded simulation "
-                + "cannot schedule: run it on threads (drop --scheduler \(configuration.scheduler)); replay and shrink work on threads")
+            partial.fail(.scenarioInvalid, "scenario \(scenario.name) runs its handler as a process: \(reason); "
+                + "run it on threads (drop --scheduler \(configuration.scheduler)), where replay and shrink work too")
             return finish(partial, startNanos: 0, startedAt: startedAt)
         }
         if let simulation {
@@ -118,7 +119,9 @@ public struct RunEngine: Sendable {
                 store = simulated
                 sessions = serverSessions
                 mode = .simulation(SimulatedExecution(latency: latency, storeAccess: .sessions(serverSessions)))
-                simulation.whenIdle { serverSessions.waitForParked() }
+                let turns = process == nil ? nil : (simulated as? PostgresStore).map(HandlerTurns.init)
+                handlerTurns = turns
+                simulation.whenIdle { serverSessions.waitForParked() || turns?.waitForParked() == true }
             case .unsupported(let reason):
                 var partial = PartialRun(planHash: 0, stepNames: stepNames)
                 partial.fail(.scenarioInvalid, "--scheduler \(configuration.scheduler) cannot run on \(store.dialect): \(reason)")
@@ -140,14 +143,27 @@ public struct RunEngine: Sendable {
             partial.fail(.storeFailed, "cannot start a run on \(store.displayName): \(error.message)")
             return finish(partial, startNanos: startNanos, startedAt: startedAt)
         }
-        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation, mode: mode, stop: stop)
+        await runInSpace(&partial, plan: plan, store: store, clock: clock, simulation: simulation, mode: mode, turns: handlerTurns, stop: stop)
         sessions?.close()
-        partial.lockWaits = sessions?.lockWaits
+        if let lockWaits = sessions?.lockWaits { partial.lockWaits = (partial.lockWaits ?? 0) + lockWaits }
         partial.keptRunSpace = settleRunSpace(status: partial.status)
         return finish(partial, startNanos: startNanos, startedAt: startedAt)
     }
 
     private var stepNames: [String] { scenario.handler.steps.map(\.name) }
+
+    /// Why a handler process cannot be simulated here, if it cannot: the simulation orders what
+    /// reaches the server at torture's wire proxy, so it needs PostgreSQL and the proxy.
+    static func simulationRefusal(_ process: ProcessHandler, dialect: Dialect) -> String? {
+        if dialect != .postgres {
+            return "a seeded simulation orders a handler's statements at torture's PostgreSQL wire proxy, and SQLite has no wire: "
+                + "its locks are taken inside the handler's own process, where no driver can see or order them"
+        }
+        if process.wire == .direct {
+            return "its handler says `wire: direct`, so its statements bypass the proxy where the simulation orders them"
+        }
+        return nil
+    }
 
     /// The processors' plan, and with actors each actor's first ticks folded in after it.
     private static func planHash(_ plan: FaultPlan, configuration: RunConfiguration, scenario: Scenario) -> UInt64 {
@@ -164,7 +180,7 @@ public struct RunEngine: Sendable {
     /// Set-up, processors and checks, once the run's space exists in the store.
     private func runInSpace(
         _ partial: inout PartialRun, plan: FaultPlan, store: any Store, clock: any TortureClock, simulation: SimulationScheduler?,
-        mode: ExecutionMode, stop: RunStop
+        mode: ExecutionMode, turns: HandlerTurns?, stop: RunStop
     ) async {
         assert((simulation == nil) == (mode.simulation == nil), "a simulated run has a simulated mode, and only it")
         do {
@@ -191,7 +207,8 @@ public struct RunEngine: Sendable {
             var wire: HandlerWire?
             if let postgres = store as? PostgresStore, process.wire == .proxy {
                 do {
-                    wire = try HandlerWire(keywords: postgres.keywords(asRunRole: true), plan: plan)
+                    wire = try HandlerWire(keywords: postgres.keywords(asRunRole: true), plan: plan,
+                                           turns: turns)
                 } catch {
                     partial.fail(.storeFailed, "cannot start the wire proxy for the handler's connections: \(error)")
                     return
@@ -208,6 +225,10 @@ public struct RunEngine: Sendable {
         }
         defer {
             if let processes {
+                if let turns = processes.turns {
+                    partial.lockWaits = (partial.lockWaits ?? 0) + turns.lockWaits
+                    turns.closeMonitor()
+                }
                 processes.stopAll()
                 (partial.handler, partial.handlerStderr) = processes.summary()
                 processes.removeFiles()

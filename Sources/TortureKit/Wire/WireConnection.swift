@@ -33,6 +33,7 @@ final class WireConnection {
         defer {
             close(client)
             if let server { close(server) }
+            conversation.ended()
         }
         var draining = false
         while true {

@@ -69,6 +69,14 @@ struct WireConversation {
         return held.isEmpty ? [] : [.toClient(held)]
     }
 
+    /// Both sockets are closed: the observer hears it once, for a connection that had a number.
+    mutating func ended() {
+        guard connection > 0, phase != .cancelling else { return }
+        let number = connection
+        connection = 0
+        observer.closed(worker: worker, connection: number)
+    }
+
     // MARK: the client's side
 
     private mutating func drainClient() throws(WireProtocolViolation) -> [WireEffect] {
@@ -185,6 +193,10 @@ struct WireConversation {
     // MARK: the server's side
 
     private mutating func authenticationMessage(_ message: WireMessage) -> [WireEffect] {
+        if message.type == UInt8(ascii: "K"), message.body.count >= 8 {
+            let processID = Int32(bitPattern: UInt32(bigEndianBytes: message.body[0..<4]))
+            observer.backend(worker: worker, connection: connection, processID: processID, secretKey: Array(message.body[4...]))
+        }
         if message.type == UInt8(ascii: "Z") {
             transactionStatus = message.body.first ?? transactionStatus
             phase = .ready

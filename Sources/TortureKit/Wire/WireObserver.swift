@@ -8,10 +8,17 @@ public protocol WireObserver: Sendable {
     func action(worker: String, connection: Int, point: WirePoint, statement: WireStatement) -> WireAction
     /// Each statement that finished: answered, failed, or cut off by a fault.
     func finished(worker: String, connection: Int, statement: WireStatement, outcome: WireOutcome)
+    /// The server named the process that serves the connection, and the key that cancels its
+    /// statements (BackendKeyData).
+    func backend(worker: String, connection: Int, processID: Int32, secretKey: [UInt8])
+    /// The connection ended: both sockets are closed.
+    func closed(worker: String, connection: Int)
 }
 
 extension WireObserver {
     public func opened(worker: String, connection: Int, startup: WireStartup) {}
+    public func backend(worker: String, connection: Int, processID: Int32, secretKey: [UInt8]) {}
+    public func closed(worker: String, connection: Int) {}
 }
 
 /// Where a statement is held while the observer decides. A COMMIT gets the commit points instead

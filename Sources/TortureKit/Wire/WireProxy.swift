@@ -83,6 +83,26 @@ public final class WireProxy: Sendable {
         }
     }
 
+    /// Asks the server to cancel the statement the process `processID` runs (a CancelRequest on
+    /// a connection of its own, as libpq's `PQcancel` sends it). False: the server could not be told.
+    @discardableResult
+    public func cancel(processID: Int32, secretKey: [UInt8]) -> Bool {
+        guard let descriptor = try? WireSocket.connect(to: upstream, timeoutMillis: 1_000) else { return false }
+        defer { close(descriptor) }
+        var packet: [UInt8] = []
+        for value in [UInt32(8 + 4 + secretKey.count), 80_877_102, UInt32(bitPattern: processID)] {
+            packet += [UInt8(value >> 24), UInt8(value >> 16 & 0xFF), UInt8(value >> 8 & 0xFF), UInt8(value & 0xFF)]
+        }
+        var output = WireOutput()
+        output.append(packet + secretKey)
+        for _ in 0..<100 where !output.isEmpty {
+            guard output.write(to: descriptor) else { return false }
+            var writable = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&writable, 1, 10)
+        }
+        return output.isEmpty
+    }
+
     private func start(_ body: @escaping @Sendable () -> Void) {
         threads.enter()
         let thread = Thread {
