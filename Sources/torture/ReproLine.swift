@@ -13,6 +13,9 @@ enum ReproLine {
         case .simulation: words += ["--scheduler", "sim"]
         case .pct(let depth): words += ["--scheduler", "pct", "--depth", String(depth)]
         }
+        if configuration.arrival != .allAtOnce || configuration.arrivalOverridesScenario {
+            words += ["--arrival", configuration.arrival.description]
+        }
         for fault in configuration.disabledFaults { words += ["--disable-fault", fault] }
         if let deadline = configuration.deadlineMillisOverride { words += ["--deadline", "\(deadline)ms"] }
         if let directory = configuration.scenariosDirectory { words += ["--scenarios", directory] }

@@ -98,7 +98,8 @@ struct RunCommand: AsyncParsableCommand {
         let workload = Workload(
             messages: options.messages ?? loaded.workload.messages,
             deliveriesPerMessage: deliveries ?? loaded.workload.deliveriesPerMessage,
-            concurrentDeliveries: concurrent ?? min(loaded.workload.concurrentDeliveries, deliveries ?? .max)
+            concurrentDeliveries: concurrent ?? min(loaded.workload.concurrentDeliveries, deliveries ?? .max),
+            arrival: try options.arrivalOverride ?? loaded.workload.arrival
         )
         guard workload.concurrentDeliveries <= workload.deliveriesPerMessage else {
             Console.error("error: --concurrent (\(workload.concurrentDeliveries)) cannot exceed --deliveries (\(workload.deliveriesPerMessage))")
@@ -127,7 +128,8 @@ struct RunCommand: AsyncParsableCommand {
             seed: runSeed, store: stores.commandLineValue,
             scenariosDirectory: byName ? options.scenarioOptions.catalogue.directory(ofPath: scenarioPath) : nil,
             scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis),
-            memoryBudgetBytes: options.memoryBudgetBytes
+            memoryBudgetBytes: options.memoryBudgetBytes, arrival: workload.arrival,
+            arrivalOverridesScenario: try options.arrivalOverride != nil
         )
         let progress = RunProgress()
         let engine = RunEngine(scenario: loaded, configuration: configuration, store: store, progress: progress)

@@ -38,6 +38,16 @@ struct RunOptions: ParsableArguments {
         valueName: "size"))
     var memoryBudget: String?
 
+    @Option(help: ArgumentHelp(
+        "When messages are published, on the run's clock (virtual under sim): all-at-once, rate:N (N a second), poisson:N, "
+            + "bursts:SIZE/MILLIS (SIZE at once every MILLIS ms) or ramp:FROM-TO (a second, first to last message). "
+            + "Default: the scenario's `workload.arrival`, else all-at-once.",
+        valueName: "process"))
+    var arrival: String?
+
+    @Option(help: ArgumentHelp("Messages published at a constant rate, N a second: --arrival rate:N.", valueName: "n"))
+    var rate: Double?
+
     @OptionGroup var scenarioOptions: ScenarioOptions
 
     static let workersRange = 1...1_024
@@ -54,6 +64,8 @@ struct RunOptions: ParsableArguments {
             throw ValidationError("--memory-budget expects a size from 1MB to 1TB such as 512MB or 2GB, got \"\(memoryBudget)\"")
         }
         guard (1...100).contains(depth) else { throw ValidationError("--depth must be from 1 to 100, got \(depth)") }
+        if arrival != nil && rate != nil { throw ValidationError("--rate N is --arrival rate:N: give one of them") }
+        _ = try arrivalOverride
         do {
             _ = try StoreOption(parsing: store)
         } catch {
@@ -65,4 +77,16 @@ struct RunOptions: ParsableArguments {
 
     var schedulerChoice: SchedulerChoice { scheduler.choice(depth: depth) }
     var memoryBudgetBytes: Int? { memoryBudget.flatMap(MemorySize.bytes) }
+
+    /// `--arrival` or `--rate`, read; nil: the scenario's.
+    var arrivalOverride: ArrivalProcess? {
+        get throws {
+            do {
+                if let rate { return try ArrivalProcess(parsing: "rate:\(rate)") }
+                return try arrival.map(ArrivalProcess.init(parsing:))
+            } catch {
+                throw ValidationError("--\(rate == nil ? "arrival" : "rate"): \(error.description)")
+            }
+        }
+    }
 }

@@ -77,7 +77,7 @@ struct SoakCommand: AsyncParsableCommand {
         let stores = try StoreOption(parsing: options.store).makeProvider(stamp: nil)
         let soakScenarios = try SoakScenarioSelection(names: scenarios, options: options.scenarioOptions).load(
             workers: options.workers, messages: options.messages, store: stores.commandLineValue, dialect: stores.dialect,
-            scheduler: options.schedulerChoice, memoryBudgetBytes: options.memoryBudgetBytes)
+            scheduler: options.schedulerChoice, memoryBudgetBytes: options.memoryBudgetBytes, arrival: try options.arrivalOverride)
         let shard = SoakShard(parsing: shard)!
         let limit = runs.map(SoakLimit.runs) ?? .durationNanos(SoakLimit.parseDuration(duration ?? "5m")!)
         let wallClock = SystemWallClock()

@@ -31,7 +31,8 @@ struct SoakScenarioSelection {
     var isAll: Bool { names.isEmpty || names == ["all"] }
 
     func load(
-        workers: Int, messages: Int?, store: String, dialect: Dialect, scheduler: SchedulerChoice, memoryBudgetBytes: Int?
+        workers: Int, messages: Int?, store: String, dialect: Dialect, scheduler: SchedulerChoice, memoryBudgetBytes: Int?,
+        arrival: ArrivalProcess? = nil
     ) throws -> [SoakScenario] {
         let catalogue = options.catalogue
         var isDirectory: ObjCBool = false
@@ -80,7 +81,7 @@ struct SoakScenarioSelection {
                 scenario: byName ? nameOrPath : path, workers: workers, messages: messages ?? scenario.workload.messages,
                 deliveriesPerMessage: scenario.workload.deliveriesPerMessage, concurrentDeliveries: scenario.workload.concurrentDeliveries,
                 seed: Seed(0), store: store, scenariosDirectory: byName ? catalogue.directory(ofPath: path) : nil, scheduler: scheduler,
-                memoryBudgetBytes: memoryBudgetBytes
+                memoryBudgetBytes: memoryBudgetBytes, arrival: arrival ?? scenario.workload.arrival, arrivalOverridesScenario: arrival != nil
             )))
         }
         guard !selected.isEmpty else {

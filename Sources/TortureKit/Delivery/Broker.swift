@@ -47,10 +47,13 @@ public final class Broker: Sendable {
         /// Entries received at least once (or injected) and not yet gone, by entry number: the
         /// schedule's entries are numbered in arrival order, injected copies after them.
         var entries: [Int: Entry] = [:]
-        /// Published entries not yet received, in arrival order; all visible from the start.
-        var schedule: any IteratorProtocol<Delivery>
-        /// The next scheduled entry: its delivery, and subscribers fanned out so far.
-        var nextScheduled: (delivery: Delivery, subscriber: Int)?
+        /// Published entries not yet received, in arrival order, each visible from its arrival.
+        var schedule: any IteratorProtocol<ArrivingDelivery>
+        /// The next scheduled entry: its delivery, subscribers fanned out so far, and when it is
+        /// visible on the run's clock (0: from the start).
+        var nextScheduled: (delivery: Delivery, subscriber: Int, visibleAtNanos: UInt64)?
+        /// The run's clock at the start: arrivals count from it.
+        var originNanos: UInt64 = 0
         var nextScheduledEntry = 0
         var nextInjectedEntry: Int
         var heap = VisibilityHeap()
@@ -87,18 +90,24 @@ public final class Broker: Sendable {
             sequence += 1
         }
 
-        /// The next scheduled entry for `subscribers`, if any is left: (entry number, its entry).
-        mutating func peekScheduled() -> Int? {
-            if nextScheduled == nil, let delivery = schedule.next() { nextScheduled = (delivery, 0) }
-            return nextScheduled == nil ? nil : nextScheduledEntry
+        /// The next scheduled entry for `subscribers`, if any is left: its entry number and when it
+        /// is visible (every subscriber's copy arrives with the message).
+        mutating func peekScheduled() -> (index: Int, visibleAtNanos: UInt64)? {
+            if nextScheduled == nil, let arriving = schedule.next() {
+                // All at once is visible from 0, as before arrivals were spread: so its order against
+                // re-enqueued entries does not depend on when the run's clock started.
+                let visible = arriving.arrivalNanos == 0 ? 0 : originNanos &+ arriving.arrivalNanos
+                nextScheduled = (arriving.delivery, 0, visible)
+            }
+            return nextScheduled.map { (nextScheduledEntry, $0.visibleAtNanos) }
         }
 
         mutating func takeScheduled(subscribers: Int) -> Int {
-            let (delivery, subscriber) = nextScheduled!
+            let (delivery, subscriber, visible) = nextScheduled!
             let index = nextScheduledEntry
             entries[index] = Entry(message: delivery.message, copy: delivery.copy, subscriber: subscriber)
             nextScheduledEntry += 1
-            nextScheduled = subscriber + 1 < subscribers ? (delivery, subscriber + 1) : nil
+            nextScheduled = subscriber + 1 < subscribers ? (delivery, subscriber + 1, visible) : nil
             return index
         }
     }
@@ -109,19 +118,22 @@ public final class Broker: Sendable {
 
     /// `schedule` lists (message, copy) in arrival order; each goes to every subscriber.
     public convenience init(schedule: [Delivery], messages: Int, policy: DeliveryPolicy) {
-        self.init(schedule: schedule.makeIterator(), count: schedule.count, messages: messages, policy: policy)
+        self.init(schedule: DeliveriesAtOnce(deliveries: schedule.makeIterator()), count: schedule.count, messages: messages, policy: policy)
     }
 
-    public convenience init(schedule: DeliverySchedule, policy: DeliveryPolicy) {
-        self.init(schedule: schedule.makeIterator(), count: schedule.count, messages: schedule.workload.messages, policy: policy)
+    /// `startNanos`: the run's clock when it starts, from which the workload's arrivals count.
+    public convenience init(schedule: DeliverySchedule, policy: DeliveryPolicy, startNanos: UInt64 = 0) {
+        self.init(schedule: ArrivingDeliveries(schedule: schedule.makeIterator()), count: schedule.count,
+                  messages: schedule.workload.messages, policy: policy, startNanos: startNanos)
     }
 
-    private init(schedule: any IteratorProtocol<Delivery>, count: Int, messages: Int, policy: DeliveryPolicy) {
+    private init(schedule: any IteratorProtocol<ArrivingDelivery>, count: Int, messages: Int, policy: DeliveryPolicy, startNanos: UInt64 = 0) {
         self.policy = policy
         self.messages = messages
         let scheduled = count * policy.subscribers
         var initial = State(schedule: schedule, nextInjectedEntry: scheduled, sequence: scheduled,
                             firstDeliveredNanos: Array(repeating: 0, count: messages * policy.subscribers))
+        initial.originNanos = startNanos
         initial.open = scheduled
         state = BrokerLock(initial)
     }
@@ -138,12 +150,13 @@ public final class Broker: Sendable {
                 }
                 let scheduled = state.peekScheduled()
                 let index: Int
-                // A scheduled entry is an item (visible at 0, sequence = its number) that was never pushed.
-                if let top = state.heap.first, scheduled.map({ (top.visibleAtNanos, top.sequence) < (0, $0) }) ?? true {
+                // A scheduled entry is an item (visible at its arrival, sequence = its number) that was never pushed.
+                if let top = state.heap.first, scheduled.map({ (top.visibleAtNanos, top.sequence) < ($0.visibleAtNanos, $0.index) }) ?? true {
                     guard top.visibleAtNanos <= nowNanos else { return .wait(untilNanos: top.visibleAtNanos) }
                     state.heap.popFirst()
                     index = top.entry
-                } else if scheduled != nil {
+                } else if let scheduled {
+                    guard scheduled.visibleAtNanos <= nowNanos else { return .wait(untilNanos: scheduled.visibleAtNanos) }
                     index = state.takeScheduled(subscribers: subscribers)
                 } else {
                     // Nothing queued: drained, unless an entry is being dead-lettered or an actor

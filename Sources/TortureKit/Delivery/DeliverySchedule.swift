@@ -45,6 +45,9 @@ public struct DeliverySchedule: Sequence, Sendable {
         private var readyPosition = 0
         /// Copies yielded so far: every copy of every message, once, when the schedule ends.
         private var yielded = 0
+        private var arrivals: ArrivalTimes
+        /// When the slot being read arrives, from the run's start (the workload's `arrival`).
+        public private(set) var arrivalNanos: UInt64 = 0
 
         init(seed: Seed, workload: Workload) {
             self.seed = seed
@@ -53,6 +56,7 @@ public struct DeliverySchedule: Sequence, Sendable {
             var order = (0..<workload.messages).map { Int32($0) }
             order.shuffle(using: &generator)
             self.order = order
+            arrivals = workload.arrival.times(slots: workload.messages + Int(DeliverySchedule.maximumLagSlots), seed: seed)
         }
 
         public mutating func next() -> Delivery? {
@@ -71,6 +75,7 @@ public struct DeliverySchedule: Sequence, Sendable {
         private mutating func fill() {
             ready.removeAll(keepingCapacity: true)
             readyPosition = 0
+            arrivalNanos = arrivals.next()
             if slot < order.count {
                 let message = Int(order[slot])
                 for copy in 1...workload.deliveriesPerMessage {
@@ -98,5 +103,29 @@ public struct DeliverySchedule: Sequence, Sendable {
             assert(lateCount >= 0 && lateCount == late.reduce(0) { $0 + $1.count }, "the late copies counted are the late copies held")
             slot += 1
         }
+    }
+}
+
+/// A published copy and when it arrives, from the run's start.
+struct ArrivingDelivery {
+    var delivery: Delivery
+    var arrivalNanos: UInt64
+}
+
+/// The schedule as the broker reads it: each copy with its slot's arrival.
+struct ArrivingDeliveries: IteratorProtocol {
+    var schedule: DeliverySchedule.Iterator
+
+    mutating func next() -> ArrivingDelivery? {
+        schedule.next().map { ArrivingDelivery(delivery: $0, arrivalNanos: schedule.arrivalNanos) }
+    }
+}
+
+/// A fixed list of copies, all there at the start.
+struct DeliveriesAtOnce: IteratorProtocol {
+    var deliveries: IndexingIterator<[Delivery]>
+
+    mutating func next() -> ArrivingDelivery? {
+        deliveries.next().map { ArrivingDelivery(delivery: $0, arrivalNanos: 0) }
     }
 }

@@ -10,6 +10,7 @@ public enum MarkdownSummary {
             "| seed | `\(parameters.seed)` |",
             "| workers | \(parameters.workers) |",
             "| messages | \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries (\(parameters.concurrentDeliveries) concurrent) |",
+            "| arrival | \(parameters.arrival.words) |",
             "| store | `\(report.store)` |",
             "| scenario file | `\(report.scenario.file)` (\(report.scenario.contentHash)) |",
             "| fault plan | `\(report.faults.planHash)`, \(report.faults.firedTotal) faults fired |",

@@ -9,7 +9,8 @@ public enum TerminalSummary {
         let parameters = report.parameters
         let capped = report.processors < parameters.workers ? " (capped at \(report.processors))" : ""
         lines.append("\(report.scenario.name)  seed \(parameters.seed)  workers \(parameters.workers)\(capped)  "
-            + "messages \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries  store \(report.store)")
+            + "messages \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries"
+            + (parameters.arrival == .allAtOnce ? "" : "  arrival \(parameters.arrival.words)") + "  store \(report.store)")
         if let simulation = report.simulation {
             lines.append("scheduler \(parameters.scheduler)  history \(report.historyHash)  jobs \(simulation.jobsRun)  "
                 + (simulation.lockWaits.map { "lock waits \($0)  " } ?? "")

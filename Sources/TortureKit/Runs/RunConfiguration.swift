@@ -20,12 +20,19 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     /// Memory the history may hold before processors' logs go to disk (`--memory-budget`);
     /// nil: `HistoryBudget.defaultMemoryBytes`. Changes where events are kept, never what happens.
     public var memoryBudgetBytes: Int?
+    /// When messages are published (the scenario's, or `--arrival` / `--rate`).
+    public var arrival: ArrivalProcess
+    /// The arrival is not the scenario's own: a repro line must say it, even `all-at-once`.
+    public var arrivalOverridesScenario: Bool
 
     public init(
         scenario: String, workers: Int, messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int,
         seed: Seed, store: String, scenariosDirectory: String?, scheduler: SchedulerChoice = .threads, disabledFaults: [String] = [],
-        deadlineMillisOverride: Int? = nil, memoryBudgetBytes: Int? = nil
+        deadlineMillisOverride: Int? = nil, memoryBudgetBytes: Int? = nil, arrival: ArrivalProcess = .allAtOnce,
+        arrivalOverridesScenario: Bool = false
     ) {
+        self.arrival = arrival
+        self.arrivalOverridesScenario = arrivalOverridesScenario
         self.memoryBudgetBytes = memoryBudgetBytes
         self.deadlineMillisOverride = deadlineMillisOverride
         self.scenario = scenario
@@ -55,16 +62,19 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         disabledFaults = try container.decodeIfPresent([String].self, forKey: .disabledFaults) ?? []
         deadlineMillisOverride = try container.decodeIfPresent(Int.self, forKey: .deadlineMillisOverride)
         memoryBudgetBytes = try container.decodeIfPresent(Int.self, forKey: .memoryBudgetBytes)
+        arrival = try container.decodeIfPresent(ArrivalProcess.self, forKey: .arrival) ?? .allAtOnce
+        arrivalOverridesScenario = try container.decodeIfPresent(Bool.self, forKey: .arrivalOverridesScenario) ?? false
     }
 
     /// The run's deadline: ten minutes, plus ten milliseconds for every receive the workload can
-    /// take, plus every visibility timeout a message can wait out — far above what a run that
-    /// makes progress needs even on a loaded machine (real threads read real time), so only one
-    /// that stops making progress reaches it.
+    /// take, plus every visibility timeout a message can wait out, plus the time the last message
+    /// takes to arrive — far above what a run that makes progress needs even on a loaded machine
+    /// (real threads read real time), so only one that stops making progress reaches it.
     public func deadlineMillis(policy: DeliveryPolicy) -> Int {
         if let deadlineMillisOverride { return deadlineMillisOverride }
         let receives = messages * deliveriesPerMessage * policy.subscribers * policy.maxReceiveCount
         return 600_000 + 10 * receives + policy.visibilityTimeoutMillis * policy.maxReceiveCount
+            + arrival.spanMillis(slots: messages + Int(DeliverySchedule.maximumLagSlots), seed: seed)
     }
 
     /// Where the run's history may grow before it spills, and where it spills.
@@ -73,7 +83,7 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     }
 
     public var workload: Workload {
-        Workload(messages: messages, deliveriesPerMessage: deliveriesPerMessage, concurrentDeliveries: concurrentDeliveries)
+        Workload(messages: messages, deliveriesPerMessage: deliveriesPerMessage, concurrentDeliveries: concurrentDeliveries, arrival: arrival)
     }
 }
 

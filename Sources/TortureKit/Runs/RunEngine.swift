@@ -195,7 +195,7 @@ public struct RunEngine: Sendable {
             return
         }
         let schedule = DeliverySchedule(seed: configuration.seed, workload: configuration.workload)
-        let broker = Broker(schedule: schedule, policy: scenario.delivery)
+        let broker = Broker(schedule: schedule, policy: scenario.delivery, startNanos: clock.nowNanos())
         progress.start(total: schedule.count * scenario.delivery.subscribers)
         let abort = RunAbort()
         var processes: HandlerProcesses?

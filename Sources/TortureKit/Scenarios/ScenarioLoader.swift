@@ -61,7 +61,7 @@ public enum ScenarioLoader {
 
     private static func readWorkload(_ reader: YAMLReader) throws(ScenarioError) -> Workload {
         let map = try reader.mapping(allowed: [
-            "messages", "deliveries-per-message", "concurrent-deliveries", "concurrency-cap", "latency-budget-millis",
+            "messages", "deliveries-per-message", "concurrent-deliveries", "concurrency-cap", "latency-budget-millis", "arrival",
         ])
         let messages = try map.required("messages").int(in: 1...10_000_000)
         let deliveriesReader = try map.required("deliveries-per-message")
@@ -74,7 +74,8 @@ public enum ScenarioLoader {
         return Workload(
             messages: messages, deliveriesPerMessage: deliveries, concurrentDeliveries: concurrent,
             concurrencyCap: try map.optional("concurrency-cap")?.int(in: 1...1_024),
-            latencyBudgetMillis: try map.optional("latency-budget-millis")?.int(in: 1...3_600_000)
+            latencyBudgetMillis: try map.optional("latency-budget-millis")?.int(in: 1...3_600_000),
+            arrival: try map.optional("arrival").map(ArrivalReader.read) ?? .allAtOnce
         )
     }
 
