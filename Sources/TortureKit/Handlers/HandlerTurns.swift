@@ -233,7 +233,15 @@ final class HandlerTurns: @unchecked Sendable {
         guard !parked.isEmpty else { return }
         var still: [Parked] = []
         var waking: [(UnsafeContinuation<Settled, Never>, Settled)] = []
+        // One question for all of them first: a statement still waiting on a handler's lock
+        // stays parked without the millisecond `settled` would first wait for its answer.
+        let waiting = stillWaiting()
         for var entry in parked {
+            if let blockers = waiting[entry.key] {
+                entry.blockers = blockers
+                still.append(entry)
+                continue
+            }
             switch settled(entry.key, cancelIfCycle: false) {
             case .blocked(let blockers):
                 entry.blockers = blockers
@@ -244,6 +252,32 @@ final class HandlerTurns: @unchecked Sendable {
         }
         parked = still
         for (continuation, settled) in waking { continuation.resume(returning: settled) }
+    }
+
+    /// The parked statements that are neither answered nor closed and wait on handler sessions
+    /// now, with those sessions; empty when the server cannot be asked (each is then settled alone).
+    private func stillWaiting() -> [Key: Set<Int32>] {
+        let (unanswered, handlerBackends): ([Int32: Key], Set<Int32>) = lock.withLock {
+            var unanswered: [Int32: Key] = [:]
+            for entry in parked {
+                if let connection = connections[entry.key], connection.stage == .released, let backend = connection.backend {
+                    unanswered[backend] = entry.key
+                }
+            }
+            return (unanswered, Set(connections.values.compactMap { $0.stage == .closed ? nil : $0.backend }))
+        }
+        guard !unanswered.isEmpty else { return [:] }
+        let list = unanswered.keys.sorted().map(String.init).joined(separator: ",")
+        // Process ids are numbers the server sent, not scenario text: safe to write into the query.
+        guard let rows = try? monitorRows("SELECT p, unnest(pg_blocking_pids(p)) FROM unnest(ARRAY[\(list)]::int[]) AS p") else { return [:] }
+        var waiting: [Key: Set<Int32>] = [:]
+        for row in rows {
+            guard row.count == 2, case .integer(let waiter) = row[0], case .integer(let blocker) = row[1],
+                  let key = unanswered[Int32(waiter)], blocker != waiter, handlerBackends.contains(Int32(blocker)) else { continue }
+            waiting[key, default: []].insert(Int32(blocker))
+        }
+        // Answered meanwhile: `settled` says so.
+        return lock.withLock { waiting.filter { connections[$0.key]?.stage == .released } }
     }
 
     /// The driver has nothing runnable: a parked statement may still finish in real time (it
