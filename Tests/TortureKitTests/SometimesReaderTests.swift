@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TortureKit
 
@@ -93,5 +94,12 @@ import Testing
         #expect(failure.file == "tiny.yaml")
         #expect(failure.line == line, "\(failure)")
         #expect(failure.message.contains(words), "\(failure)")
+    }
+
+    @Test func everyHistoryPredicateIsDocumentedAsTheLoaderWordsIt() throws {
+        let readme = try String(contentsOfFile: Repository.scenarios + "/README.md", encoding: .utf8)
+        for predicate in HistoryPredicate.allCases {
+            #expect(readme.contains("| `\(predicate.rawValue)` | \(predicate.meaning) |"), "\(predicate.rawValue) in scenarios/README.md")
+        }
     }
 }

@@ -91,7 +91,8 @@ final class CoverageObserver {
 
     private func observeDelivery(_ event: HistoryEvent) {
         let entry = event.entryKey
-        let current = leases[entry]?.attempt == event.attempt
+        // Whether the event is about the entry's latest receive: a zombie's late word changes nothing.
+        var current: Bool { leases[entry]?.attempt == event.attempt }
         switch (event.subject, event.kind) {
         case (HistoryEvent.Subject.delivery, .invoke):
             if event.attempt >= 2 { add(CoveragePlan.redelivery) }
