@@ -31,6 +31,9 @@ enum ScenarioSheet {
         }
         lines.append("faults        " + (scenario.faults.isEmpty ? "none" : faults(scenario.faults)))
         lines.append("invariants    " + scenario.invariants.map(\.name).joined(separator: ", "))
+        if !scenario.sometimes.isEmpty {
+            lines.append("sometimes     " + scenario.sometimes.map { "\($0.name) (\($0.words))" }.joined(separator: ", "))
+        }
         return lines
     }
 

@@ -19,13 +19,16 @@ struct SoakCommand: AsyncParsableCommand {
             <report-dir>/soak/…. Exits 0 when everything held, 1 when something was violated, 2 for a \
             wrong command line or scenario, 3 when a store failed or the summary could not be written, \
             130 / 143 after SIGINT / SIGTERM (the run in hand stopped and its store removed, the summary \
-            written, within two seconds).
+            written, within two seconds). The summary's coverage says what the runs explored (faults fired, \
+            step outcomes, lease expiries, DLQ entries, …) and which of each scenario's `sometimes:` \
+            conditions no run reached; --require-coverage makes those exit 1.
 
             Examples:
               torture soak --duration 30m                                   # every scenario but the naive twins
               torture soak race-claim,idempotent-submit --runs 200 --keep-going
               torture soak --duration 20m --shard 3/8 --seed-start 1234 --junit reports/junit.xml   # a CI matrix job
               torture soak --duration 10m --store postgres                  # TORTURE_DATABASE_URL
+              torture soak visibility-timeout --runs 50 --require-coverage  # fail if no run took a lease over
             """
     )
 
@@ -50,6 +53,10 @@ struct SoakCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("keep-going"), help: "Collect violations instead of stopping at the first.")
     var keepGoing = false
+
+    @Flag(name: .customLong("require-coverage"),
+          help: "Exit 1 when a scenario's `sometimes:` condition was reached in no run (naming each), even if everything held.")
+    var requireCoverage = false
 
     func validate() throws {
         if duration != nil, runs != nil { throw ValidationError("give --duration or --runs, not both") }
@@ -82,7 +89,8 @@ struct SoakCommand: AsyncParsableCommand {
         let limit = runs.map(SoakLimit.runs) ?? .durationNanos(SoakLimit.parseDuration(duration ?? "5m")!)
         let wallClock = SystemWallClock()
         let header = SoakSummary.Header(startedAt: wallClock.stamp().iso8601, seedStart: start, shard: shard, limit: limit,
-                                        keepGoing: keepGoing, workers: options.workers, store: stores.commandLineValue)
+                                        keepGoing: keepGoing, workers: options.workers, store: stores.commandLineValue,
+                                        requireCoverage: requireCoverage)
         let outputs = SoakOutputs(reportRoot: options.reportDirectory, junitPath: options.junit, json: options.json, wallClock: wallClock, stores: stores)
         let checkpoint = SoakCheckpoint()
         let progress = SoakProgress()

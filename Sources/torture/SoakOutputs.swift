@@ -38,6 +38,8 @@ struct SoakOutputs: Sendable {
         }
         if json {
             print((try? SoakReportWriter.json(summary)) ?? "{}")
+            // The terminal lines say it on stdout; with JSON there, stderr does.
+            if let failure = SoakSummaryMarkdown.coverageFailure(summary) { Console.error("error: " + failure) }
         } else {
             print(SoakSummaryMarkdown.terminalLines(summary, directory: directory))
             if let junitPath { print("junit: \(junitPath)") }

@@ -11,6 +11,7 @@ import Testing
         report.keptRunSpace = RunSpace(description: "schema s", dropCommand: "DROP SCHEMA s CASCADE;", keptBecause: "violated")
         report.parameters.scheduler = .pct(depth: 3)
         report.simulation = RunReport.Simulation(SimulationScheduler.Statistics())
+        report.coverage?.sometimes = [SometimesOutcome(name: "taken-over", condition: "history: lease-expired-then-taken-over", reached: true)]
         let delivery = Delivery(message: 1, attempt: 1)
         report.faults.fired = [Fault.duplicate, .delay(millis: 1), .stall(millis: 1), .crash(restartMillis: 1), .timeout(millis: 1),
                                .error, .storeError(.busy)].map { FiredFault(delivery: delivery, point: .afterRead, fault: $0, worker: 0) }
@@ -21,7 +22,7 @@ import Testing
         var paths: Set<String> = []
         if let object = value as? [String: Any] {
             // Maps keyed by data (fault@point, error kind) are documented as maps.
-            guard !["faults.firedByKindAndPoint", "counts.storeErrors"].contains(path) else { return [path] }
+            guard !["faults.firedByKindAndPoint", "counts.storeErrors", "coverage.counters"].contains(path) else { return [path] }
             for (key, child) in object {
                 let childPath = path.isEmpty ? key : "\(path).\(key)"
                 paths.insert(childPath)

@@ -68,8 +68,28 @@ extension JUnitReport {
             return testCase
         }
         return JUnitReport(name: "torture soak", suites: [
-            Suite(name: "torture soak shard \(summary.shard)", timestamp: summary.startedAt, cases: cases),
+            Suite(name: "torture soak shard \(summary.shard)", timestamp: summary.startedAt, cases: cases + sometimesCases(summary)),
         ])
+    }
+
+    /// One case per declared `sometimes:` condition, named after scenario and condition so it too
+    /// lines up night after night: passed when some run reached it; never reached, a failure under
+    /// `--require-coverage` and skipped (not proven, not broken) without it.
+    private static func sometimesCases(_ summary: SoakSummary) -> [Case] {
+        summary.scenarios.flatMap { tally in
+            (tally.coverage?.sometimes ?? []).map { total in
+                var testCase = Case(classname: "torture.soak.sometimes", name: "\(tally.name) sometimes \(total.name)", seconds: 0)
+                testCase.systemOut = "\(total.condition): " + CoverageLines.reachedIn(total)
+                guard total.reachedRuns == 0 else { return testCase }
+                let words = "`\(total.name)` (\(total.condition)) of \(tally.name) was never reached in \(total.evaluatedRuns) runs"
+                if summary.requireCoverage {
+                    testCase.failure = Problem(message: words, type: "coverage", text: words + "; --require-coverage fails the soak on it")
+                } else {
+                    testCase.skipped = words
+                }
+                return testCase
+            }
+        }
     }
 
     private static func seedLines(_ tally: SoakSummary.ScenarioTally, summary: SoakSummary) -> String {
@@ -78,6 +98,7 @@ extension JUnitReport {
         lines += tally.heldRanges.map { range in
             "held: seeds \(range.firstSeed) … \(range.lastSeed) (positions \(range.firstPosition)–\(range.lastPosition), \(range.runs) runs)"
         }
+        if let coverage = tally.coverage, coverage.runs > 0 { lines.append(CoverageLines.counters(coverage)) }
         return lines.joined(separator: "\n")
     }
 
@@ -95,9 +116,9 @@ extension JUnitReport {
         var testCase = failedCase(failed)
         testCase.classname = "torture.run.\(report.scenario.name)"
         testCase.name = "\(report.scenario.name) seed \(report.parameters.seed)"
-        if report.status == .held {
-            testCase.systemOut = report.verdicts.map { "\($0.invariant): held" }.joined(separator: "\n")
-        }
+        var out = report.status == .held ? report.verdicts.map { "\($0.invariant): held" } : []
+        if let coverage = report.coverage { out += [CoverageLines.counters(coverage), CoverageLines.sometimes(coverage)].compactMap { $0 } }
+        if !out.isEmpty { testCase.systemOut = out.joined(separator: "\n") }
         return JUnitReport(name: "torture run \(report.scenario.name)",
                            suites: [Suite(name: report.scenario.name, timestamp: report.timing.startedAt, cases: [testCase])])
     }

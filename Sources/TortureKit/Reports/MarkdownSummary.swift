@@ -61,10 +61,22 @@ public enum MarkdownSummary {
             lines += ["", "| fault | fired |", "|---|---|"]
             lines += report.faults.firedByKindAndPoint.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value) |" }
         }
+        if let coverage = report.coverage { lines += [""] + coverageSection(coverage) }
         if report.status != .held {
             lines += ["", "## Reproduce", "", "```", report.repro, "```"]
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Every counter, 0 included: the zeros are what the run never explored.
+    private static func coverageSection(_ coverage: RunCoverage) -> [String] {
+        var lines = ["## Coverage", "", CoverageLines.counters(coverage), "", "| counter | count |", "|---|---|"]
+        lines += coverage.counters.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value == 0 ? "**0**" : String($0.value)) |" }
+        if !coverage.sometimes.isEmpty {
+            lines += ["", "| sometimes | condition | |", "|---|---|---|"]
+            lines += coverage.sometimes.map { "| \($0.name) | \($0.condition) | \(CoverageLines.words($0.reached)) |" }
+        }
+        return lines
     }
 
     private static func latencyRow(_ label: String, _ summary: LatencySummary) -> String {

@@ -34,6 +34,7 @@ public enum SoakSummaryMarkdown {
                 lines += tally.faultsFired.sorted { $0.key < $1.key }.map { "| \(tally.name) | \($0.key) | \($0.value) |" }
             }
         }
+        lines += coverageSection(summary)
         if !summary.violations.isEmpty {
             lines += ["", "## Runs that did not hold", ""]
             for failed in summary.violations {
@@ -52,12 +53,47 @@ public enum SoakSummaryMarkdown {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Per scenario that ran: its `sometimes:` conditions, and every counter with its total and the
+    /// runs that moved it — a 0 is what no run explored.
+    private static func coverageSection(_ summary: SoakSummary) -> [String] {
+        let covered = summary.scenarios.compactMap { tally in tally.coverage.map { (tally.name, $0) } }.filter { $0.1.runs > 0 || !$0.1.sometimes.isEmpty }
+        guard !covered.isEmpty else { return [] }
+        var lines = ["", "## Coverage", ""]
+        if let failure = coverageFailure(summary) { lines += ["**\(failure)**", ""] }
+        for (name, coverage) in covered {
+            lines += ["### \(name)", "", CoverageLines.counters(coverage), ""]
+            if !coverage.sometimes.isEmpty {
+                lines += ["| sometimes | condition | reached in runs | told in runs |", "|---|---|---|---|"]
+                lines += coverage.sometimes.map { total in
+                    "| \(total.name) | \(total.condition) | \(total.reachedRuns == 0 ? "**0: never**" : String(total.reachedRuns)) | \(total.evaluatedRuns) |"
+                }
+                lines.append("")
+            }
+            lines += ["| counter | total | runs |", "|---|---|---|"]
+            lines += coverage.counters.sorted { $0.key < $1.key }.map { "| \($0.key) | \($0.value.total == 0 ? "**0**" : String($0.value.total)) | \($0.value.runs) |" }
+            lines.append("")
+        }
+        return lines
+    }
+
+    /// What `--require-coverage` fails on, in one sentence naming each condition; nil when it does not fail.
+    public static func coverageFailure(_ summary: SoakSummary) -> String? {
+        let never = summary.neverReached
+        guard summary.requireCoverage, !never.isEmpty else { return nil }
+        return "coverage required (--require-coverage): never reached in any run: "
+            + never.map { "\($0.scenario) `\($0.condition.name)` (\($0.condition.condition))" }.joined(separator: ", ")
+    }
+
     /// `held`, `VIOLATED`, `interrupted` …: the one word a person looks for first.
     public static func headline(_ summary: SoakSummary) -> String {
         var words: [String] = []
         if summary.runsViolated > 0 { words.append("VIOLATED") }
         if summary.runsWithoutVerdict > 0 { words.append("NO VERDICT for \(summary.runsWithoutVerdict) runs") }
-        if words.isEmpty { words.append("held") }
+        if words.isEmpty {
+            words.append("held")
+            // What fails a soak that held under --require-coverage.
+            if summary.requireCoverage, !summary.neverReached.isEmpty { words.append("but COVERAGE MISSED") }
+        }
         if summary.ending == .interrupted { words.append("(interrupted)") }
         return words.joined(separator: " ")
     }
@@ -80,7 +116,13 @@ public enum SoakSummaryMarkdown {
         for tally in summary.scenarios {
             lines.append("  " + Formatting.padded(tally.name, to: width) + "runs \(tally.runs)  held \(tally.held)  "
                 + "violated \(tally.violated)  latency " + tally.latency.line)
+            // Only scenarios that ran, or that declare conditions: a soak of the whole catalogue stays short.
+            guard let coverage = tally.coverage, coverage.runs > 0 || !coverage.sometimes.isEmpty else { continue }
+            let indent = String(repeating: " ", count: width + 2)
+            lines.append(indent + CoverageLines.counters(coverage))
+            if let sometimes = CoverageLines.sometimes(coverage) { lines.append(indent + sometimes) }
         }
+        if let failure = coverageFailure(summary) { lines.append(failure) }
         for failed in summary.violations {
             lines.append("repro: \(failed.repro)")
         }

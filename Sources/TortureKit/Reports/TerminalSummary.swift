@@ -49,6 +49,10 @@ public enum TerminalSummary {
         if let queue = report.queue { lines.append(queueLine(queue)) }
         if let actors = report.actors { lines.append(actorsLine(actors)) }
         if let handler = report.handler { lines.append(handlerLine(handler)) }
+        if let coverage = report.coverage {
+            lines.append(CoverageLines.counters(coverage))
+            if let sometimes = CoverageLines.sometimes(coverage) { lines.append(sometimes) }
+        }
         lines.append("latency end-to-end  " + report.latency.endToEnd.line)
         if let budget = budgetLine(report) { lines.append(budget) }
         let stepWidth = max(8, report.latency.steps.map(\.step.count).max() ?? 0)

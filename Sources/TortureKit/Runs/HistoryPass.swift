@@ -1,6 +1,7 @@
 /// The one pass over a finished run's history: the queue tally, every streaming checker's
-/// observer, and what the report needs — the history's hash, each worker's last event (for a
-/// liveness verdict), deliveries over time. Nothing here grows with the history.
+/// observer, the coverage counters, and what the report needs — the history's hash, each
+/// worker's last event (for a liveness verdict), deliveries over time. Nothing here grows with
+/// the history.
 struct HistoryPass {
     var contentHash: UInt64
     var lastEventPerWorker: [Int: HistoryEvent]
@@ -8,7 +9,9 @@ struct HistoryPass {
 
     /// `deliveries`: about how many deliveries ended (the processors' count), which sizes the
     /// throughput series' buckets before the pass.
-    static func run(_ history: History, queue: QueueTally?, observers: [any HistoryObserver], deliveries: Int) -> HistoryPass {
+    static func run(
+        _ history: History, queue: QueueTally?, observers: [any HistoryObserver], coverage: CoverageObserver? = nil, deliveries: Int
+    ) -> HistoryPass {
         var hash = ContentHash()
         var last: [Int: HistoryEvent] = [:]
         let originNanos = history.firstTimeNanos ?? 0
@@ -18,6 +21,8 @@ struct HistoryPass {
             event.hash(into: &hash)
             last[event.worker] = event
             throughput.addDelivery(event, originNanos: originNanos)
+            // Coverage counts the actors' runs too.
+            coverage?.observe(event)
             // Checkers of deliveries see deliveries' events only: an actor's run handles no
             // message, and its statements are checked by what they leave in the store.
             guard event.isAboutDelivery else { continue }

@@ -262,9 +262,13 @@ public struct RunEngine: Sendable {
         let queue = QueueTally(messages: configuration.messages, subscribers: scenario.delivery.subscribers,
                                deliveriesPerMessage: configuration.deliveriesPerMessage)
         let observers = checkers.map { ($0 as? any StreamingChecker)?.makeObserver(messages: configuration.messages, policy: scenario.delivery) }
-        partial.pass = HistoryPass.run(partial.history, queue: queue, observers: observers.compactMap { $0 },
+        let coverage = CoverageObserver(scenario: scenario)
+        partial.pass = HistoryPass.run(partial.history, queue: queue, observers: observers.compactMap { $0 }, coverage: coverage,
                                        deliveries: partial.counts.deliveries)
         partial.queue = queue.counts
+        let counters = coverage.counters
+        // Told without the store until the checks run; a run that ends before them knows no `sql` condition.
+        partial.coverage = RunCoverage(counters: counters, sometimes: SometimesEvaluation.outcomes(scenario.sometimes, counters: counters))
 
         if let spillError = (results.map(\.spillError) + actorResults.map(\.spillError)).lazy.compactMap({ $0 }).first {
             partial.fail(.storeFailed, "the history could not be kept: \(spillError.message)")
@@ -291,7 +295,9 @@ public struct RunEngine: Sendable {
             return
         }
         do {
-            partial.verdicts = try check(partial.history, queue: queue, observers: observers, store: store)
+            let checked = try check(partial.history, queue: queue, observers: observers, counters: counters, store: store)
+            partial.verdicts = checked.verdicts
+            partial.coverage?.sometimes = checked.sometimes
             partial.status = partial.verdicts.allSatisfy(\.held) ? .held : .violated
         } catch {
             // A store that answers but refuses a check's query: the scenario's SQL, not the machine.
@@ -341,10 +347,11 @@ public struct RunEngine: Sendable {
         min(configuration.workers, scenario.workload.concurrencyCap ?? .max)
     }
 
-    /// `observers[i]` is checker i's from the pass, when it streams.
+    /// `observers[i]` is checker i's from the pass, when it streams. The `sometimes:` conditions
+    /// are told in the same read-only transaction: they read the store the checkers read.
     private func check(
-        _ history: History, queue: QueueTally, observers: [(any CheckingObserver)?], store: any Store
-    ) throws(StoreError) -> [Verdict] {
+        _ history: History, queue: QueueTally, observers: [(any CheckingObserver)?], counters: [String: Int], store: any Store
+    ) throws(StoreError) -> (verdicts: [Verdict], sometimes: [SometimesOutcome]) {
         let connection = try store.connect()
         defer { connection.close() }
         try connection.beginReadOnly()
@@ -359,7 +366,8 @@ public struct RunEngine: Sendable {
                 verdicts.append(try checker.check(input))
             }
         }
-        return verdicts
+        let sometimes = try SometimesEvaluation.outcomes(scenario.sometimes, counters: counters, store: connection, dialect: store.dialect)
+        return (verdicts, sometimes)
     }
 
     /// The report of a run that did not stop within the time a signal allows, written by whoever
@@ -412,7 +420,8 @@ public struct RunEngine: Sendable {
             },
             keptRunSpace: partial.keptRunSpace,
             actors: partial.actors.isEmpty ? nil : partial.actors,
-            handler: partial.handler
+            handler: partial.handler,
+            coverage: partial.coverage
         )
         return Outcome(report: report, history: partial.history, endToEnd: partial.latency.endToEnd, throughput: partial.pass.throughput,
                        steps: partial.latency.steps, handlerStderr: partial.handlerStderr)
@@ -439,6 +448,7 @@ private struct PartialRun {
     var actors: [ActorSummary] = []
     var handler: HandlerSummary?
     var handlerStderr: [String: String] = [:]
+    var coverage: RunCoverage?
 
     init(planHash: UInt64, stepNames: [String]) {
         self.planHash = planHash

@@ -117,6 +117,9 @@ public struct RunReport: Sendable, Codable {
     /// The handler process, when the scenario's handler is a program: its command and hash,
     /// cold starts, protocol failures, and where its stderr is.
     public var handler: HandlerSummary? = nil
+    /// What the run explored: counters and the scenario's `sometimes:` conditions; nil when the run
+    /// ended before its history was read (and in reports written before coverage existed).
+    public var coverage: RunCoverage? = nil
 
     public var violatedVerdicts: [Verdict] { verdicts.filter { !$0.held } }
 }
@@ -158,5 +161,6 @@ extension RunReport {
         keptRunSpace = try container.decodeIfPresent(RunSpace.self, forKey: .keptRunSpace)
         actors = try container.decodeIfPresent([ActorSummary].self, forKey: .actors)
         handler = try container.decodeIfPresent(HandlerSummary.self, forKey: .handler)
+        coverage = try container.decodeIfPresent(RunCoverage.self, forKey: .coverage)
     }
 }

@@ -59,12 +59,17 @@ public struct StoreSetup {
         if let deadLetter = scenario.tables.deadLetter[dialect] {
             try attempt(.deadLetter) { () throws(StoreError) in try connection.prepare(deadLetter) }
         }
-        // Each check's query runs once, read-only, on the freshly published store: one naming a
+        // Each check's query (and each `sometimes` query) runs once, read-only, on the freshly published store: one naming a
         // table that is not there, or one that writes, is the scenario's mistake (exit 2), found
         // before the run rather than as a failed store at its end.
-        for invariant in scenario.invariants {
-            guard let query = CheckerCatalogue.storeQuery(of: invariant, dialect: dialect) else { continue }
-            try attempt(.invariant(invariant.name)) { () throws(StoreError) in
+        let checks = scenario.invariants.compactMap { invariant in
+            CheckerCatalogue.storeQuery(of: invariant, dialect: dialect).map { (SQLSite.invariant(invariant.name), $0) }
+        } + scenario.sometimes.compactMap { condition in
+            guard case .sql(let query) = condition.check else { return nil }
+            return (SQLSite.sometimes(condition.name), query[dialect]!)
+        }
+        for (site, query) in checks {
+            try attempt(site) { () throws(StoreError) in
                 try connection.beginReadOnly()
                 defer { try? connection.endReadOnly() }
                 _ = try connection.execute(query, .forChecks)

@@ -396,6 +396,13 @@ invariants:
   - every-skip-backed
   - no-duplicate-submissions: { table: submissions, key: message_id }
 
+sometimes:
+  - name: dead-lettered
+    history: dead-lettered
+  # A message whose work landed on a later receive than its first: a retry that succeeded.
+  - name: landed-on-a-retry
+    sql: SELECT message_id FROM submissions WHERE attempt > 1 ORDER BY message_id LIMIT 1
+
 """####),
         ("dlq-reprocess-naive.yaml", ####"""
 name: dlq-reprocess-naive
@@ -1330,6 +1337,14 @@ invariants:
   - sql:
       name: every-job-done
       query: SELECT id FROM jobs WHERE done = 0 ORDER BY id
+
+sometimes:
+  # What the scenario is for: a stall outlives the lease and another receive takes the job over,
+  # and the zombie's late acknowledgement is refused. A soak in which neither happened tested no fencing.
+  - name: taken-over
+    history: lease-expired-then-taken-over
+  - name: zombie-ack-refused
+    history: ack-refused
 
 """####),
     ]

@@ -23,6 +23,8 @@ public struct Scenario: Sendable {
     public var invariants: [InvariantSpec]
     /// Checkers of your own, run after the built-in ones.
     public var checkers: [any Checker]
+    /// What some run must reach at least once: a soak lists the conditions no run reached.
+    public var sometimes: [SometimesCondition]
     /// How long store calls and receives take in a simulated run; nil: the store's defaults
     /// (`SimulatedLatency.defaults(for:)`).
     public var simulatedLatency: SimulatedLatency?
@@ -37,7 +39,8 @@ public struct Scenario: Sendable {
         name: String, summary: String, description: String? = nil, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
         onError: ErrorHandling = .nack, actors: [ScenarioActor] = [], invariants: [InvariantSpec], checkers: [any Checker] = [],
-        simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil, warnings: [ScenarioError] = []
+        sometimes: [SometimesCondition] = [], simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil,
+        warnings: [ScenarioError] = []
     ) {
         self.warnings = warnings
         self.simulatedLatency = simulatedLatency
@@ -54,6 +57,7 @@ public struct Scenario: Sendable {
         self.actors = actors
         self.invariants = invariants
         self.checkers = checkers
+        self.sometimes = sometimes
         self.source = source ?? ScenarioSource(path: "(built in code: \(name))", contentHash: 0)
     }
 
@@ -96,6 +100,8 @@ public enum SQLSite: Sendable, Hashable {
     case actorStep(actor: String, step: String)
     /// By the invariant's name: `sql:every-message-claimed`, `no-duplicate-submissions`.
     case invariant(String)
+    /// A `sometimes:` condition's query, by its name.
+    case sometimes(String)
 
     public var words: String {
         switch self {
@@ -105,6 +111,7 @@ public enum SQLSite: Sendable, Hashable {
         case .step(let name): "step `\(name)`"
         case .actorStep(let actor, let step): "actor `\(actor)` step `\(step)`"
         case .invariant(let name): "invariant `\(name)`"
+        case .sometimes(let name): "`sometimes` condition `\(name)`"
         }
     }
 

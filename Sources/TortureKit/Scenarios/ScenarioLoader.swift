@@ -16,7 +16,7 @@ public enum ScenarioLoader {
         let (root, baseTexts) = try ScenarioInheritance.resolve(parsed, sources: sources)
         let top = try YAMLReader(node: root, path: "")
             .mapping(allowed: ["name", "summary", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants",
-                             "simulated-latency", "handler"])
+                             "sometimes", "simulated-latency", "handler"])
 
         let nameReader = try top.required("name")
         let name = try nameReader.string()
@@ -41,6 +41,9 @@ public enum ScenarioLoader {
             try ActorReader.read(reader, sql: processing.sql, scenarioFaults: faults)
         } ?? []
         let invariants = try InvariantReader.read(try top.required("invariants"), processing: processing)
+        let sometimes = try top.optional("sometimes").map { reader throws(ScenarioError) in
+            try SometimesReader.read(reader, sql: processing.sql)
+        } ?? []
         let checked = Set(invariants.flatMap(\.stepColumns).map(\.step))
         if !checked.isEmpty {
             processing.machine = StepMachine(
@@ -54,7 +57,7 @@ public enum ScenarioLoader {
         return Scenario(
             name: name, summary: summary, description: description, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             tables: processing.tables, handler: handler, onError: processing.onError, actors: actors,
-            invariants: invariants, simulatedLatency: latency, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
+            invariants: invariants, sometimes: sometimes, simulatedLatency: latency, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
             warnings: notes.warnings
         )
     }

@@ -54,7 +54,7 @@ public struct SoakLoop: Sendable {
     /// Returns the final summary; it is also published on the checkpoint.
     public func run() async -> SoakSummary {
         let startNanos = clock.nowNanos()
-        var tally = SoakTally(scenarioNames: scenarios.map(\.scenario.name))
+        var tally = SoakTally(scenarios: scenarios.map(\.scenario))
         var stop: (ending: SoakSummary.Ending, reason: String)?
         var position = 0
         // Published before the first run, so a signal during it still finds a summary to write.

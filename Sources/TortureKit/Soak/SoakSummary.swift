@@ -29,6 +29,8 @@ public struct SoakSummary: Sendable, Codable {
     public var workers: Int
     /// `--store` as the repro lines pass it.
     public var store: String
+    /// `--require-coverage`: a `sometimes:` condition no run reached makes the exit code 1.
+    public var requireCoverage: Bool
     public var ending: Ending
     /// The signal that interrupted the soak.
     public var signal: Int32?
@@ -61,7 +63,14 @@ public struct SoakSummary: Sendable, Codable {
         if runsViolated > 0 { return 1 }
         if ending == .scenarioInvalid { return 2 }
         if ending == .storeFailed || runsWithoutVerdict > 0 { return 3 }
+        // Last: with no verdict against the protocol, what was left unexplored is what fails.
+        if requireCoverage, !neverReached.isEmpty { return 1 }
         return 0
+    }
+
+    /// Each scenario's `sometimes:` conditions that no run reached, in scenario order.
+    public var neverReached: [(scenario: String, condition: SoakCoverage.SometimesTotal)] {
+        scenarios.flatMap { tally in (tally.coverage?.neverReached ?? []).map { (tally.name, $0) } }
     }
 
     /// One scenario's part of the soak.
@@ -83,6 +92,8 @@ public struct SoakSummary: Sendable, Codable {
         public var faultsFired: [String: Int]
         /// Runs that held, as ranges of seed positions; a failure ends a range.
         public var heldRanges: [SeedRange]
+        /// Coverage summed over the runs; nil in a summary written before it existed.
+        public var coverage: SoakCoverage?
         /// The merged end-to-end histogram (a copy-on-write value, so publishing the summary after
         /// every run costs nothing): written as `latency-<scenario>.hgrm`, not into summary.json.
         public var endToEnd: Histogram<UInt64>?
@@ -97,7 +108,7 @@ public struct SoakSummary: Sendable, Codable {
 
         enum CodingKeys: String, CodingKey {
             case name, runs, held, violated, withoutVerdict, deliveries, processingSeconds, latency, percentiles, distribution
-            case percentileCurve, faultsFired, heldRanges
+            case percentileCurve, faultsFired, heldRanges, coverage
         }
     }
 

@@ -17,7 +17,12 @@ public struct SoakTally: Sendable {
     public static let rangeLimit = 1_000
 
     public init(scenarioNames: [String]) {
-        scenarios = scenarioNames.map(ScenarioAccumulator.init(name:))
+        scenarios = scenarioNames.map { ScenarioAccumulator(name: $0, sometimes: []) }
+    }
+
+    /// With each scenario's `sometimes:` conditions, so one the soak never ran is still listed.
+    public init(scenarios: [Scenario]) {
+        self.scenarios = scenarios.map { ScenarioAccumulator(name: $0.name, sometimes: $0.sometimes) }
     }
 
     public var runs: Int { scenarios.reduce(0) { $0 + $1.runs } }
@@ -64,7 +69,7 @@ public struct SoakTally: Sendable {
         return SoakSummary(
             toolVersion: ToolVersion.current, startedAt: header.startedAt, seedStart: header.seedStart, shard: header.shard,
             limit: header.limit, keepGoing: header.keepGoing, workers: header.workers, store: header.store,
-            ending: ending, signal: signal, stopReason: stopReason,
+            requireCoverage: header.requireCoverage, ending: ending, signal: signal, stopReason: stopReason,
             runs: runs, runsHeld: scenarios.reduce(0) { $0 + $1.held }, runsViolated: violated, runsWithoutVerdict: withoutVerdict,
             seedsCovered: seedPositionsStarted, firstSeed: firstSeed, lastSeed: lastSeed,
             durationSeconds: seconds, runsPerSecond: seconds > 0 ? Double(runs) / seconds : 0,
@@ -84,8 +89,12 @@ extension SoakSummary {
         public var keepGoing: Bool
         public var workers: Int
         public var store: String
+        /// `--require-coverage`: a `sometimes:` condition no run reached fails the soak.
+        public var requireCoverage: Bool
 
-        public init(startedAt: String, seedStart: Seed, shard: SoakShard, limit: SoakLimit, keepGoing: Bool, workers: Int, store: String) {
+        public init(startedAt: String, seedStart: Seed, shard: SoakShard, limit: SoakLimit, keepGoing: Bool, workers: Int, store: String,
+                    requireCoverage: Bool = false) {
+            self.requireCoverage = requireCoverage
             self.startedAt = startedAt
             self.seedStart = seedStart
             self.shard = shard
@@ -111,9 +120,11 @@ private struct ScenarioAccumulator: Sendable {
     var heldRanges: [SoakSummary.SeedRange] = []
     /// Whether the last run of this scenario held, so the next held one may extend its range.
     var lastHeld = false
+    var coverage: SoakCoverage
 
-    init(name: String) {
+    init(name: String, sometimes: [SometimesCondition]) {
         self.name = name
+        coverage = SoakCoverage(declared: sometimes)
     }
 
     mutating func record(_ outcome: RunEngine.Outcome, position: Int) {
@@ -123,6 +134,7 @@ private struct ScenarioAccumulator: Sendable {
         processingSeconds += report.timing.processingMillis / 1_000
         endToEnd.add(outcome.endToEnd)
         faultsFired.merge(report.faults.firedByKindAndPoint, uniquingKeysWith: +)
+        if let runCoverage = report.coverage { coverage.add(runCoverage) }
         switch report.status {
         case .held: held += 1
         case .violated: violated += 1
@@ -151,7 +163,7 @@ private struct ScenarioAccumulator: Sendable {
             name: name, runs: runs, held: held, violated: violated, withoutVerdict: withoutVerdict, deliveries: deliveries,
             processingSeconds: processingSeconds, latency: LatencySummary(endToEnd), percentiles: PercentileTable(endToEnd),
             distribution: LatencyDistribution(endToEnd), percentileCurve: PercentileCurve(endToEnd), faultsFired: faultsFired,
-            heldRanges: heldRanges
+            heldRanges: heldRanges, coverage: coverage
         )
         tally.endToEnd = endToEnd
         return tally

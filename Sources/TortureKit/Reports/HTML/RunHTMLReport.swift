@@ -29,6 +29,7 @@ public enum RunHTMLReport {
         body += latencySection(outcome)
         body += throughputSection(outcome)
         body += faultSection(report)
+        body += coverageSection(report)
         body.append("<p class=\"muted\">fault plan \(report.faults.planHash) · scenario file \(HTMLPage.escape(report.scenario.file)) "
             + "(\(report.scenario.contentHash)) · history \(report.historyEvents) events</p>")
         return HTMLPage.render(title: "\(report.scenario.name) \(parameters.seed) — \(report.status.rawValue)", body: body)
@@ -143,6 +144,18 @@ public enum RunHTMLReport {
                                                                 title: "deliveries finished", unit: "deliveries",
                                                                 averagePerSecond: report.timing.deliveriesPerSecond) + "</div>",
         ]
+    }
+
+    private static func coverageSection(_ report: RunReport) -> [String] {
+        guard let coverage = report.coverage else { return [] }
+        var body = ["<h2>Coverage</h2>", "<p>\(HTMLPage.escape(CoverageLines.counters(coverage)))</p>"]
+        if !coverage.sometimes.isEmpty {
+            body.append(HTMLPage.table(header: ["sometimes", "condition", ""], rows: coverage.sometimes.map {
+                [$0.name, $0.condition, CoverageLines.words($0.reached)]
+            }, numericFrom: 3))
+        }
+        body.append(HTMLPage.table(header: ["counter", "count"], rows: coverage.counters.sorted { $0.key < $1.key }.map { [$0.key, String($0.value)] }))
+        return body
     }
 
     private static func faultSection(_ report: RunReport) -> [String] {

@@ -7,7 +7,7 @@ public enum SoakHTMLReport {
     /// `reportRoot` and `directory` turn failed runs' report folders into relative links, so the
     /// folder can be uploaded and opened anywhere.
     public static func render(_ summary: SoakSummary, reportRoot: String, directory: String, generatedAt: String) -> String {
-        let good = summary.runsViolated == 0 && summary.runsWithoutVerdict == 0
+        let good = summary.runsViolated == 0 && summary.runsWithoutVerdict == 0 && SoakSummaryMarkdown.coverageFailure(summary) == nil
         var body = [
             "<h1>soak \(HTMLPage.badge(SoakSummaryMarkdown.headline(summary), good: good))</h1>",
             "<p class=\"sub\">seed start <b>\(summary.seedStart)</b> · shard \(summary.shard) · \(summary.workers) workers · "
@@ -22,6 +22,7 @@ public enum SoakHTMLReport {
                 ["stopped", summary.stopReason],
             ], numericFrom: 2),
         ]
+        if let failure = SoakSummaryMarkdown.coverageFailure(summary) { body.append("<p><b>\(HTMLPage.escape(failure))</b></p>") }
         body += failedRuns(summary, reportRoot: reportRoot, directory: directory)
         body.append("<h2>Scenarios</h2>")
         body.append(HTMLPage.table(header: ["scenario", "runs", "held", "violated", "no verdict", "deliveries", "p50", "p99", "max"],
@@ -45,8 +46,26 @@ public enum SoakHTMLReport {
                 + "</div><div>" + HTMLPage.table(header: ["percentile", "latency"], rows: percentiles)
                 + (faults.isEmpty ? "<p class=\"muted\">No fault fired.</p>" : HTMLPage.table(header: ["fault @ point", "fired"], rows: faults))
                 + "</div></div>")
+            if let coverage = tally.coverage { body += coverageSection(coverage) }
         }
         return HTMLPage.render(title: "soak \(summary.seedStart) shard \(summary.shard) — \(SoakSummaryMarkdown.headline(summary))", body: body)
+    }
+
+    /// The scenario's `sometimes:` conditions and every counter summed over its runs: the zeros are
+    /// what no run explored.
+    private static func coverageSection(_ coverage: SoakCoverage) -> [String] {
+        var body = ["<h3>Coverage</h3>", "<p>\(HTMLPage.escape(CoverageLines.counters(coverage)))</p>"]
+        if !coverage.sometimes.isEmpty {
+            body.append(HTMLPage.table(header: ["sometimes", "condition", "reached in runs", "told in runs"], rows: coverage.sometimes.map {
+                [$0.name, $0.condition, $0.reachedRuns == 0 ? "0: NEVER" : String($0.reachedRuns), String($0.evaluatedRuns)]
+            }, numericFrom: 2))
+        }
+        if !coverage.counters.isEmpty {
+            body.append(HTMLPage.table(header: ["counter", "total", "runs"], rows: coverage.counters.sorted { $0.key < $1.key }.map {
+                [$0.key, String($0.value.total), String($0.value.runs)]
+            }))
+        }
+        return body
     }
 
     private static func failedRuns(_ summary: SoakSummary, reportRoot: String, directory: String) -> [String] {
