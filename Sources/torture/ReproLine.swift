@@ -16,6 +16,7 @@ enum ReproLine {
         if configuration.arrival != .allAtOnce || configuration.arrivalOverridesScenario {
             words += ["--arrival", configuration.arrival.description]
         }
+        if let swarm = configuration.swarm { words += ["--swarm-choices", swarm.description] }
         for fault in configuration.disabledFaults { words += ["--disable-fault", fault] }
         if let deadline = configuration.deadlineMillisOverride { words += ["--deadline", "\(deadline)ms"] }
         if let directory = configuration.scenariosDirectory { words += ["--scenarios", directory] }

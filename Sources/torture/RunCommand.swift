@@ -45,6 +45,12 @@ struct RunCommand: AsyncParsableCommand {
         valueName: "kind@point"))
     var disabledFaults: [String] = []
 
+    @Option(name: .customLong("swarm-choices"), help: ArgumentHelp(
+        "A swarm run's latency profile and fault intensities, as its repro line gives them: "
+            + "latency=none|mild|heavy-tailed|slow-worker:N|as-declared, then kind@point=FACTOR (0 switches a rule off).",
+        valueName: "choices"))
+    var swarmChoices: String?
+
     @Flag(name: .customLong("no-faults"), help: "Switch off every fault rule of the scenario: the protocol alone, as benchmarks want it.")
     var noFaults = false
 
@@ -57,6 +63,9 @@ struct RunCommand: AsyncParsableCommand {
     func validate() throws {
         if let deliveries, !(1...100).contains(deliveries) { throw ValidationError("--deliveries must be from 1 to 100, got \(deliveries)") }
         if let concurrent, !(1...100).contains(concurrent) { throw ValidationError("--concurrent must be from 1 to 100, got \(concurrent)") }
+        if options.swarm, swarmChoices != nil {
+            throw ValidationError("--swarm draws the choices --swarm-choices gives: use one of them")
+        }
         if checkDeterminism, options.scheduler == .threads {
             throw ValidationError("--check-determinism needs --scheduler sim or pct: real threads promise no interleaving")
         }
@@ -105,6 +114,7 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: --concurrent (\(workload.concurrentDeliveries)) cannot exceed --deliveries (\(workload.deliveriesPerMessage))")
             throw ExitCode(ExitStatus.usage)
         }
+        let pinnedSwarm = try swarmChoices.map { try Self.swarmChoices($0, of: loaded) }
         let started = Date()
         let stores: any StoreProvider
         do {
@@ -122,7 +132,7 @@ struct RunCommand: AsyncParsableCommand {
             throw ExitCode(ExitStatus.storeFailed)
         }
 
-        let configuration = RunConfiguration(
+        var configuration = RunConfiguration(
             scenario: byName ? scenario : loaded.source.path, workers: options.workers, messages: workload.messages,
             deliveriesPerMessage: workload.deliveriesPerMessage, concurrentDeliveries: workload.concurrentDeliveries,
             seed: runSeed, store: stores.commandLineValue,
@@ -131,6 +141,13 @@ struct RunCommand: AsyncParsableCommand {
             memoryBudgetBytes: options.memoryBudgetBytes, arrival: workload.arrival,
             arrivalOverridesScenario: try options.arrivalOverride != nil
         )
+        if options.swarm {
+            configuration = configuration.swarmed(for: loaded)
+            Console.error("swarm drew: workers \(configuration.workers), messages \(configuration.messages), arrival \(configuration.arrival), "
+                + (configuration.swarm?.words ?? ""))
+        } else {
+            configuration.swarm = pinnedSwarm
+        }
         let progress = RunProgress()
         let engine = RunEngine(scenario: loaded, configuration: configuration, store: store, progress: progress)
         let progressLine = Console.standardErrorIsTerminal && !options.json ? ProgressLine.make(scenario: loaded.name, progress: progress) : nil
@@ -174,6 +191,26 @@ struct RunCommand: AsyncParsableCommand {
                 + "(exit \(RunReport.Status.violated.exitCode) without --check-determinism)")
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// `--swarm-choices`, read and held to the scenario's fault rules.
+    static func swarmChoices(_ text: String, of scenario: Scenario) throws -> SwarmChoices {
+        let choices: SwarmChoices
+        do {
+            choices = try SwarmChoices(parsing: text)
+        } catch {
+            Console.error("error: --swarm-choices: \(error.description)")
+            throw ExitCode(ExitStatus.usage)
+        }
+        var rules = Set(scenario.faults.ruleNames)
+        for actor in scenario.actors { rules.formUnion(actor.faults.ruleNames) }
+        let unknown = choices.faultScales.keys.filter { !rules.contains($0) }.sorted()
+        guard unknown.isEmpty else {
+            Console.error("error: --swarm-choices \(unknown.joined(separator: ", ")): not a rule of \(scenario.name); its rules: "
+                + (rules.isEmpty ? "none" : rules.sorted().joined(separator: ", ")))
+            throw ExitCode(ExitStatus.usage)
+        }
+        return choices
     }
 
     /// After a signal the run winds down and reports; past this it is abandoned, so the whole

@@ -48,6 +48,13 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Messages published at a constant rate, N a second: --arrival rate:N.", valueName: "n"))
     var rate: Double?
 
+    @Flag(help: ArgumentHelp(
+        "Swarm testing: each seed draws its own machine and faults — a latency profile (none, mild, heavy-tailed, one slow "
+            + "worker; under sim), each fault rule off or its probability ×0.25 or ×4, a worker count, a message count (2–10 "
+            + "often) and an arrival process — replacing --workers, --messages and --arrival. The drawn values are printed "
+            + "and the repro line repeats them."))
+    var swarm = false
+
     @OptionGroup var scenarioOptions: ScenarioOptions
 
     static let workersRange = 1...1_024

@@ -84,7 +84,8 @@ struct SoakCommand: AsyncParsableCommand {
         let stores = try StoreOption(parsing: options.store).makeProvider(stamp: nil)
         let soakScenarios = try SoakScenarioSelection(names: scenarios, options: options.scenarioOptions).load(
             workers: options.workers, messages: options.messages, store: stores.commandLineValue, dialect: stores.dialect,
-            scheduler: options.schedulerChoice, memoryBudgetBytes: options.memoryBudgetBytes, arrival: try options.arrivalOverride)
+            scheduler: options.schedulerChoice, memoryBudgetBytes: options.memoryBudgetBytes, arrival: try options.arrivalOverride,
+            swarm: options.swarm)
         let shard = SoakShard(parsing: shard)!
         let limit = runs.map(SoakLimit.runs) ?? .durationNanos(SoakLimit.parseDuration(duration ?? "5m")!)
         let wallClock = SystemWallClock()

@@ -32,7 +32,7 @@ struct SoakScenarioSelection {
 
     func load(
         workers: Int, messages: Int?, store: String, dialect: Dialect, scheduler: SchedulerChoice, memoryBudgetBytes: Int?,
-        arrival: ArrivalProcess? = nil
+        arrival: ArrivalProcess? = nil, swarm: Bool = false
     ) throws -> [SoakScenario] {
         let catalogue = options.catalogue
         var isDirectory: ObjCBool = false
@@ -82,7 +82,7 @@ struct SoakScenarioSelection {
                 deliveriesPerMessage: scenario.workload.deliveriesPerMessage, concurrentDeliveries: scenario.workload.concurrentDeliveries,
                 seed: Seed(0), store: store, scenariosDirectory: byName ? catalogue.directory(ofPath: path) : nil, scheduler: scheduler,
                 memoryBudgetBytes: memoryBudgetBytes, arrival: arrival ?? scenario.workload.arrival, arrivalOverridesScenario: arrival != nil
-            )))
+            ), swarm: swarm))
         }
         guard !selected.isEmpty else {
             Console.error("error: no scenario to soak in \(options.directory ?? "the built-in catalogue")")

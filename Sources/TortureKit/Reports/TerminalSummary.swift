@@ -11,6 +11,7 @@ public enum TerminalSummary {
         lines.append("\(report.scenario.name)  seed \(parameters.seed)  workers \(parameters.workers)\(capped)  "
             + "messages \(parameters.messages) × \(parameters.deliveriesPerMessage) deliveries"
             + (parameters.arrival == .allAtOnce ? "" : "  arrival \(parameters.arrival.words)") + "  store \(report.store)")
+        if let swarm = parameters.swarm { lines.append("swarm  \(swarm.words)") }
         if let simulation = report.simulation {
             lines.append("scheduler \(parameters.scheduler)  history \(report.historyHash)  jobs \(simulation.jobsRun)  "
                 + (simulation.lockWaits.map { "lock waits \($0)  " } ?? "")

@@ -24,13 +24,17 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var arrival: ArrivalProcess
     /// The arrival is not the scenario's own: a repro line must say it, even `all-at-once`.
     public var arrivalOverridesScenario: Bool
+    /// What swarm testing drew for this seed (latency profile, fault intensities); nil: the
+    /// scenario as written.
+    public var swarm: SwarmChoices?
 
     public init(
         scenario: String, workers: Int, messages: Int, deliveriesPerMessage: Int, concurrentDeliveries: Int,
         seed: Seed, store: String, scenariosDirectory: String?, scheduler: SchedulerChoice = .threads, disabledFaults: [String] = [],
         deadlineMillisOverride: Int? = nil, memoryBudgetBytes: Int? = nil, arrival: ArrivalProcess = .allAtOnce,
-        arrivalOverridesScenario: Bool = false
+        arrivalOverridesScenario: Bool = false, swarm: SwarmChoices? = nil
     ) {
+        self.swarm = swarm
         self.arrival = arrival
         self.arrivalOverridesScenario = arrivalOverridesScenario
         self.memoryBudgetBytes = memoryBudgetBytes
@@ -64,6 +68,21 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         memoryBudgetBytes = try container.decodeIfPresent(Int.self, forKey: .memoryBudgetBytes)
         arrival = try container.decodeIfPresent(ArrivalProcess.self, forKey: .arrival) ?? .allAtOnce
         arrivalOverridesScenario = try container.decodeIfPresent(Bool.self, forKey: .arrivalOverridesScenario) ?? false
+        swarm = try container.decodeIfPresent(SwarmChoices.self, forKey: .swarm)
+    }
+
+    /// These parameters with what swarm testing draws for their seed: its workers, messages and
+    /// arrival, and its latency profile and fault intensities.
+    public func swarmed(for scenario: Scenario) -> RunConfiguration {
+        let draw = SwarmChoices.draw(for: scenario, seed: seed)
+        var configuration = self
+        configuration.workers = draw.workers
+        configuration.messages = draw.messages
+        configuration.concurrentDeliveries = min(configuration.concurrentDeliveries, configuration.deliveriesPerMessage)
+        configuration.arrival = draw.arrival
+        configuration.arrivalOverridesScenario = true
+        configuration.swarm = draw.choices
+        return configuration
     }
 
     /// The run's deadline: ten minutes, plus ten milliseconds for every receive the workload can

@@ -22,6 +22,11 @@ public struct RunEngine: Sendable {
         for index in scenario.actors.indices {
             scenario.actors[index].faults = scenario.actors[index].faults.disabling(configuration.disabledFaults).profile
         }
+        if let swarm = configuration.swarm {
+            scenario.faults = swarm.scaled(scenario.faults)
+            for index in scenario.actors.indices { scenario.actors[index].faults = swarm.scaled(scenario.actors[index].faults) }
+            scenario.simulatedLatency = swarm.latencyModel(declared: scenario.simulatedLatency, dialect: store.dialect)
+        }
         self.scenario = scenario
         self.configuration = configuration
         self.store = store

@@ -25,9 +25,24 @@ public struct SimulatedLatency: Sendable, Codable, Equatable {
     /// Receives from the broker (SQS's long poll answering).
     public var receive: [Band]
 
-    public init(storeCall: [Band], receive: [Band]) {
+    /// One processor (by number) whose calls all take `factor` times as long: a slow machine
+    /// among fast ones.
+    public var slowWorker: SlowWorker?
+
+    public struct SlowWorker: Sendable, Codable, Equatable {
+        public var worker: Int
+        public var factor: Double
+
+        public init(worker: Int, factor: Double) {
+            self.worker = worker
+            self.factor = factor
+        }
+    }
+
+    public init(storeCall: [Band], receive: [Band], slowWorker: SlowWorker? = nil) {
         self.storeCall = storeCall
         self.receive = receive
+        self.slowWorker = slowWorker
     }
 
     /// No virtual time for store calls or receives: the simulation as it was before the model.
@@ -59,7 +74,8 @@ public struct SimulatedLatency: Sendable, Codable, Equatable {
         let within = Mix.unitInterval(Mix.finalize(key))
         for band in bands {
             if pick < band.share {
-                return UInt64((band.minMicros + (band.maxMicros - band.minMicros) * within) * 1_000)
+                let factor = slowWorker.map { $0.worker == worker ? $0.factor : 1 } ?? 1
+                return UInt64((band.minMicros + (band.maxMicros - band.minMicros) * within) * 1_000 * factor)
             }
             pick -= band.share
         }

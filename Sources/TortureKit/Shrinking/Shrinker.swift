@@ -69,6 +69,11 @@ public struct Shrinker: Sendable {
                 candidate.concurrentDeliveries = min(candidate.concurrentDeliveries, deliveries)
                 if await fails(candidate, "\(deliveries) deliveries per message") { current = candidate; break }
             }
+            for (what, undone) in current.swarm?.undoings ?? [] where runs < runBudget {
+                var candidate = current
+                candidate.swarm = undone.isNeutral ? nil : undone
+                if await fails(candidate, what) { current = candidate }
+            }
             let active = scenario.faults.disabling(current.disabledFaults).profile.ruleNames
             for rule in active where runs < runBudget {
                 var candidate = current

@@ -2,16 +2,19 @@
 public struct SoakScenario: Sendable {
     public var scenario: Scenario
     public var configuration: RunConfiguration
+    /// Each seed draws its own machine and faults (`RunConfiguration.swarmed`).
+    public var swarm: Bool
 
-    public init(scenario: Scenario, configuration: RunConfiguration) {
+    public init(scenario: Scenario, configuration: RunConfiguration, swarm: Bool = false) {
         self.scenario = scenario
         self.configuration = configuration
+        self.swarm = swarm
     }
 
     public func configuration(seed: Seed) -> RunConfiguration {
         var configuration = configuration
         configuration.seed = seed
-        return configuration
+        return swarm ? configuration.swarmed(for: scenario) : configuration
     }
 }
 
