@@ -181,9 +181,11 @@ final class PostgresConnection: StoreConnection {
     /// Takes back the statement in flight: asks the server to cancel it and, inside a
     /// transaction, rolls back to the savepoint before it, so the transaction lives on as if the
     /// statement had not been sent. Returns the answer instead when the statement finished first.
-    func withdraw() throws(StoreError) -> StatementResult? {
+    /// `cancel`: how the statement is cancelled when not by libpq's own request (which opens a
+    /// connection for it, and the server forks a process to read it); false falls back to libpq's.
+    func withdraw(cancelling cancel: () -> Bool = { false }) throws(StoreError) -> StatementResult? {
         let handle = try liveHandle()
-        if let cancel = PQgetCancel(handle) {
+        if !cancel(), let cancel = PQgetCancel(handle) {
             var reason = [CChar](repeating: 0, count: 256)
             _ = PQcancel(cancel, &reason, Int32(reason.count))
             PQfreeCancel(cancel)
@@ -196,12 +198,14 @@ final class PostgresConnection: StoreConnection {
         }
     }
 
-    /// Whether the answer to what `send` sent has arrived, waiting at most `millis` for it.
-    func answerArrived(waitingMillis millis: Int32) throws(StoreError) -> Bool {
+    /// Whether the answer to what `send` sent has arrived, waiting at most `micros` for it.
+    func answerArrived(waitingMicros micros: Int) throws(StoreError) -> Bool {
         let handle = try liveHandle()
         guard PQisBusy(handle) == 1 else { return true }
         var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        if poll(&descriptor, 1, millis) > 0 {
+        // poll counts milliseconds: a shorter wait sleeps and then looks.
+        if micros > 0 && micros < 1_000 { usleep(UInt32(micros)) }
+        if poll(&descriptor, 1, micros < 1_000 ? 0 : Int32(clamping: micros / 1_000)) > 0 {
             guard PQconsumeInput(handle) == 1 else { throw failure(of: handle, while: pending?.action ?? "waiting") }
         }
         return PQisBusy(handle) == 0

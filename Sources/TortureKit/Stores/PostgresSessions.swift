@@ -56,7 +56,9 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
             if let blockers = try blockersOnceSettled(session) {
                 assert(!blockers.isEmpty && blockers.isSubset(of: runProcessIDs), "a statement is taken back only when it waits on this run's sessions")
                 assert(!blockers.contains(session.backendProcessID), "a statement never waits on its own session")
-                if let answer = try session.withdraw() { return try finished(answer, session) }
+                if let answer = try session.withdraw(cancelling: { cancelThroughMonitor(session.backendProcessID) }) {
+                    return try finished(answer, session)
+                }
                 lockWaits += 1
                 if closesCycle(session.backendProcessID, blockers) {
                     throw .serializationFailure("[\(PostgresErrorClassifier.deadlockDetected)] deadlock detected (in simulation: "
@@ -118,15 +120,18 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
     /// that a statement the server neither answers nor reports blocked by this run for the answer
     /// timeout means the server is gone, or another client holds what the run needs.
     private func blockersOnceSettled(_ session: PostgresConnection) throws(StoreError) -> Set<Int32>? {
-        var stepMillis: Int32 = 1
-        var waitedMillis = 0
+        // The first look does not wait: asking the server who blocks whom takes a round trip,
+        // by which time a statement that will wait on a lock is waiting (a hot row's waiters
+        // were each held a blind millisecond before).
+        var stepMicros = 0
+        var waitedMicros = 0
         while true {
-            if try session.answerArrived(waitingMillis: stepMillis) { return nil }
-            waitedMillis += Int(stepMillis)
+            if try session.answerArrived(waitingMicros: stepMicros) { return nil }
+            waitedMicros += stepMicros
             let blockers = try blockingProcessIDs(session.backendProcessID)
             let ours = blockers.intersection(runProcessIDs)
             if !ours.isEmpty { return ours }
-            let timedOut = waitedMillis >= answerTimeoutMillis
+            let timedOut = waitedMicros >= answerTimeoutMillis * 1_000
             if !blockers.isEmpty, timedOut || blockers.isSubset(of: outlastedHolders) {
                 outlastedHolders.formUnion(blockers)
                 // Taken back first: a backend waiting on a lock notices a closed socket only when
@@ -138,7 +143,7 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
             guard !timedOut else {
                 throw .unavailable("\(store.url.redacted) neither answered nor reported a lock wait for \(answerTimeoutMillis / 1_000) s")
             }
-            stepMillis = min(stepMillis * 2, 20)
+            stepMicros = min(max(200, stepMicros * 2), 20_000)
         }
     }
 
@@ -163,6 +168,16 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
             let text = row.map { if case .text(let value) = $0 { value } else { "" } }
             return "server process \(processID) (application \(text[0].isEmpty ? "unnamed" : text[0]), \(text[1]): \(text[2]))"
         }.joined(separator: ", ")
+    }
+
+    /// `pg_cancel_backend` on the monitor's open connection: no new connection, no process forked
+    /// to read a CancelRequest. False when it could not be asked. A number libpq gave us, not scenario text.
+    private func cancelThroughMonitor(_ processID: Int32) -> Bool {
+        guard let rows = try? monitorRows("SELECT pg_cancel_backend(\(processID))"), let first = rows.first?.first else { return false }
+        if case .boolean(let cancelled) = first { return cancelled }
+        if case .text(let text) = first { return text == "t" }
+        if case .integer(let value) = first { return value != 0 }
+        return false
     }
 
     private func isAlive(_ processID: Int32) throws(StoreError) -> Bool {
