@@ -36,7 +36,12 @@ import Testing
         profile[.delay, .afterRead] = FaultRule(probability: 0.1, minMillis: 1, maxMillis: 2)
         let choices = SwarmChoices(latency: .heavyTailed, faultScales: ["crash@before-ack": 4, "delay@after-read": 0])
         let scaled = choices.scaled(profile)
-        #expect(scaled[.crash, .beforeAck]?.probability == 1)
+        #expect(scaled[.crash, .beforeAck]?.probability == 0.5, "scaled up, a fault is a chance, not a certainty")
+        var certain = FaultProfile()
+        certain[.delay, .afterClaim] = FaultRule(probability: 1, minMillis: 1, maxMillis: 2)
+        #expect(SwarmChoices(faultScales: ["delay@after-claim": 4]).scaled(certain)[.delay, .afterClaim]?.probability == 1,
+                "the scenario's own certainty stays")
+        #expect(SwarmChoices(faultScales: ["crash@before-ack": 0.25]).scaled(profile)[.crash, .beforeAck]?.probability == 0.1)
         #expect(scaled[.delay, .afterRead] == nil)
         #expect(choices.undoings.count == 3)
         #expect(choices.undoings.allSatisfy { $0.choices != choices })

@@ -44,6 +44,8 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
     static let workerCounts = [2, 3, 4, 8, 16, 32]
     static let smallMessages = [2, 3, 4, 5, 6, 8, 10]
     static let scales: [Double] = [0, 0.25, 1, 4]
+    /// The most a rule's probability is scaled up to, unless the scenario's own is higher.
+    static let scaledUpLimit = 0.5
 
     public static func draw(seed: Seed, ruleNames: [String], scenarioMessages: Int) -> Draw {
         var generator = SeededGenerator(seed: Mix.combine(seed.value, 0x5A4A_4D00))
@@ -106,7 +108,7 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
         return bands.map { SimulatedLatency.Band(share: $0.share * factor, minMicros: $0.minMicros, maxMicros: $0.maxMicros) }
     }
 
-    /// `profile` with each named rule's probability scaled (at most 1) or the rule dropped.
+    /// `profile` with each named rule's probability scaled (up to at most ½) or the rule dropped.
     public func scaled(_ profile: FaultProfile) -> FaultProfile {
         var profile = profile
         for (name, scale) in faultScales {
@@ -116,7 +118,11 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
             if scale == 0 {
                 profile[kind, point] = nil
             } else {
-                rule.probability = min(1, rule.probability * scale)
+                // Scaled up, a fault stays a chance, not a certainty (at most ½, unless the scenario
+                // itself says more): a crash at every delivery is a machine on which no protocol can
+                // make progress, and its liveness verdict would say nothing of the protocol.
+                rule.probability = scale > 1 ? max(rule.probability, min(Self.scaledUpLimit, rule.probability * scale))
+                    : rule.probability * scale
                 profile[kind, point] = rule
             }
         }
