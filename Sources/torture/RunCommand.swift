@@ -104,11 +104,12 @@ struct RunCommand: AsyncParsableCommand {
             Console.error("error: --disable-fault \(unknownFaults.joined(separator: ", ")): not a rule of \(loaded.name); its rules: \(loaded.faults.ruleNames.joined(separator: ", "))")
             throw ExitCode(ExitStatus.usage)
         }
+        let arrivalOverride = try options.arrivalOverride
         let workload = Workload(
             messages: options.messages ?? loaded.workload.messages,
             deliveriesPerMessage: deliveries ?? loaded.workload.deliveriesPerMessage,
             concurrentDeliveries: concurrent ?? min(loaded.workload.concurrentDeliveries, deliveries ?? .max),
-            arrival: try options.arrivalOverride ?? loaded.workload.arrival
+            arrival: arrivalOverride ?? loaded.workload.arrival
         )
         guard workload.concurrentDeliveries <= workload.deliveriesPerMessage else {
             Console.error("error: --concurrent (\(workload.concurrentDeliveries)) cannot exceed --deliveries (\(workload.deliveriesPerMessage))")
@@ -139,7 +140,7 @@ struct RunCommand: AsyncParsableCommand {
             scenariosDirectory: byName ? options.scenarioOptions.catalogue.directory(ofPath: scenarioPath) : nil,
             scheduler: options.schedulerChoice, disabledFaults: disabledFaults, deadlineMillisOverride: deadline.flatMap(deadlineMillis),
             memoryBudgetBytes: options.memoryBudgetBytes, arrival: workload.arrival,
-            arrivalOverridesScenario: try options.arrivalOverride != nil
+            arrivalOverridesScenario: arrivalOverride != nil
         )
         if options.swarm {
             configuration = configuration.swarmed(for: loaded)

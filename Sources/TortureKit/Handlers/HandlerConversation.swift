@@ -1,5 +1,3 @@
-import Foundation
-
 /// One delivery, told to a handler process and answered line by line: its steps go into the
 /// history, its points get the plan's faults, its result is the delivery's decision. Whatever the
 /// child does — exit, hang, write garbage — the delivery ends with a reason and the run goes on.
@@ -146,7 +144,7 @@ struct HandlerConversation {
         let message = HandlerProtocol.deliverMessage(
             id: id, parameters: parameters, delivery: current, subscribers: machinery.context.broker.policy.subscribers,
             deadlineMillis: handler.timeoutMillis,
-            nowMillis: Self.nowMillis(machinery.context.clock, simulated: processes.turns != nil),
+            nowMillis: Self.nowMillis(machinery.context.clock),
             randomSeed: HandlerProtocol.randomSeed(machinery.context.seed, current), body: body, event: event)
         guard child.write(message.encoded) else { return .fail(slot.ended(child, while: "being handed a delivery")) }
         let turns = processes.turns
@@ -206,7 +204,7 @@ struct HandlerConversation {
                     if turns != nil { await Task.yield() }
                     switch await machinery.fireAtChildPoint(point, work) {
                     case .go:
-                        guard child.write(HandlerProtocol.go(id: id, nowMillis: Self.nowMillis(clock, simulated: turns != nil)).encoded) else {
+                        guard child.write(HandlerProtocol.go(id: id, nowMillis: Self.nowMillis(clock)).encoded) else {
                             return .fail(slot.ended(child, while: "waiting at \(point.rawValue)"))
                         }
                     case .raise(let error, let kind):
@@ -250,14 +248,14 @@ struct HandlerConversation {
         }
     }
 
-    /// The `now_millis` a child is told: Unix time on threads; in simulation a fixed epoch
-    /// (2026-01-01T00:00:00Z) plus the virtual clock, so a handler that takes its time from the
-    /// SDK sees the same times on every run of a seed.
-    static func nowMillis(_ clock: any TortureClock, simulated: Bool) -> Int64 {
-        simulated ? simulationEpochMillis + Int64(clock.nowNanos() / 1_000_000) : Int64(Date().timeIntervalSince1970 * 1_000)
+    /// The `now_millis` a child is told: a fixed epoch (2026-01-01T00:00:00Z) plus the run's
+    /// injected clock — virtual in simulation, so a handler that takes its time from the SDK sees
+    /// the same times on every run of a seed; on threads the run's real elapsed time.
+    static func nowMillis(_ clock: any TortureClock) -> Int64 {
+        epochMillis + Int64(clock.nowNanos() / 1_000_000)
     }
 
-    static let simulationEpochMillis: Int64 = 1_767_225_600_000
+    static let epochMillis: Int64 = 1_767_225_600_000
 
     private func brokeProtocol(_ slot: HandlerSlot, _ problem: String) -> DeliveryDecision {
         slot.kill()

@@ -75,9 +75,8 @@ final class HandlerTurns: @unchecked Sendable {
     private let answerTimeoutMillis: Int
     /// Sends a CancelRequest for a server process; the wire sets it once its proxy exists.
     private var cancel: (@Sendable (Int32, [UInt8]) -> Void)?
-    /// Statements that had to wait on another handler's lock, and waits cancelled as deadlocks.
+    /// Statements that had to wait on another handler's lock.
     private(set) var lockWaits = 0
-    private(set) var deadlocksBroken = 0
 
     init(store: PostgresStore) {
         self.store = store
@@ -225,8 +224,6 @@ final class HandlerTurns: @unchecked Sendable {
         parked.append(Parked(key: key, blockers: blockers, continuation: continuation))
     }
 
-    var hasParked: Bool { !parked.isEmpty }
-
     /// After an answer or a death: every parked statement is waited for until it is answered (its
     /// lane wakes, in the order they parked) or waits again.
     func settleParked() {
@@ -356,7 +353,6 @@ final class HandlerTurns: @unchecked Sendable {
                 let ours = blockers.intersection(others)
                 if !ours.isEmpty {
                     guard cancelIfCycle, closesCycle(backend, ours) else { return .blocked(ours) }
-                    deadlocksBroken += 1
                     cancelled = true
                     cancel?(backend, connection?.secretKey ?? [])
                 }

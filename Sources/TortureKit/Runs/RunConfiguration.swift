@@ -78,7 +78,6 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
         var configuration = self
         configuration.workers = draw.workers
         configuration.messages = draw.messages
-        configuration.concurrentDeliveries = min(configuration.concurrentDeliveries, configuration.deliveriesPerMessage)
         configuration.arrival = draw.arrival
         configuration.arrivalOverridesScenario = true
         configuration.swarm = draw.choices

@@ -6,7 +6,7 @@
 /// the scenario's rule names. The latency profile and the intensities are what this value keeps
 /// (`parameters.swarm` in a report, `--swarm-choices` on a repro line); the drawn workers,
 /// messages and arrival are the run's own parameters.
-public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertible {
+public struct SwarmChoices: Sendable, Equatable, SpelledAsText {
     public enum Latency: String, Sendable, CaseIterable {
         /// The scenario's own model (`simulated-latency:`, else the store's defaults): undone.
         case asDeclared = "as-declared"
@@ -43,7 +43,6 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
 
     static let workerCounts = [2, 3, 4, 8, 16, 32]
     static let smallMessages = [2, 3, 4, 5, 6, 8, 10]
-    static let scales: [Double] = [0, 0.25, 1, 4]
     /// The most a rule's probability is scaled up to, unless the scenario's own is higher.
     static let scaledUpLimit = 0.5
 
@@ -76,7 +75,8 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
                     workers: workers, messages: messages, arrival: arrival)
     }
 
-    /// The draw for a scenario as run with `configuration`: rules switched off stay off.
+    /// The draw for a scenario: its processors' rules and its actors'. (Rules a run switches off
+    /// stay off: the engine drops them before it scales the rest.)
     public static func draw(for scenario: Scenario, seed: Seed) -> Draw {
         var rules = Set(scenario.faults.ruleNames)
         for actor in scenario.actors { rules.formUnion(actor.faults.ruleNames) }
@@ -142,7 +142,7 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
         for rule in faultScales.keys.sorted() {
             var undone = self
             undone.faultScales[rule] = nil
-            undoings.append(("\(rule) at its own probability instead of swarm's ×\(Self.number(faultScales[rule]!))", undone))
+            undoings.append(("\(rule) at its own probability instead of swarm's ×\(Formatting.plainNumber(faultScales[rule]!))", undone))
         }
         return undoings
     }
@@ -152,7 +152,7 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
     /// `latency=heavy-tailed,crash@before-ack=4,delay@after-read=0`; `slow-worker:3` names the worker.
     public var description: String {
         var words = ["latency=" + (latency == .slowWorker ? "slow-worker:\(slowWorker)" : latency.rawValue)]
-        words += faultScales.keys.sorted().map { "\($0)=\(Self.number(faultScales[$0]!))" }
+        words += faultScales.keys.sorted().map { "\($0)=\(Formatting.plainNumber(faultScales[$0]!))" }
         return words.joined(separator: ",")
     }
 
@@ -160,7 +160,7 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
     public var words: String {
         let latencyWords = latency == .slowWorker ? "one slow worker (w-\(slowWorker))" : latency.rawValue
         guard !faultScales.isEmpty else { return "latency \(latencyWords)" }
-        let rules = faultScales.keys.sorted().map { faultScales[$0]! == 0 ? "\($0) off" : "\($0) ×\(Self.number(faultScales[$0]!))" }
+        let rules = faultScales.keys.sorted().map { faultScales[$0]! == 0 ? "\($0) off" : "\($0) ×\(Formatting.plainNumber(faultScales[$0]!))" }
         return "latency \(latencyWords); " + rules.joined(separator: ", ")
     }
 
@@ -189,23 +189,6 @@ public struct SwarmChoices: Sendable, Equatable, Codable, CustomStringConvertibl
         }
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.description))
-        }
-    }
-
-    private static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
-    }
 }
 
 /// Swarm choices the command line could not read.

@@ -173,11 +173,10 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
     /// `pg_cancel_backend` on the monitor's open connection: no new connection, no process forked
     /// to read a CancelRequest. False when it could not be asked. A number libpq gave us, not scenario text.
     private func cancelThroughMonitor(_ processID: Int32) -> Bool {
-        guard let rows = try? monitorRows("SELECT pg_cancel_backend(\(processID))"), let first = rows.first?.first else { return false }
-        if case .boolean(let cancelled) = first { return cancelled }
-        if case .text(let text) = first { return text == "t" }
-        if case .integer(let value) = first { return value != 0 }
-        return false
+        guard let rows = try? monitorRows("SELECT pg_cancel_backend(\(processID))"), case .boolean(let cancelled)? = rows.first?.first else {
+            return false
+        }
+        return cancelled
     }
 
     private func isAlive(_ processID: Int32) throws(StoreError) -> Bool {

@@ -8,7 +8,7 @@ import Foundation
 ///
 /// Messages arrive in the schedule's order, one slot each (a message's concurrent copies together,
 /// its late copies in the slots they land in); the process says when slot k arrives.
-public enum ArrivalProcess: Sendable, Codable, Equatable, CustomStringConvertible {
+public enum ArrivalProcess: Sendable, Equatable, SpelledAsText {
     /// Every message at time zero.
     case allAtOnce
     /// One every 1/N seconds.
@@ -24,10 +24,10 @@ public enum ArrivalProcess: Sendable, Codable, Equatable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .allAtOnce: "all-at-once"
-        case .rate(let perSecond): "rate:\(Self.number(perSecond))"
-        case .poisson(let perSecond): "poisson:\(Self.number(perSecond))"
+        case .rate(let perSecond): "rate:\(Formatting.plainNumber(perSecond))"
+        case .poisson(let perSecond): "poisson:\(Formatting.plainNumber(perSecond))"
         case .bursts(let size, let everyMillis): "bursts:\(size)/\(everyMillis)"
-        case .ramp(let from, let to): "ramp:\(Self.number(from))-\(Self.number(to))"
+        case .ramp(let from, let to): "ramp:\(Formatting.plainNumber(from))-\(Formatting.plainNumber(to))"
         }
     }
 
@@ -35,25 +35,10 @@ public enum ArrivalProcess: Sendable, Codable, Equatable, CustomStringConvertibl
     public var words: String {
         switch self {
         case .allAtOnce: "all at once"
-        case .rate(let perSecond): "\(Self.number(perSecond)) a second"
-        case .poisson(let perSecond): "Poisson, \(Self.number(perSecond)) a second"
+        case .rate(let perSecond): "\(Formatting.plainNumber(perSecond)) a second"
+        case .poisson(let perSecond): "Poisson, \(Formatting.plainNumber(perSecond)) a second"
         case .bursts(let size, let everyMillis): "bursts of \(size) every \(everyMillis) ms"
-        case .ramp(let from, let to): "ramping \(Self.number(from)) → \(Self.number(to)) a second"
-        }
-    }
-
-    /// In a report or a file, the command line's spelling: `"rate:50"`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        do {
-            self = try ArrivalProcess(parsing: text)
-        } catch {
-            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: error.description))
+        case .ramp(let from, let to): "ramping \(Formatting.plainNumber(from)) → \(Formatting.plainNumber(to)) a second"
         }
     }
 
@@ -103,10 +88,6 @@ public enum ArrivalProcess: Sendable, Codable, Equatable, CustomStringConvertibl
         var last: UInt64 = 0
         for _ in 0..<slots { last = times.next() }
         return Int(last / 1_000_000)
-    }
-
-    private static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
     }
 }
 
