@@ -56,25 +56,6 @@ enum Interrupting {
         return Int(count) ?? 0
     }
 
-    /// Runs a signal test may take. The two seconds are the process's promise, kept by its own
-    /// clock (past 1.9 s it exits with what it has); but this test process runs dozens of suites
-    /// at once on two cores, and a child starved of the CPU for seconds cannot keep it. So an
-    /// attempt that missed it is run again, up to this many times, and the last is checked in
-    /// full whatever it did: a broken signal path fails every attempt.
-    static let attempts = 5
-
-    /// Whether this attempt missed the promise (late, no summary on stdout, or the report cut by
-    /// the process's own hard limit, which it says on stderr) and another is left.
-    static func starved(_ running: RunningTorture, seconds: Double, attempt: Int) -> Bool {
-        guard attempt < attempts else { return false }
-        let cut = running.stderr.contains("with the report still being written")
-        let missed = seconds >= 2.0 || !running.stdout.contains("INTERRUPTED") || cut
-        if missed {
-            print("signal test: attempt \(attempt) took \(seconds) s on a loaded machine\(cut ? ", its report cut at the hard limit" : ""); trying again")
-        }
-        return missed
-    }
-
     static func expectInterruptedReport(_ running: RunningTorture, _ workspace: Workspace, signal: Int32) throws {
         #expect(running.stdout.contains("INTERRUPTED: interrupted by signal \(signal)"), "stdout: \(running.stdout)\nstderr: \(running.stderr)")
         let directory = try #require(workspace.reportDirectory(from: running.stdout))
@@ -91,19 +72,16 @@ enum Interrupting {
 struct InterruptedRunTests {
     @Test(arguments: [(SIGINT, Int32(130)), (SIGTERM, Int32(143))])
     func theRunStopsReportsAndRemovesItsTemporaryStore(signal: Int32, exitCode: Int32) async throws {
-        for attempt in 1...Interrupting.attempts {
-            let workspace = Workspace()
-            let running = try RunningTorture(Interrupting.arguments(workspace, store: "sqlite"), in: workspace)
-            try await Interrupting.waitForWork(running) { Interrupting.processedOnSQLite(pid: running.pid) }
-            let folder = try #require(Interrupting.storeFolder(of: running.pid))
-            let seconds = try #require(await running.signalAwaiting(signal), "the run did not end after the signal")
-            if Interrupting.starved(running, seconds: seconds, attempt: attempt) { continue }
-            #expect(seconds < 2.0, "took \(seconds) s")
-            #expect(running.exitCode == exitCode, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
-            try Interrupting.expectInterruptedReport(running, workspace, signal: signal)
-            #expect(!FileManager.default.fileExists(atPath: folder), "the temporary store's folder is gone")
-            return
-        }
+        let workspace = Workspace()
+        let running = try RunningTorture(Interrupting.arguments(workspace, store: "sqlite"), in: workspace)
+        try await Interrupting.waitForWork(running) { Interrupting.processedOnSQLite(pid: running.pid) }
+        let folder = try #require(Interrupting.storeFolder(of: running.pid))
+        let seconds = try #require(await running.signalAwaiting(signal), "the run did not end after the signal")
+        #expect(seconds < 2.0, "took \(seconds) s")
+        #expect(!running.stderr.contains("with the report still being written"), "the report was written whole: \(running.stderr)")
+        #expect(running.exitCode == exitCode, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
+        try Interrupting.expectInterruptedReport(running, workspace, signal: signal)
+        #expect(!FileManager.default.fileExists(atPath: folder), "the temporary store's folder is gone")
     }
 }
 
@@ -111,28 +89,22 @@ struct InterruptedRunTests {
 extension PostgresEndToEndTests {
     @Test("SIGINT during a run on PostgreSQL: exit 130, a partial report, schema and role dropped")
     func interruptedRunDropsItsSchema() async throws {
-        for attempt in 1...Interrupting.attempts {
-            let before = try database.runSchemas()
-            let workspace = Workspace()
-            let running = try RunningTorture(Interrupting.arguments(workspace, store: database.url), in: workspace)
-            try await Interrupting.waitForWork(running) { Interrupting.processedOnPostgres(database, newSince: before) }
-            let seconds = try #require(await running.signalAwaiting(SIGINT), "the run did not end after the signal")
-            let left = try database.runSchemas().subtracting(before)
-            if Interrupting.starved(running, seconds: seconds, attempt: attempt) {
-                for schema in left { try database.dropRunSpace(schema) }
-                continue
-            }
-            #expect(seconds < 2.0, "took \(seconds) s")
-            #expect(running.exitCode == 130, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
-            try Interrupting.expectInterruptedReport(running, workspace, signal: SIGINT)
-            for schema in left {
-                // Kept only when it could not be dropped: then the DROP is printed.
-                #expect(running.stdout.contains("DROP SCHEMA \"\(schema)\" CASCADE;"), "a schema left behind is named with its DROP")
-                try database.dropRunSpace(schema)
-            }
-            #expect(left.isEmpty, "schema and role dropped")
-            return
+        let before = try database.runSchemas()
+        let workspace = Workspace()
+        let running = try RunningTorture(Interrupting.arguments(workspace, store: database.url), in: workspace)
+        try await Interrupting.waitForWork(running) { Interrupting.processedOnPostgres(database, newSince: before) }
+        let seconds = try #require(await running.signalAwaiting(SIGINT), "the run did not end after the signal")
+        let left = try database.runSchemas().subtracting(before)
+        #expect(seconds < 2.0, "took \(seconds) s")
+        #expect(!running.stderr.contains("with the report still being written"), "the report was written whole: \(running.stderr)")
+        #expect(running.exitCode == 130, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
+        try Interrupting.expectInterruptedReport(running, workspace, signal: SIGINT)
+        for schema in left {
+            // Kept only when it could not be dropped: then the DROP is printed.
+            #expect(running.stdout.contains("DROP SCHEMA \"\(schema)\" CASCADE;"), "a schema left behind is named with its DROP")
+            try database.dropRunSpace(schema)
         }
+        #expect(left.isEmpty, "schema and role dropped")
     }
 
     @Test("SIGINT during a soak on PostgreSQL: the run in hand stops and its schema is dropped")

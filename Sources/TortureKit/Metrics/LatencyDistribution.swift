@@ -21,6 +21,11 @@ public struct LatencyDistribution: Sendable, Codable, Equatable {
     }
 
     public init(_ histogram: Histogram<UInt64>) {
+        self.init(HistogramDigest(histogram))
+    }
+
+    init(_ digest: HistogramDigest) {
+        let histogram = digest.histogram
         guard histogram.totalCount > 0 else {
             self.buckets = []
             return
@@ -30,7 +35,7 @@ public struct LatencyDistribution: Sendable, Codable, Equatable {
         var upperNanos: UInt64 = 1_000
         let maxNanos = histogram.max
         while lowerNanos <= maxNanos, buckets.count < Self.bucketLimit {
-            let count = histogram.count(within: lowerNanos...(upperNanos - 1))
+            let count = digest.count(within: lowerNanos...(upperNanos - 1))
             buckets.append(Bucket(lowerMicros: Double(lowerNanos) / 1_000, upperMicros: Double(upperNanos) / 1_000, count: count))
             lowerNanos = upperNanos
             upperNanos *= 2
@@ -53,9 +58,17 @@ public struct PercentileTable: Sendable, Codable, Equatable {
     public static let percentiles: [Double] = [50, 75, 90, 95, 99, 99.9, 99.99, 100]
 
     public init(_ histogram: Histogram<UInt64>) {
-        rows = histogram.totalCount == 0 ? [] : Self.percentiles.map { percentile in
-            let nanos = percentile == 100 ? histogram.max : histogram.valueAtPercentile(percentile)
-            return Row(percentile: percentile, valueMicros: Double(nanos) / 1_000)
+        self.init(HistogramDigest(histogram))
+    }
+
+    init(_ digest: HistogramDigest) {
+        guard digest.totalCount > 0 else {
+            rows = []
+            return
+        }
+        let values = digest.values(atPercentiles: Self.percentiles)
+        rows = zip(Self.percentiles, values).map { percentile, value in
+            Row(percentile: percentile, valueMicros: Double(percentile == 100 ? digest.histogram.max : value) / 1_000)
         }
     }
 }

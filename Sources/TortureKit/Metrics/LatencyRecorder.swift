@@ -50,19 +50,19 @@ public struct LatencySummary: Sendable, Codable, Equatable {
     public var maxMicros: Double
 
     public init(_ histogram: Histogram<UInt64>) {
-        let total = histogram.totalCount
+        self.init(HistogramDigest(histogram))
+    }
+
+    init(_ digest: HistogramDigest) {
+        let total = digest.totalCount
         func micros(_ nanos: UInt64) -> Double { total == 0 ? 0 : Double(nanos) / 1_000 }
+        let values = digest.values(atPercentiles: [50, 75, 90, 95, 99, 99.9, 99.99]).map(micros)
         count = total
-        minMicros = micros(histogram.min)
-        meanMicros = total == 0 ? 0 : histogram.mean / 1_000
-        p50Micros = micros(histogram.valueAtPercentile(50))
-        p75Micros = micros(histogram.valueAtPercentile(75))
-        p90Micros = micros(histogram.valueAtPercentile(90))
-        p95Micros = micros(histogram.valueAtPercentile(95))
-        p99Micros = micros(histogram.valueAtPercentile(99))
-        p999Micros = micros(histogram.valueAtPercentile(99.9))
-        p9999Micros = micros(histogram.valueAtPercentile(99.99))
-        maxMicros = micros(histogram.max)
+        minMicros = micros(digest.histogram.min)
+        meanMicros = total == 0 ? 0 : digest.mean / 1_000
+        (p50Micros, p75Micros, p90Micros, p95Micros) = (values[0], values[1], values[2], values[3])
+        (p99Micros, p999Micros, p9999Micros) = (values[4], values[5], values[6])
+        maxMicros = micros(digest.histogram.max)
     }
 
     /// Reports of schema version 1 had no p75, p95 or p99.99: they read as 0 (a replay never

@@ -25,17 +25,22 @@ public struct PercentileCurve: Sendable, Codable, Equatable {
     }
 
     public init(_ histogram: Histogram<UInt64>) {
-        count = histogram.totalCount
+        self.init(HistogramDigest(histogram))
+    }
+
+    init(_ digest: HistogramDigest) {
+        count = digest.totalCount
         points = []
         guard count > 0 else { return }
+        var percentiles: [Double] = []
         for tick in 0..<Self.pointLimit {
             let tail = pow(0.5, Double(tick) / Double(Self.ticksPerHalving))
             // Past "1 in count" every percentile reads the maximum: stop there.
             guard 1 / tail < Double(count) else { break }
-            let percentile = 100 * (1 - tail)
-            points.append(Point(percentile: percentile, valueMicros: Double(histogram.valueAtPercentile(percentile)) / 1_000))
+            percentiles.append(100 * (1 - tail))
         }
-        points.append(Point(percentile: 100, valueMicros: Double(histogram.max) / 1_000))
+        points = zip(percentiles, digest.values(atPercentiles: percentiles)).map { Point(percentile: $0, valueMicros: Double($1) / 1_000) }
+        points.append(Point(percentile: 100, valueMicros: Double(digest.histogram.max) / 1_000))
     }
 
     /// log10(1 / (1 − p)): 0 at the median's left (0 %), 1 at 90 %, 2 at 99 %, …; 100 % is placed

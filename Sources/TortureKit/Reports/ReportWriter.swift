@@ -52,11 +52,10 @@ public struct ReportWriter {
     /// The rest, slower to render: `latency.hgrm`, `index.html`, and on anything but a clean pass
     /// `history.jsonl`.
     public func writeDetails(_ outcome: RunEngine.Outcome, to directory: String) throws {
-        var hgrm = ""
+        let endToEnd = HistogramDigest(outcome.endToEnd)
         // Recorded in nanoseconds; the file is in microseconds.
-        outcome.endToEnd.outputPercentileDistribution(to: &hgrm, outputValueUnitScalingRatio: 1_000)
-        try hgrm.write(toFile: "\(directory)/latency.hgrm", atomically: true, encoding: .utf8)
-        try RunHTMLReport.render(outcome).write(toFile: "\(directory)/index.html", atomically: true, encoding: .utf8)
+        try HgrmText.render(endToEnd, valueUnitScalingRatio: 1_000).write(toFile: "\(directory)/latency.hgrm", atomically: true, encoding: .utf8)
+        try RunHTMLReport.render(outcome, endToEnd: endToEnd).write(toFile: "\(directory)/index.html", atomically: true, encoding: .utf8)
         if outcome.report.status != .held {
             try HistoryJSONLines.write(outcome.history, to: "\(directory)/history.jsonl")
         }

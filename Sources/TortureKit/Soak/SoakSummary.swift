@@ -101,9 +101,7 @@ public struct SoakSummary: Sendable, Codable {
         /// `endToEnd` in HdrHistogram's percentile format, in microseconds as a run's latency.hgrm.
         public var latencyHgrm: String {
             guard let endToEnd, endToEnd.totalCount > 0 else { return "" }
-            var text = ""
-            endToEnd.outputPercentileDistribution(to: &text, outputValueUnitScalingRatio: 1_000)
-            return text
+            return HgrmText.render(HistogramDigest(endToEnd), valueUnitScalingRatio: 1_000)
         }
 
         enum CodingKeys: String, CodingKey {

@@ -159,10 +159,11 @@ private struct ScenarioAccumulator: Sendable {
     }
 
     var tally: SoakSummary.ScenarioTally {
+        let digest = HistogramDigest(endToEnd)
         var tally = SoakSummary.ScenarioTally(
             name: name, runs: runs, held: held, violated: violated, withoutVerdict: withoutVerdict, deliveries: deliveries,
-            processingSeconds: processingSeconds, latency: LatencySummary(endToEnd), percentiles: PercentileTable(endToEnd),
-            distribution: LatencyDistribution(endToEnd), percentileCurve: PercentileCurve(endToEnd), faultsFired: faultsFired,
+            processingSeconds: processingSeconds, latency: LatencySummary(digest), percentiles: PercentileTable(digest),
+            distribution: LatencyDistribution(digest), percentileCurve: PercentileCurve(digest), faultsFired: faultsFired,
             heldRanges: heldRanges, coverage: coverage
         )
         tally.endToEnd = endToEnd

@@ -5,6 +5,11 @@ public enum RunHTMLReport {
     public static let timelineMessageLimit = 6
 
     public static func render(_ outcome: RunEngine.Outcome) -> String {
+        render(outcome, endToEnd: HistogramDigest(outcome.endToEnd))
+    }
+
+    /// With the end-to-end histogram already read (the `.hgrm` file is written from it too).
+    static func render(_ outcome: RunEngine.Outcome, endToEnd: HistogramDigest) -> String {
         let report = outcome.report
         let parameters = report.parameters
         var body = [
@@ -26,7 +31,7 @@ public enum RunHTMLReport {
             }))
         }
         body += violationSections(outcome)
-        body += latencySection(outcome)
+        body += latencySection(outcome, endToEnd: endToEnd)
         body += throughputSection(outcome)
         body += faultSection(report)
         body += coverageSection(report)
@@ -95,9 +100,9 @@ public enum RunHTMLReport {
         return messages
     }
 
-    private static func latencySection(_ outcome: RunEngine.Outcome) -> [String] {
+    private static func latencySection(_ outcome: RunEngine.Outcome, endToEnd: HistogramDigest) -> [String] {
         let report = outcome.report
-        var rows = PercentileTable(outcome.endToEnd).rows.map { row in
+        var rows = PercentileTable(endToEnd).rows.map { row in
             ["end to end", "p" + percentileLabel(row.percentile), Formatting.duration(micros: row.valueMicros)]
         }
         for step in report.latency.steps where step.summary.count > 0 {
@@ -106,10 +111,10 @@ public enum RunHTMLReport {
                             .joined(separator: " / ")])
         }
         var series = [SVGPercentileChart.Series(name: "end to end", color: SVGPercentileChart.palette[0],
-                                                curve: PercentileCurve(outcome.endToEnd), bold: true)]
+                                                curve: PercentileCurve(endToEnd), bold: true)]
         for (index, step) in zip(report.latency.steps.indices, report.latency.steps) where index < outcome.steps.count {
             series.append(.init(name: "step \(step.step)", color: SVGPercentileChart.palette[(index + 1) % SVGPercentileChart.palette.count],
-                                curve: PercentileCurve(outcome.steps[index])))
+                                curve: PercentileCurve(HistogramDigest(outcome.steps[index]))))
         }
         return [
             "<h2>Latency</h2>",
@@ -119,7 +124,7 @@ public enum RunHTMLReport {
                 + SVGPercentileChart.render(series, title: "latency by percentile, end to end and per step") + "</div><div>"
                 + HTMLPage.table(header: ["what", "percentile", "latency"], rows: rows, numericFrom: 2) + "</div></div>",
             "<div class=\"charts\"><div class=\"chart\">"
-                + SVGLatencyChart.render(LatencyDistribution(outcome.endToEnd), summary: report.latency.endToEnd,
+                + SVGLatencyChart.render(LatencyDistribution(endToEnd), summary: report.latency.endToEnd,
                                          title: "end to end, \(report.latency.endToEnd.count) messages") + "</div></div>",
             "<div class=\"chart wide\">" + SVGLatencyOverTime.render(LatencyOverTime(outcome.history),
                                                                      title: "end-to-end latency over the run, p50 and p99 per window") + "</div>",
