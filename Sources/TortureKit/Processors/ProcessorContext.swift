@@ -58,6 +58,9 @@ public struct DeliveryCounts: Sendable, Codable, Equatable {
     public var swallowed = 0
     /// Store errors by kind (busy, serialization-failure, unique-violation, …).
     public var storeErrors: [StoreErrorKind: Int] = [:]
+    /// The first store error a delivery ended in (the lowest worker's, when several had one), with
+    /// the step it ended: what a run in which nothing finished has to say about why.
+    public var firstStoreError: String?
 
     public init() {}
 
@@ -72,5 +75,6 @@ public struct DeliveryCounts: Sendable, Codable, Equatable {
         staleAcks += other.staleAcks
         swallowed += other.swallowed
         storeErrors.merge(other.storeErrors, uniquingKeysWith: +)
+        firstStoreError = firstStoreError ?? other.firstStoreError
     }
 }

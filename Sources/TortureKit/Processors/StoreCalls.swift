@@ -76,6 +76,7 @@ extension ParticipantMachinery {
     /// fails; a store that is gone ends the run.
     func storeFailure(_ work: WorkItem, subject: String, role: StepRole? = nil, _ error: StoreError) -> DeliveryEnding {
         counts.storeErrors[error.kind, default: 0] += 1
+        if counts.firstStoreError == nil { counts.firstStoreError = String("\(subject): \(error.description)".prefix(300)) }
         record(error.isUnavailable ? .info : .fail, work, subject: subject, role: role, detail: error.description,
                fact: .storeError(error.kind, sqlState: error.sqlState))
         if error.isUnavailable { return .storeGone(error) }

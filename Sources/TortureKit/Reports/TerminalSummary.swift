@@ -47,6 +47,7 @@ public enum TerminalSummary {
         let incidents = [("crashed", counts.crashed), ("timed out", counts.timedOut), ("dead-lettered", counts.deadLettered),
                          ("stale acks", counts.staleAcks), ("swallowed", counts.swallowed)].filter { $0.1 > 0 }
         if !incidents.isEmpty { lines.append("  " + incidents.map { "\($0.0) \($0.1)" }.joined(separator: ", ")) }
+        if let warning = nothingFinishedWarning(counts) { lines.append(warning) }
         if let queue = report.queue { lines.append(queueLine(queue)) }
         if let actors = report.actors { lines.append(actorsLine(actors)) }
         if let handler = report.handler { lines.append(handlerLine(handler)) }
@@ -119,5 +120,13 @@ public enum TerminalSummary {
     static func faultBreakdown(_ counts: [String: Int]) -> String {
         guard !counts.isEmpty else { return "" }
         return " (" + counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+    }
+
+    /// A verdict over a run in which no delivery got its work done, and store errors ended them:
+    /// the invariants held over nothing. Most often the scenario's SQL does not run on this store.
+    static func nothingFinishedWarning(_ counts: DeliveryCounts) -> String? {
+        guard counts.deliveries > 0, counts.done == 0, !counts.storeErrors.isEmpty else { return nil }
+        return "warning: no delivery finished its work: store errors ended them (first: \(counts.firstStoreError ?? "not recorded")); "
+            + "the verdicts above hold over nothing done — does the scenario's SQL run on this store?"
     }
 }
