@@ -69,7 +69,11 @@ struct HistogramDigestTests {
             #expect(summary.meanMicros == (histogram.totalCount == 0 ? 0 : histogram.mean / 1_000))
             let curve = PercentileCurve(histogram)
             #expect(curve.points.dropLast().allSatisfy { $0.valueMicros == Double(histogram.valueAtPercentile($0.percentile)) / 1_000 })
-            #expect(curve.points.count == (histogram.totalCount == 0 ? 0 : curve.points.count))
+            if histogram.totalCount == 0 {
+                #expect(curve.points.isEmpty)
+            } else {
+                #expect(curve.points.last == PercentileCurve.Point(percentile: 100, valueMicros: Double(histogram.max) / 1_000))
+            }
             let distribution = LatencyDistribution(histogram)
             #expect(distribution.totalCount == histogram.totalCount)
             for bucket in distribution.buckets {

@@ -27,11 +27,6 @@ struct HistogramDigest {
         self.buckets = buckets
     }
 
-    /// `Histogram.valueAtPercentile`.
-    func valueAtPercentile(_ percentile: Double) -> UInt64 {
-        values(atPercentiles: [percentile])[0]
-    }
-
     /// `Histogram.valueAtPercentile` for each percentile, in one pass when they come in order.
     func values(atPercentiles percentiles: [Double]) -> [UInt64] {
         var answers: [UInt64] = []
