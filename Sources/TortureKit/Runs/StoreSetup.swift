@@ -18,7 +18,10 @@ public struct StoreSetup {
         public var description: String { reason }
     }
 
-    public func prepare(_ store: any Store) throws(Failure) {
+    /// `interrupted` is asked while the messages are published: a signal during a long set-up
+    /// (thousands of round trips to a loaded server) ends it within a few of them, the messages
+    /// rolled back and nothing else prepared.
+    public func prepare(_ store: any Store, interrupted: () -> Bool = { false }) throws(Failure) {
         let connection: any StoreConnection
         do {
             connection = try store.connect()
@@ -33,12 +36,17 @@ public struct StoreSetup {
             try attempt(.publish) { () throws(StoreError) in
                 try connection.begin(.serializable)
                 for message in 0..<messages {
+                    if message % Self.publishesBetweenInterruptChecks == 0, interrupted() {
+                        try connection.rollback()
+                        return
+                    }
                     _ = try connection.execute(publish, StatementParameters(
                         message: Names.message(message), messageNumber: message, worker: "", attempt: 0, seed: Seed(0)))
                 }
                 try connection.commit()
             }
         }
+        if interrupted() { return }
         let machines: [(steps: [ProtocolStep], site: (String) -> SQLSite)] =
             [(scenario.stepMachine?.protocolSteps ?? [], SQLSite.step)]
             + scenario.actors.map { actor in (actor.machine.protocolSteps, { SQLSite.actorStep(actor: actor.name, step: $0) }) }
@@ -96,6 +104,8 @@ public struct StoreSetup {
                 + "returns (\(returned.joined(separator: ", "))) on \(dialect.rawValue), not `\(reference.column)`, which `\(reference)` needs")
         }
     }
+
+    static let publishesBetweenInterruptChecks = 64
 
     private func attempt(_ site: SQLSite, _ body: () throws(StoreError) -> Void) throws(Failure) {
         do {
