@@ -46,7 +46,9 @@ final class InterruptSignals: @unchecked Sendable {
             source.setEventHandler { [self] in
                 guard first.compareExchange(expected: 0, desired: number, ordering: .relaxed).exchanged else { return }
                 onSignal(number)
-                DispatchQueue.global().asyncAfter(deadline: .now() + deadlineSeconds) { [self] in
+                // Timers on threads of their own, asleep in the kernel: a Dispatch timer needs a
+                // free worker of the global pool to run, and under CI's load one fired 280 ms late.
+                Self.after(seconds: deadlineSeconds) { [self] in
                     let action = lock.withLock { deadlineAction }
                     action(number)
                 }
@@ -54,7 +56,7 @@ final class InterruptSignals: @unchecked Sendable {
                 // report outlasts the promise, the promise wins. Stores are removed before reports
                 // are written, and every file is renamed into place whole, so this leaves fewer
                 // files, never half of one.
-                DispatchQueue.global().asyncAfter(deadline: .now() + Self.hardLimitSeconds) { [self] in
+                Self.after(seconds: Self.hardLimitSeconds) { [self] in
                     if !reportFinished.load(ordering: .acquiring) { Console.error(Self.cutNote(signal: number)) }
                     exitNow(128 + number)
                 }
@@ -66,6 +68,17 @@ final class InterruptSignals: @unchecked Sendable {
 }
 
 extension InterruptSignals {
+    /// Runs `action` on a new thread once `seconds` have passed since the call.
+    static func after(seconds: Double, _ action: @escaping @Sendable () -> Void) {
+        let due = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+        Thread.detachNewThread {
+            while case let left = due - ContinuousClock.now, left > .zero {
+                Thread.sleep(forTimeInterval: Double(left.components.seconds) + Double(left.components.attoseconds) / 1e18)
+            }
+            action()
+        }
+    }
+
     /// Why files the user expects may be missing from the folder the last lines named.
     static func cutNote(signal: Int32) -> String {
         "note: exiting \(hardLimitSeconds) s after signal \(signal) with the report still being written, as a signal allows "
