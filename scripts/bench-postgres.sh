@@ -13,6 +13,10 @@
 # `--scheduler sim`, statements per second of wall time and the ratio sim ÷ threads at 1 and 16
 # workers (BENCH_SIM_MESSAGES, BENCH_SIM_ROUNDS, BENCH_SIM_WORKERS).
 #
+# Then the simulation on contended rows: bench/hot-row.yaml (one counter, FOR UPDATE, REPEATABLE
+# READ) and the catalogue's counter (4 counters, READ COMMITTED), on threads and under
+# `--scheduler sim`, wall seconds a run and the ratio sim ÷ threads (BENCH_HOT_MESSAGES, BENCH_HOT_ROUNDS).
+#
 # Uses TORTURE_DATABASE_URL when set, else starts a throwaway cluster (scripts/pg-cluster.sh) and
 # stops it at the end. pgbench's tables live in a schema of their own, dropped at the end.
 set -euo pipefail
@@ -187,3 +191,45 @@ print("%7d %17.0f %17.0f %8.2f %16s" % (workers, thread, sim, sim / thread, roun
 PY
 done
 echo "($sim_messages messages × 4 deliveries a run, $sim_rounds rounds a side, medians; ratio = sim ÷ threads, statements per second of wall time)"
+
+# The simulation on contended rows: every waiter is taken back and parked until the holder's
+# transaction ends, so the cost is round trips per lock wait. Whole runs in wall seconds, faults on
+# (as a user runs them), the two sides alternated round by round.
+hot_messages=${BENCH_HOT_MESSAGES:-500}
+hot_rounds=${BENCH_HOT_ROUNDS:-3}
+
+hot_seconds() {   # scenario threads|sim → "seconds lock-waits"
+    local started ended
+    started=$(date +%s.%N)
+    "$torture" run "$1" --scheduler "$2" --workers 16 --messages "$hot_messages" --seed 1 --store "$url" \
+        --report-dir "$work/hot" --json 2>/dev/null > "$work/hot.json" || true
+    ended=$(date +%s.%N)
+    python3 - "$work/hot.json" "$started" "$ended" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("%.2f %s" % (float(sys.argv[3]) - float(sys.argv[2]), r.get("simulation", {}).get("lockWaits", 0)))
+PY
+}
+
+echo
+echo "simulation on contended rows: 16 workers, $hot_messages messages, seed 1, faults on"
+printf '%-20s %10s %10s %8s %11s %16s\n' scenario "threads s" "sim s" ratio "lock waits" "round ratios"
+for scenario in bench/hot-row.yaml counter; do
+    threads=() sims=() waits=0
+    for round in $(seq 1 "$hot_rounds"); do
+        sides="threads sim"
+        [ $((round % 2)) = 0 ] && sides="sim threads"
+        for side in $sides; do
+            read -r seconds lock_waits <<< "$(hot_seconds "$scenario" "$side")"
+            if [ "$side" = threads ]; then threads+=("$seconds"); else sims+=("$seconds"); waits=$lock_waits; fi
+        done
+    done
+    python3 - "$(basename "$scenario" .yaml)" "${threads[*]}" "${sims[*]}" "$waits" <<'PY'
+import statistics, sys
+threads, sims = [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+thread, sim = statistics.median(threads), statistics.median(sims)
+rounds = "/".join("%.1f" % (s / t) for s, t in zip(sims, threads))
+print("%-20s %10.2f %10.2f %8.2f %11s %16s" % (sys.argv[1], thread, sim, sim / thread, sys.argv[4], rounds))
+PY
+done
+echo "($hot_rounds rounds a side, medians of wall seconds a run; ratio = sim ÷ threads)"

@@ -87,7 +87,7 @@ extension ParticipantMachinery {
     /// Rolls back the delivery's transaction; returns an ending only when the store is gone.
     func rollbackIfOpen(_ work: WorkItem) -> DeliveryEnding? {
         guard transactional, let connection else { return nil }
-        defer { context.mode.simulation?.sessions?.settle() }
+        defer { context.mode.simulation?.sessions?.settle(after: connection) }
         do {
             try connection.rollback()
             record(.ok, work, subject: HistoryEvent.Subject.rollback)

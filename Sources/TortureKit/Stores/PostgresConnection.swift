@@ -202,10 +202,8 @@ final class PostgresConnection: StoreConnection {
     func answerArrived(waitingMicros micros: Int) throws(StoreError) -> Bool {
         let handle = try liveHandle()
         guard PQisBusy(handle) == 1 else { return true }
-        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        // poll counts milliseconds: a shorter wait sleeps and then looks.
-        if micros > 0 && micros < 1_000 { usleep(UInt32(micros)) }
-        if poll(&descriptor, 1, micros < 1_000 ? 0 : Int32(clamping: micros / 1_000)) > 0 {
+        // A wait of microseconds that ends as soon as the answer arrives.
+        if torture_wait_readable(PQsocket(handle), micros) > 0 {
             guard PQconsumeInput(handle) == 1 else { throw failure(of: handle, while: pending?.action ?? "waiting") }
         }
         return PQisBusy(handle) == 0

@@ -13,18 +13,10 @@ import Foundation
 /// on it would make the interleaving depend on who else uses the server.
 /// Used only on the simulation's driver thread.
 final class PostgresSessions: ServerSessions, @unchecked Sendable {
-    private struct Parked {
-        let connection: PostgresConnection
-        let processID: Int32
-        /// The sessions its statement waited on: idle transactions, which can only end.
-        let blockers: Set<Int32>
-        let continuation: UnsafeContinuation<Void, Never>
-    }
-
     private let store: PostgresStore
     /// Asks the server who waits on whom; opened on first use.
     private var monitor: PostgresConnection?
-    private var parked: [Parked] = []
+    private var parked = ParkedStatements<UnsafeContinuation<Void, Never>>()
     /// The server processes of this run's sessions: the only blockers the interleaving may follow.
     private var runProcessIDs: Set<Int32> = []
     /// Server processes outside the run that held a lock past the answer timeout: a statement
@@ -35,6 +27,10 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
     /// How long a statement that is neither answered nor blocked may run before the server is
     /// taken for gone, as on threads.
     private let answerTimeoutMillis: Int
+
+    /// The first look for an answer waits up to this long, ending when it arrives: about what a
+    /// hot row's answered statements take here (100–250 µs measured the same).
+    static let firstLookMicros = 200
 
     init(store: PostgresStore) {
         self.store = store
@@ -47,7 +43,7 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
         // Only PostgresStore makes these sessions, and only for its own connections.
         let session = connection as! PostgresConnection
         assert(DriverThread.isCurrent, "the simulation's PostgreSQL sessions are driven from its driver thread only")
-        assert(!parked.contains { $0.processID == session.backendProcessID }, "a session sends a statement only when none of its own is parked")
+        assert(!parked.contains(session.backendProcessID), "a session sends a statement only when none of its own is parked")
         runProcessIDs.insert(session.backendProcessID)
         while true {
             let takeBack = if case .execute = request { session.inTransaction } else { false }
@@ -60,35 +56,33 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
                     return try finished(answer, session)
                 }
                 lockWaits += 1
-                if closesCycle(session.backendProcessID, blockers) {
+                if parked.closesCycle(session.backendProcessID, blockers) {
                     throw .serializationFailure("[\(PostgresErrorClassifier.deadlockDetected)] deadlock detected (in simulation: "
                         + "this statement waited on a session that waits on it)", sqlState: PostgresErrorClassifier.deadlockDetected)
                 }
                 await withUnsafeContinuation { continuation in
-                    parked.append(Parked(connection: session, processID: session.backendProcessID, blockers: blockers,
-                                         continuation: continuation))
-                    assert(Set(parked.map(\.processID)).count == parked.count, "each session parks at most one statement")
+                    parked.park(session.backendProcessID, waitingOn: blockers, continuation)
                 }
-                assert(!parked.contains { $0.processID == session.backendProcessID }, "a parked statement goes again only once woken")
+                assert(!parked.contains(session.backendProcessID), "a parked statement goes again only once woken")
                 continue
             }
             return try finished(try session.receive(), session)
         }
     }
 
-    /// A transaction that ended may have released what parked statements waited on: they all go
-    /// again, in the order they parked.
+    /// A transaction that ended released what it held: the statements parked on its session go
+    /// again (`ParkedStatements` says why only they).
     private func finished(_ answer: StatementResult, _ session: PostgresConnection) throws(StoreError) -> StatementResult {
-        if !session.inTransaction { settle() }
+        if !session.inTransaction { wake(after: session.backendProcessID) }
         return answer
     }
 
-    func settle() {
-        guard !parked.isEmpty else { return }
-        let waking = parked
-        parked.removeAll()
-        for entry in waking { entry.continuation.resume() }
-        assert(parked.isEmpty, "resuming parked statements parks none: they go again only when their lanes run")
+    func settle(after connection: any StoreConnection) {
+        wake(after: (connection as! PostgresConnection).backendProcessID)
+    }
+
+    private func wake(after processID: Int32) {
+        for continuation in parked.wake(after: processID) { continuation.resume() }
     }
 
     func disconnect(_ connection: any StoreConnection) {
@@ -103,7 +97,7 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
             usleep(1_000)
             waitedMillis += 1
         }
-        settle()
+        wake(after: processID)
     }
 
     /// Parked statements wait only on idle transactions of lanes that will run again, so the
@@ -120,10 +114,10 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
     /// that a statement the server neither answers nor reports blocked by this run for the answer
     /// timeout means the server is gone, or another client holds what the run needs.
     private func blockersOnceSettled(_ session: PostgresConnection) throws(StoreError) -> Set<Int32>? {
-        // The first look does not wait: asking the server who blocks whom takes a round trip,
-        // by which time a statement that will wait on a lock is waiting (a hot row's waiters
-        // were each held a blind millisecond before).
-        var stepMicros = 0
+        // The first look waits as long as an answered statement usually takes, and no longer
+        // than its answer: asking the server who blocks whom costs a round trip, which most
+        // statements do not need.
+        var stepMicros = Self.firstLookMicros
         var waitedMicros = 0
         while true {
             if try session.answerArrived(waitingMicros: stepMicros) { return nil }
@@ -145,18 +139,6 @@ final class PostgresSessions: ServerSessions, @unchecked Sendable {
             }
             stepMicros = min(max(200, stepMicros * 2), 20_000)
         }
-    }
-
-    /// Whether `processID` waiting on `blockers` closes a cycle through the parked sessions.
-    private func closesCycle(_ processID: Int32, _ blockers: Set<Int32>) -> Bool {
-        var seen = Set<Int32>()
-        var frontier = Array(blockers)
-        while let next = frontier.popLast() {
-            if next == processID { return true }
-            guard seen.insert(next).inserted else { continue }
-            for entry in parked where entry.processID == next { frontier += entry.blockers }
-        }
-        return false
     }
 
     /// "server process 123 (application psql, idle in transaction: SELECT …)", from what the

@@ -30,9 +30,9 @@ public protocol ServerSessions: AnyObject, Sendable {
     /// server reports the statement waiting on a lock.
     nonisolated(nonsending) func perform(_ request: StoreRequest, on connection: any StoreConnection) async throws(StoreError)
         -> StatementResult
-    /// After a rollback elsewhere: settles every parked statement (finished ones wake, in the
-    /// order they parked).
-    func settle()
+    /// After `connection`'s transaction was rolled back elsewhere: the parked statements that
+    /// waited on its session go again, in the order they parked.
+    func settle(after connection: any StoreConnection)
     /// Closes a processor's connection (a crash, a reset) and waits until the server has ended
     /// its session — rolled back what it held — before settling: a closed socket alone says
     /// nothing of when the server notices.
