@@ -29,6 +29,11 @@ enum ScenarioSheet {
                 + (schedule.instances == 1 ? "" : "s") + (schedule.overlap ? "" : ", never overlapping") + "; steps "
                 + actor.machine.protocolSteps.map(\.name).joined(separator: " → "))
         }
+        if let until = scenario.until, let query = until[.sqlite] ?? until.values.first {
+            lines.append("ends          when the queue is empty and `until` returns no rows: " + query.source.split(whereSeparator: \.isNewline).joined(separator: " "))
+        } else if !scenario.actors.isEmpty {
+            lines.append("ends          when the queue is empty and every actor holding the run open has had a run that changed nothing")
+        }
         lines.append("faults        " + (scenario.faults.isEmpty ? "none" : faults(scenario.faults)))
         lines.append("invariants    " + scenario.invariants.map(\.name).joined(separator: ", "))
         if !scenario.sometimes.isEmpty {

@@ -2,19 +2,22 @@ import Foundation
 import Testing
 
 /// `release-relay` on a real server: two actors feeding each other end the run only when neither
-/// can change anything more, on threads and in simulation.
+/// can change anything more (or, with a heartbeat beside them, when `until:` says so), on threads
+/// and in simulation.
 extension PostgresEndToEndTests {
     static let quiescenceScenarios = TortureBinary.packageRoot + "/Tests/scenarios"
 
-    @Test(arguments: ["threads", "sim"])
-    func twoActorsFeedingEachOtherFinishEveryJobOnPostgres(scheduler: String) async throws {
+    /// `release-relay-until` adds a heartbeat that is never quiet: its `until:` query ends the run.
+    @Test(arguments: ["release-relay", "release-relay-until"], ["threads", "sim"])
+    func twoActorsFeedingEachOtherFinishEveryJobOnPostgres(scenario: String, scheduler: String) async throws {
         let reports = TortureBinary.reportDirectory()
         for seed in 1...20 {
             let run = try await TortureBinary.run([
-                "run", Self.quiescenceScenarios + "/release-relay.yaml", "--scheduler", scheduler, "--workers", "4", "--seed", String(seed),
+                "run", Self.quiescenceScenarios + "/\(scenario).yaml", "--scheduler", scheduler, "--workers", "4", "--seed", String(seed),
                 "--store", database.url, "--report-dir", reports,
             ])
             #expect(run.exitCode == 0, "seed \(seed) on \(scheduler): \(run.stdout)\n\(run.stderr)")
+            #expect(run.stdout.contains("done 12,"), "seed \(seed): every job finished once: \(run.stdout)")
         }
     }
 

@@ -78,7 +78,8 @@ actor ActorInstance {
             // left work behind (a DLQ entry it took and rolled back), and one that changed rows
             // (a job marked runnable) may have made work for another actor or a worker.
             let changed = delivery.outbox.sentThisRun > 0 || delivery.rowsAffectedThisRun > 0
-            if let holder { context.broker.endHolderTick(holder, mark: landed ? mark : nil, changed: changed) }
+            let workIsOver = holder != nil && landed ? await untilQueryIsEmpty(tick) : false
+            if let holder { context.broker.endHolderTick(holder, mark: landed ? mark : nil, changed: changed, workIsOver: workIsOver) }
         }
         let result = machinery.result()
         return ActorResult(log: result.log, spillError: result.spillError, fired: result.fired, summary: summary)
@@ -125,6 +126,26 @@ actor ActorInstance {
         if let ended = await machinery.fire(.afterCommit, work) { return finish(tick, ended) }
         return finish(tick, .acknowledge(decision))
     }
+
+    /// After a run that landed, with the queue empty: whether the scenario's `until:` query
+    /// returns no rows (asked on this instance's connection, in the history as an `until` event).
+    private func untilQueryIsEmpty(_ number: Int) async -> Bool {
+        guard let until = context.until, context.broker.isEmpty else { return false }
+        let work = WorkItem.tick(ActorTick(actor: actorIndex, instance: instance, tick: number))
+        do {
+            let rows = try await machinery.storeCall(.execute(until, Self.untilParameters)).rows.count
+            machinery.record(.ok, work, subject: HistoryEvent.Subject.until, detail: rows == 1 ? "1 row" : "\(rows) rows")
+            return rows == 0
+        } catch {
+            machinery.record(.info, work, subject: HistoryEvent.Subject.until, detail: error.description,
+                             fact: .storeError(error.kind, sqlState: error.sqlState))
+            if error.isUnavailable { context.abort.set("\(machinery.workerName) lost the store: \(error.message)") }
+            return false
+        }
+    }
+
+    /// The `until` query binds no parameters (ParameterScope.untilQuery).
+    private static let untilParameters = StatementParameters(message: "", worker: "", attempt: 0, seed: Seed(0))
 
     /// Records how the run ended; returns whether it landed.
     private func finish(_ tick: ActorTick, _ ending: DeliveryEnding) -> Bool {

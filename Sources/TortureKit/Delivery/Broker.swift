@@ -74,6 +74,8 @@ public final class Broker: Sendable {
         /// current `changes`, an empty queue is not drained.
         var holders = 0
         var quietMarks: [Int: Int] = [:]
+        /// The scenario's `until:` query, not quiet runs, says when the holders' work is over.
+        var closesOnQuery = false
         /// Holders in the middle of a run: the queue never closes under one.
         var inTick: Set<Int> = []
         var closed = false
@@ -203,14 +205,20 @@ public final class Broker: Sendable {
     }
 
     /// Before the run: how many actor instances hold it open. The queue is drained only once
-    /// each has had a quiet run (`endHolderTick`).
-    public func holdOpen(forActors count: Int) {
+    /// each has had a quiet run (`endHolderTick`) or, with `untilQuery`, once one of them ends a
+    /// run having found the scenario's `until:` query empty.
+    public func holdOpen(forActors count: Int, untilQuery: Bool = false) {
         precondition(count >= 0, "a count of actor instances")
+        precondition(!untilQuery || count > 0, "an until query is asked by the actors that hold the run open")
         state.withLock { state in
             precondition(state.holders == 0 && state.quietMarks.isEmpty, "the actors that hold a run open are named once, before it")
             state.holders = count
+            state.closesOnQuery = untilQuery
         }
     }
+
+    /// Nothing queued, in flight or being dead-lettered (actors may still hold the run open).
+    public var isEmpty: Bool { state.withLock { $0.open == 0 } }
 
     /// Nothing queued or in flight, nothing being dead-lettered, and no publisher holding on.
     public var isDrained: Bool { state.withLock { $0.isDrained } }
@@ -231,12 +239,19 @@ public final class Broker: Sendable {
     /// the queue empty, changed nothing itself, and saw no change anywhere since `mark` is quiet
     /// (`mark` nil: it was not). When every holder's last run was quiet at the current count and
     /// none is in a run, the queue is drained for good: no actor can hand the workers more.
-    public func endHolderTick(_ holder: Int, mark: Int?, changed: Bool) {
+    /// With an `until:` query that rule gives way to the scenario's: `workIsOver` — the holder
+    /// found the query empty at the end of this run — closes the queue if it is still empty and
+    /// no other holder is in a run.
+    public func endHolderTick(_ holder: Int, mark: Int?, changed: Bool, workIsOver: Bool = false) {
         state.withLock { state in
             let removed = state.inTick.remove(holder)
             assert(removed != nil, "a run ends only after it began")
             assert(!state.closed, "the queue never closes while a holder is in a run")
             if changed { state.changes += 1 }
+            if state.closesOnQuery {
+                if workIsOver, state.open == 0, state.inTick.isEmpty { state.closed = true }
+                return
+            }
             if let mark, !changed, state.open == 0, mark == state.changes {
                 state.quietMarks[holder] = mark
             } else {

@@ -101,7 +101,9 @@ public struct HistoryEvent: Sendable, Codable, Equatable {
         public static let coldStart = "cold-start"
         /// A statement a handler process sent through the wire proxy.
         public static let statement = "statement"
+        /// An actor asked the scenario's `until:` query; the detail says how many rows it returned.
+        public static let until = "until"
         public static let all: Set<String> = [delivery, commit, rollback, fault, crash, timeout, published, deadLetter, processed, tick, coldStart,
-                                              statement]
+                                              statement, until]
     }
 }

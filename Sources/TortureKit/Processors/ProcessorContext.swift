@@ -21,6 +21,9 @@ struct ProcessorContext: Sendable {
     var historyShareBytes: Int
     /// The run's handler processes, when the handler is a program (`ProcessHandler`).
     var handlerProcesses: HandlerProcesses? = nil
+    /// The scenario's `until:` query in the store's dialect: the actors that hold the run open ask
+    /// it, and the run ends when it returns no rows with the queue empty.
+    var until: SQLTemplate? = nil
 
     static let busyYieldNanos: UInt64 = 1_000
     /// A lock never released in this many yields (over 100 s of virtual time at the longest

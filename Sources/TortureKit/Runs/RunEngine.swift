@@ -250,6 +250,7 @@ public struct RunEngine: Sendable {
             historyShareBytes: configuration.historyBudget.shareBytes(logs: processorCount + actorInstanceCount)
         )
         context.handlerProcesses = processes
+        context.until = scenario.until?[store.dialect]
 
         let (results, actorResults, processingNanos, statistics) = await runParticipants(context, simulation: simulation)
         partial.processingNanos = processingNanos

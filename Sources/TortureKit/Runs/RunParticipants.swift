@@ -36,7 +36,7 @@ extension RunEngine {
 
     /// Actor instances take the worker numbers after the processors'; those that hold the run
     /// open (every actor but one that says `holds-run-open: false`) keep the broker from draining
-    /// until each has had a quiet run.
+    /// until each has had a quiet run, or until one finds the scenario's `until:` query empty.
     private func makeActors(_ context: ProcessorContext, executors: [any SerialExecutor]) -> [ActorInstance] {
         let gates = scenario.actors.map { _ in ActorGate() }
         var holders = 0
@@ -51,7 +51,7 @@ extension RunEngine {
                 actor: slot.actor, actorIndex: slot.index, instance: slot.instance, worker: processorCount + instances.count,
                 holder: holder, gate: gates[slot.index], context: context, executor: executor))
         }
-        context.broker.holdOpen(forActors: holders)
+        context.broker.holdOpen(forActors: holders, untilQuery: context.until != nil)
         return instances
     }
 

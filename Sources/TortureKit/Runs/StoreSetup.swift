@@ -67,7 +67,7 @@ public struct StoreSetup {
         if let deadLetter = scenario.tables.deadLetter[dialect] {
             try attempt(.deadLetter) { () throws(StoreError) in try connection.prepare(deadLetter) }
         }
-        // Each check's query (and each `sometimes` query) runs once, read-only, on the freshly published store: one naming a
+        // Each check's query (each `sometimes` query, the `until` query) runs once, read-only, on the freshly published store: one naming a
         // table that is not there, or one that writes, is the scenario's mistake (exit 2), found
         // before the run rather than as a failed store at its end.
         let checks = scenario.invariants.compactMap { invariant in
@@ -75,7 +75,7 @@ public struct StoreSetup {
         } + scenario.sometimes.compactMap { condition in
             guard case .sql(let query) = condition.check else { return nil }
             return (SQLSite.sometimes(condition.name), query[dialect]!)
-        }
+        } + (scenario.until?[dialect].map { [(SQLSite.until, $0)] } ?? [])
         for (site, query) in checks {
             try attempt(site) { () throws(StoreError) in
                 try connection.beginReadOnly()

@@ -21,6 +21,7 @@ struct ParameterScope {
         place: "`protocol.dead-letter`", builtIn: [.message, .messageNumber, .worker, .attempt, .copy, .subscriber, .seed, .now])
     static let query = ParameterScope(place: "an invariant's query", builtIn: [])
     static let sometimesQuery = ParameterScope(place: "a `sometimes` query", builtIn: [])
+    static let untilQuery = ParameterScope(place: "the `until` query", builtIn: [])
     static let workerStepBuiltIns: [ParameterName] = [
         .message, .messageNumber, .worker, .attempt, .copy, .subscriber, .lease, .seed, .now,
     ]

@@ -25,6 +25,11 @@ public struct Scenario: Sendable {
     public var checkers: [any Checker]
     /// What some run must reach at least once: a soak lists the conditions no run reached.
     public var sometimes: [SometimesCondition]
+    /// When the run's work is over, in the scenario's words: the run ends once the queue is empty
+    /// and this query returns no rows, asked by an actor that holds the run open at the end of
+    /// each of its runs. Nil: the run ends when the queue is empty and every such actor has had a
+    /// run that changed nothing since the last change anywhere.
+    public var until: [Dialect: SQLTemplate]?
     /// How long store calls and receives take in a simulated run; nil: the store's defaults
     /// (`SimulatedLatency.defaults(for:)`).
     public var simulatedLatency: SimulatedLatency?
@@ -39,9 +44,10 @@ public struct Scenario: Sendable {
         name: String, summary: String, description: String? = nil, seedSystem: String? = nil, workload: Workload, faults: FaultProfile = .none,
         delivery: DeliveryPolicy = .standard, tables: ScenarioTables, handler: any DeliveryHandler,
         onError: ErrorHandling = .nack, actors: [ScenarioActor] = [], invariants: [InvariantSpec], checkers: [any Checker] = [],
-        sometimes: [SometimesCondition] = [], simulatedLatency: SimulatedLatency? = nil, source: ScenarioSource? = nil,
-        warnings: [ScenarioError] = []
+        sometimes: [SometimesCondition] = [], until: [Dialect: SQLTemplate]? = nil, simulatedLatency: SimulatedLatency? = nil,
+        source: ScenarioSource? = nil, warnings: [ScenarioError] = []
     ) {
+        self.until = until
         self.warnings = warnings
         self.simulatedLatency = simulatedLatency
         self.name = name
@@ -102,6 +108,8 @@ public enum SQLSite: Sendable, Hashable {
     case invariant(String)
     /// A `sometimes:` condition's query, by its name.
     case sometimes(String)
+    /// The `until:` query that ends the run.
+    case until
 
     public var words: String {
         switch self {
@@ -112,6 +120,7 @@ public enum SQLSite: Sendable, Hashable {
         case .actorStep(let actor, let step): "actor `\(actor)` step `\(step)`"
         case .invariant(let name): "invariant `\(name)`"
         case .sometimes(let name): "`sometimes` condition `\(name)`"
+        case .until: "`until`"
         }
     }
 

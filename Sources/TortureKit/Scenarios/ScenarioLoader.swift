@@ -16,7 +16,7 @@ public enum ScenarioLoader {
         let (root, baseTexts) = try ScenarioInheritance.resolve(parsed, sources: sources)
         let top = try YAMLReader(node: root, path: "")
             .mapping(allowed: ["name", "summary", "description", "seed-system", "extends", "workload", "delivery", "faults", "protocol", "actors", "invariants",
-                             "sometimes", "simulated-latency", "handler"])
+                             "sometimes", "until", "simulated-latency", "handler"])
 
         let nameReader = try top.required("name")
         let name = try nameReader.string()
@@ -44,6 +44,9 @@ public enum ScenarioLoader {
         let sometimes = try top.optional("sometimes").map { reader throws(ScenarioError) in
             try SometimesReader.read(reader, sql: processing.sql)
         } ?? []
+        let until = try top.optional("until").map { reader throws(ScenarioError) in
+            try UntilReader.read(reader, sql: processing.sql, actors: actors)
+        }
         let checked = Set(invariants.flatMap(\.stepColumns).map(\.step))
         if !checked.isEmpty {
             processing.machine = StepMachine(
@@ -57,7 +60,7 @@ public enum ScenarioLoader {
         return Scenario(
             name: name, summary: summary, description: description, seedSystem: seedSystem, workload: workload, faults: faults, delivery: delivery,
             tables: processing.tables, handler: handler, onError: processing.onError, actors: actors,
-            invariants: invariants, sometimes: sometimes, simulatedLatency: latency, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
+            invariants: invariants, sometimes: sometimes, until: until, simulatedLatency: latency, source: ScenarioSource(path: file, contentHash: hash.value, sqlLines: notes.lines, sqlFiles: notes.files),
             warnings: notes.warnings
         )
     }
