@@ -43,6 +43,15 @@ import Testing
         #expect(verdict.witnesses.map(\.text) == ["message m-00001 was never claimed"])
     }
 
+    /// Every receive failed and the message is in the DLQ, as the protocol promises: found by a
+    /// swarm run of fanout with error@after-claim scaled ×4 (seed 0xdf0e7c936a57385e on SQLite).
+    @Test func aMessageDeadLetteredWithoutAClaimIsNotAWitnessButOneNeverDeadLetteredIs() throws {
+        let deadLetter = HistoryEvent(timeNanos: 5, worker: 2, delivery: Delivery(message: 1, attempt: 3), kind: .ok,
+                                      subject: HistoryEvent.Subject.deadLetter)
+        let verdict = try verdict([.claim(.ok, worker: 3, message: 0, attempt: 1, at: 1), deadLetter], messages: 3)
+        #expect(verdict.witnesses.map(\.text) == ["message m-00002 was never claimed"])
+    }
+
     @Test func aClaimWhoseTransactionRolledBackDoesNotCount() throws {
         let rollback = HistoryEvent(timeNanos: 3, worker: 2, delivery: Delivery(message: 0, attempt: 2), kind: .ok, subject: HistoryEvent.Subject.rollback)
         let verdict = try verdict([

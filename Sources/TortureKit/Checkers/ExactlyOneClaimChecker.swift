@@ -1,5 +1,7 @@
 /// For every message, exactly one processor's claim step succeeded and stayed (its transaction,
-/// if any, was not rolled back). Two or more is Jepsen's *duplicated*; none means never claimed.
+/// if any, was not rolled back). Two or more is Jepsen's *duplicated*; none means never claimed —
+/// unless the message was dead-lettered: every receive failed and it is in the DLQ, as the
+/// protocol promises (a swarm run that scales a fault up reaches it; no-loss accounts for it).
 ///
 /// Streams: a delivery's claims wait with the delivery until its worker starts its next one (a
 /// rollback can only come before that), then count. Kept per message: its first claim (12 bytes
@@ -23,6 +25,8 @@ public struct ExactlyOneClaimChecker: StreamingChecker {
         /// Per published key (message × subscribers + subscriber): its first settled claim; -1: none.
         private var firstIndex: [Int]
         private var firstWorker: [Int32]
+        /// Per published key: whether a copy of it was dead-lettered.
+        private var deadLettered: [Bool]
         private var more: [MessageKey: [EventReference]] = [:]
         private var unpublished: [MessageKey: [EventReference]] = [:]
 
@@ -31,6 +35,7 @@ public struct ExactlyOneClaimChecker: StreamingChecker {
             self.subscribers = subscribers
             firstIndex = Array(repeating: -1, count: keys)
             firstWorker = Array(repeating: 0, count: keys)
+            deadLettered = Array(repeating: false, count: keys)
         }
 
         private func slot(_ key: MessageKey) -> Int? {
@@ -53,6 +58,9 @@ public struct ExactlyOneClaimChecker: StreamingChecker {
                 pending[event.delivery, default: ([], false)].rolledBack = true
             } else if event.kind == .ok, event.role == .claim {
                 pending[event.delivery, default: ([], false)].claims.append(EventReference(event))
+            } else if event.kind == .ok, event.subject == HistoryEvent.Subject.deadLetter,
+                      let slot = slot(MessageKey(message: event.message, subscriber: event.subscriber)) {
+                deadLettered[slot] = true
             }
         }
 
@@ -83,7 +91,7 @@ public struct ExactlyOneClaimChecker: StreamingChecker {
                 for subscriber in 0..<input.policy.subscribers {
                     let key = MessageKey(message: message, subscriber: subscriber)
                     let won = claims(key)
-                    guard won.count != 1 else { continue }
+                    guard won.count != 1, !(won.isEmpty && deadLettered[slot(key)!]) else { continue }
                     witnesses.append(Self.witness(key, won: won, input: input))
                 }
             }

@@ -5,7 +5,8 @@
 // match verdict for verdict and witness for witness (`StreamingCheckerEquivalenceTests`).
 
 /// For every message, exactly one processor's claim step succeeded and stayed (its transaction,
-/// if any, was not rolled back). Two or more is Jepsen's *duplicated*; none means never claimed.
+/// if any, was not rolled back). Two or more is Jepsen's *duplicated*; none means never claimed,
+/// unless a copy of it was dead-lettered.
 struct ReferenceExactlyOneClaim {
     let invariant = InvariantSpec.exactlyOneClaim.name
 
@@ -21,10 +22,12 @@ struct ReferenceExactlyOneClaim {
             guard !rolledBack.contains(event.delivery) else { continue }
             claims[ReferenceLedger.MessageKey(message: event.message, subscriber: event.subscriber), default: []].append(event)
         }
+        let deadLettered = Set(events.filter { $0.kind == .ok && $0.subject == HistoryEvent.Subject.deadLetter }
+            .map { ReferenceLedger.MessageKey(message: $0.message, subscriber: $0.subscriber) })
         var witnesses: [Witness] = []
         for key in input.ledger.published.sorted() {
             let won = claims[key] ?? []
-            guard won.count != 1 else { continue }
+            guard won.count != 1, !(won.isEmpty && deadLettered.contains(key)) else { continue }
             let workers = won.map { Names.worker($0.worker) }
             let text = won.isEmpty
                 ? "message \(input.describe(key)) was never claimed"
