@@ -133,7 +133,7 @@ actor ActorInstance {
         guard let until = context.until, context.broker.isEmpty else { return false }
         let work = WorkItem.tick(ActorTick(actor: actorIndex, instance: instance, tick: number))
         do {
-            let rows = try await machinery.storeCall(.execute(until, Self.untilParameters)).rows.count
+            let rows = try await machinery.storeCall(.execute(until, .forChecks)).rows.count
             machinery.record(.ok, work, subject: HistoryEvent.Subject.until, detail: rows == 1 ? "1 row" : "\(rows) rows")
             return rows == 0
         } catch {
@@ -143,9 +143,6 @@ actor ActorInstance {
             return false
         }
     }
-
-    /// The `until` query binds no parameters (ParameterScope.untilQuery).
-    private static let untilParameters = StatementParameters(message: "", worker: "", attempt: 0, seed: Seed(0))
 
     /// Records how the run ended; returns whether it landed.
     private func finish(_ tick: ActorTick, _ ending: DeliveryEnding) -> Bool {
