@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench-postgres`: the harness against pgbench on the same server, with the same SQL, the
 # same number of clients and the same duration, for race-claim and idempotent-submit at 8 and 64
-# workers. Prints each pair and the ratio harness ÷ pgbench (1.0 = no overhead).
+# workers, BENCH_ROUNDS (3) alternating rounds each. Prints the medians and the median of the
+# rounds' ratios harness ÷ pgbench (1.0 = no overhead).
 #
 # Then the wire proxy's cost: a psycopg handler (bench/handler/idempotent_submit_pg.py: the check
 # and insert, one transaction a delivery) through torture's proxy vs `wire: direct`, same server,
@@ -88,17 +89,26 @@ pgbench_rate() {   # clients seconds → transactions per second
         | awk '/^tps = / { printf "%.0f\n", $3 }'
 }
 
-printf '%-18s %7s %16s %16s %8s\n' scenario workers "harness deliv/s" "pgbench tx/s" ratio
+# Each round runs the harness, then pgbench for as long; the figure is the median of the rounds'
+# ratios (a round's pgbench alone has moved by 2× on this shared machine), the rates their medians.
+rounds=${BENCH_ROUNDS:-3}
+median() { python3 -c 'import sys; v=sorted(float(x) for x in sys.argv[1:]); print(v[len(v)//2])' "$@"; }
+printf '%-18s %7s %16s %16s %8s   %s\n' scenario workers "harness deliv/s" "pgbench tx/s" ratio "round ratios"
 for scenario in race-claim idempotent-submit; do
     for workers in 8 64; do
-        read -r harness seconds < <(harness_rate "$scenario" "$workers")
-        prepare_pgbench "$scenario"
-        pgbench=$(pgbench_rate "$workers" "$seconds")
-        ratio=$(python3 -c "print(f'{$harness / $pgbench:.2f}')")
-        printf '%-18s %7d %16d %16d %8s\n' "$scenario" "$workers" "$harness" "$pgbench" "$ratio"
+        harness_rates=() pgbench_rates=() ratios=()
+        for _ in $(seq "$rounds"); do
+            read -r harness seconds < <(harness_rate "$scenario" "$workers")
+            prepare_pgbench "$scenario"
+            pgbench=$(pgbench_rate "$workers" "$seconds")
+            harness_rates+=("$harness") pgbench_rates+=("$pgbench")
+            ratios+=("$(python3 -c "print(f'{$harness / $pgbench:.2f}')")")
+        done
+        printf '%-18s %7d %16.0f %16.0f %8.2f   %s\n' "$scenario" "$workers" "$(median "${harness_rates[@]}")" \
+            "$(median "${pgbench_rates[@]}")" "$(median "${ratios[@]}")" "$(IFS=/; echo "${ratios[*]}")"
     done
 done
-echo "($messages messages × 4 deliveries per harness run; pgbench ran for the harness's processing time, $(psql_quiet -tAc 'SHOW synchronous_commit') synchronous_commit)"
+echo "($messages messages × 4 deliveries per harness run; pgbench ran for the harness's processing time, $(psql_quiet -tAc 'SHOW synchronous_commit') synchronous_commit; the median of $rounds rounds)"
 
 # The wire proxy's cost: the same psycopg handler, scenario and workers, through the proxy and
 # direct (its twin says only `wire: direct`), alternated round by round so the machine's noise

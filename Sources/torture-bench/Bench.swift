@@ -9,8 +9,12 @@ enum Bench {
     /// `TORTURE_BENCH_WORKERS=64` measures one count (for profiling one row).
     static let workerCounts = ProcessInfo.processInfo.environment["TORTURE_BENCH_WORKERS"]
         .map { $0.split(separator: ",").compactMap { Int($0) } } ?? [1, 8, 64]
-    static let rounds = 5
-    static let messages = 2_000
+    /// `TORTURE_BENCH_ROUNDS=9` takes the median of more rounds.
+    static let rounds = ProcessInfo.processInfo.environment["TORTURE_BENCH_ROUNDS"].flatMap { Int($0) } ?? 9
+    /// `TORTURE_BENCH_SIDE=harness` (or `plain`) runs one side only, for profiling it alone.
+    static let side = ProcessInfo.processInfo.environment["TORTURE_BENCH_SIDE"]
+    /// `TORTURE_BENCH_MESSAGES=20000` lengthens each round (for profiling).
+    static let messages = ProcessInfo.processInfo.environment["TORTURE_BENCH_MESSAGES"].flatMap { Int($0) } ?? 2_000
 
     /// `torture-bench [claims] [simulation] [handler] [postgres]`: every section when none is named;
     /// `postgres` runs when `TORTURE_DATABASE_URL` names a server.
@@ -48,7 +52,8 @@ enum Bench {
                                 concurrentDeliveries: scenario.workload.concurrentDeliveries)
         let schedule = DeliverySchedule.make(seed: Seed(1), workload: workload)
         print("race-claim on SQLite: \(messages) messages × \(workload.deliveriesPerMessage) deliveries = \(schedule.count) claim attempts, no faults")
-        print("median of \(rounds) alternating rounds; claims/s = claim attempts per second of processing")
+        print("median of \(rounds) alternating rounds; claims/s = claim attempts per second of processing;")
+        print("harness ÷ plain = the median of each round's ratio")
         print("")
         print("workers  harness claims/s  plain loop claims/s  harness ÷ plain")
         for workers in workerCounts {
@@ -57,13 +62,21 @@ enum Bench {
                 let folder = NSTemporaryDirectory() + "torture-bench-\(getpid())-\(workers)-\(round)"
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 defer { try? FileManager.default.removeItem(atPath: folder) }
-                harness.append(try await harnessRate(scenario: scenario, workload: workload, workers: workers,
-                                                     store: SQLiteStore(path: folder + "/harness.sqlite", isUserPath: false)))
-                plain.append(try PlainLoop(scenario: scenario, schedule: schedule, workers: workers)
-                    .run(store: SQLiteStore(path: folder + "/plain.sqlite", isUserPath: false)))
+                if side != "plain" {
+                    harness.append(try await harnessRate(scenario: scenario, workload: workload, workers: workers,
+                                                         store: SQLiteStore(path: folder + "/harness.sqlite", isUserPath: false)))
+                }
+                if side != "harness" {
+                    plain.append(try PlainLoop(scenario: scenario, schedule: schedule, workers: workers)
+                        .run(store: SQLiteStore(path: folder + "/plain.sqlite", isUserPath: false)))
+                }
             }
-            let h = median(harness), p = median(plain)
-            print(pad(String(workers), 9) + pad(String(Int(h)), 18) + pad(String(Int(p)), 21) + Formatting.decimal(h / p, places: 2))
+            let h = harness.isEmpty ? .nan : median(harness), p = plain.isEmpty ? .nan : median(plain)
+            // Each round's two sides ran back to back: the median of their ratios leaves out the
+            // rounds that a burst of load beside us fell on.
+            let ratio = harness.count == plain.count ? median(zip(harness, plain).map { $0 / $1 }) : .nan
+            func rate(_ value: Double) -> String { value.isNaN ? "-" : String(Int(value)) }
+            print(pad(String(workers), 9) + pad(rate(h), 18) + pad(rate(p), 21) + (ratio.isNaN ? "-" : Formatting.decimal(ratio, places: 2)))
         }
     }
 

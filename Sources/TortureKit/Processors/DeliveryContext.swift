@@ -103,8 +103,9 @@ public final class DeliveryContext {
         if step.role == .claim || step.role == .submit {
             try await inject(.beforeClaim)
         }
-        machinery.record(.invoke, work, subject: step.name, role: step.role)
+        // One clock read stamps the invoke and starts the step's latency; one ends both.
         let startNanos = machinery.context.clock.nowNanos()
+        machinery.record(.invoke, work, subject: step.name, role: step.role, at: startNanos)
         if statement.usesNow { parameters.nowMillis = machinery.millisSinceStart(startNanos) }
         let result: StatementResult
         do {
@@ -113,7 +114,8 @@ public final class DeliveryContext {
             machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
             throw DeliveryInterruption(machinery.storeFailure(work, subject: step.name, role: step.role, error))
         }
-        machinery.latency.recordStep(index, nanos: machinery.context.clock.nowNanos() &- startNanos)
+        let endNanos = machinery.context.clock.nowNanos()
+        machinery.latency.recordStep(index, nanos: endNanos &- startNanos)
         let held = success.holds(for: result)
         var values: StepValues?
         if step.keepsValues {
@@ -123,7 +125,7 @@ public final class DeliveryContext {
         assert(result.rowsAffected >= 0, "a store never affects fewer than no rows")
         rowsAffectedThisRun += result.rowsAffected
         machinery.record(held ? .ok : .fail, work, subject: step.name, role: step.role,
-                         rowsReturned: result.rows.count, rowsAffected: result.rowsAffected, values: values)
+                         rowsReturned: result.rows.count, rowsAffected: result.rowsAffected, values: values, at: endNanos)
         switch step.role {
         case .read: try await inject(.afterRead)
         case .claim, .submit: try await inject(.afterClaim)

@@ -19,8 +19,9 @@ struct DeliveryLifecycle {
 
     private var context: ProcessorContext { machinery.context }
 
-    /// Carries one received delivery through to the broker's answer.
-    nonisolated(nonsending) func deliver(_ lease: Broker.Lease) async -> DeliveryOutcome {
+    /// Carries one received delivery through to the broker's answer; `receivedAtNanos`, the
+    /// clock's reading the broker was asked at, stamps the receive.
+    nonisolated(nonsending) func deliver(_ lease: Broker.Lease, receivedAtNanos: UInt64? = nil) async -> DeliveryOutcome {
         let handler = context.handler
         let isolation = handler.isolation
         let work = WorkItem.delivery(lease.delivery)
@@ -29,7 +30,7 @@ struct DeliveryLifecycle {
         // receive
         delivery.begin(lease)
         machinery.counts.deliveries += 1
-        machinery.record(.invoke, work, subject: HistoryEvent.Subject.delivery, lease: lease.token)
+        machinery.record(.invoke, work, subject: HistoryEvent.Subject.delivery, lease: lease.token, at: receivedAtNanos)
         assert(machinery.counts.deliveries == receivedBefore + 1, "a receive is counted once")
 
         // begin
@@ -49,8 +50,8 @@ struct DeliveryLifecycle {
 
         // processed: the work has landed, whatever happens to the ack.
         if decision == .done {
-            machinery.record(.ok, work, subject: HistoryEvent.Subject.processed)
             let nowNanos = context.clock.nowNanos()
+            machinery.record(.ok, work, subject: HistoryEvent.Subject.processed, at: nowNanos)
             // The broker stamps a first delivery at 1 ns at the earliest: 0 means "not yet".
             assert(max(1, nowNanos) >= lease.firstDeliveredNanos, "a message is processed after its first delivery")
             machinery.latency.recordEndToEnd(nanos: nowNanos >= lease.firstDeliveredNanos ? nowNanos - lease.firstDeliveredNanos : 0)

@@ -78,10 +78,11 @@ final class ParticipantMachinery {
 
     func record(
         _ kind: HistoryEvent.Kind, _ site: WorkItem, subject: String, role: StepRole? = nil, detail: String? = nil,
-        rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil, values: StepValues? = nil, fact: HistoryFact? = nil
+        rowsReturned: Int? = nil, rowsAffected: Int? = nil, lease: Int? = nil, values: StepValues? = nil, fact: HistoryFact? = nil,
+        at timeNanos: UInt64? = nil
     ) {
         log.append(
-            timeNanos: context.clock.nowNanos(), worker: worker, delivery: site.historyDelivery, kind: kind, subject: subject, role: role,
+            timeNanos: timeNanos ?? context.clock.nowNanos(), worker: worker, delivery: site.historyDelivery, kind: kind, subject: subject, role: role,
             detail: detail, rowsReturned: rowsReturned, rowsAffected: rowsAffected, lease: lease, values: values, fact: fact)
     }
 

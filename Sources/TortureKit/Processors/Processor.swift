@@ -56,7 +56,7 @@ actor Processor {
                 context.broker.deadLetterSettled()
             case .delivery(let lease):
                 assert(lease.expiresAtNanos >= now, "a lease runs from its receive")
-                let outcome = await lifecycle.deliver(lease)
+                let outcome = await lifecycle.deliver(lease, receivedAtNanos: now)
                 if case .storeLost(let error) = outcome {
                     context.abort.set("\(machinery.workerName) lost the store: \(error.message)")
                 } else {
