@@ -37,9 +37,7 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            // A release build trusts the exclusivity that debug builds (and so every test) check:
-            // the dynamic checks cost ~2% of a processor's time per delivery.
-            swiftSettings: strictSettings + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+            swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "torture",
