@@ -92,7 +92,7 @@ pgbench_rate() {   # clients seconds → transactions per second
 # Each round runs the harness, then pgbench for as long; the figure is the median of the rounds'
 # ratios (a round's pgbench alone has moved by 2× on this shared machine), the rates their medians.
 rounds=${BENCH_ROUNDS:-3}
-median() { python3 -c 'import sys; v=sorted(float(x) for x in sys.argv[1:]); print(v[len(v)//2])' "$@"; }
+median() { python3 -c 'import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
 printf '%-18s %7s %16s %16s %8s   %s\n' scenario workers "harness deliv/s" "pgbench tx/s" ratio "round ratios"
 for scenario in race-claim idempotent-submit; do
     for workers in 8 64; do
