@@ -23,19 +23,11 @@ enum Interrupting {
             .first { ((try? FileManager.default.contentsOfDirectory(atPath: $0)) ?? []).contains { $0.hasSuffix(".sqlite") } }
     }
 
-    /// Waits until `processed()` counts some work (the run is past its set-up), at most two
-    /// minutes; with `Task.sleep`, so no cooperative thread is held meanwhile. A row is
-    /// committed before its delivery is acknowledged and counted, so a few dozen rows make sure
-    /// some delivery finished before the signal, even on a loaded machine.
-    static func waitForWork(_ running: RunningTorture, _ processed: () -> Int) async throws {
-        let started = ContinuousClock.now
-        while processed() < 24 {
-            if ContinuousClock.now - started > .seconds(120) {
-                running.stop()
-                try #require(Bool(false), "the run never started processing: \(running.stderr)")
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
+    /// Whether the run is past its set-up: `processed` counts a few dozen rows. A row is committed
+    /// before its delivery is acknowledged and counted, so a few dozen make sure some delivery
+    /// finished before the signal.
+    static func hasWorked(_ processed: @escaping @Sendable () -> Int) -> @Sendable () -> Bool {
+        { processed() >= 24 }
     }
 
     /// Rows in the `processed` table of the run's temporary SQLite store; 0 until it exists.
@@ -81,9 +73,15 @@ struct InterruptedRunTests {
     func theRunStopsReportsAndRemovesItsTemporaryStore(signal: Int32, exitCode: Int32) async throws {
         let workspace = Workspace()
         let running = try RunningTorture(Interrupting.arguments(workspace, store: "sqlite"), in: workspace)
-        try await Interrupting.waitForWork(running) { Interrupting.processedOnSQLite(pid: running.pid) }
-        let folder = try #require(Interrupting.storeFolder(of: running.pid))
-        let seconds = try #require(await running.signalAwaiting(signal), "the run did not end after the signal")
+        let pid = running.pid
+        let store = SeenFolder()
+        let started = Interrupting.hasWorked {
+            store.folder = store.folder ?? Interrupting.storeFolder(of: pid)
+            return Interrupting.processedOnSQLite(pid: pid)
+        }
+        let exited = try await running.signalAwaiting(signal, once: started)
+        let seconds = try #require(exited, "the run did not end after the signal")
+        let folder = try #require(store.folder)
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == exitCode, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
         try Interrupting.expectInterruptedReport(running, workspace, signal: signal)
@@ -98,8 +96,9 @@ extension PostgresEndToEndTests {
         let before = try database.runSchemas()
         let workspace = Workspace()
         let running = try RunningTorture(Interrupting.arguments(workspace, store: database.url), in: workspace)
-        try await Interrupting.waitForWork(running) { Interrupting.processedOnPostgres(database, newSince: before) }
-        let seconds = try #require(await running.signalAwaiting(SIGINT), "the run did not end after the signal")
+        let started = Interrupting.hasWorked { [database] in Interrupting.processedOnPostgres(database, newSince: before) }
+        let exited = try await running.signalAwaiting(SIGINT, once: started)
+        let seconds = try #require(exited, "the run did not end after the signal")
         let left = try database.runSchemas().subtracting(before)
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == 130, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
@@ -119,8 +118,9 @@ extension PostgresEndToEndTests {
         let arguments = Interrupting.arguments(workspace, store: database.url, command: ["soak", "race-claim"])
             .map { $0 == "--seed" ? "--seed-start" : $0 } + ["--runs", "3"]
         let running = try RunningTorture(arguments, in: workspace)
-        try await Interrupting.waitForWork(running) { Interrupting.processedOnPostgres(database, newSince: before) }
-        let seconds = try #require(await running.signalAwaiting(SIGINT), "the soak did not end after the signal")
+        let started = Interrupting.hasWorked { [database] in Interrupting.processedOnPostgres(database, newSince: before) }
+        let exited = try await running.signalAwaiting(SIGINT, once: started)
+        let seconds = try #require(exited, "the soak did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == 130, "stdout: \(running.stdout)\nstderr: \(running.stderr)")
         #expect(running.stdout.contains("stopped: interrupted by signal 2"), "\(running.stdout)")
@@ -131,5 +131,16 @@ extension PostgresEndToEndTests {
             try database.dropRunSpace(schema)
         }
         #expect(left.isEmpty, "the run in hand was stopped and its schema dropped")
+    }
+}
+
+/// The temporary store's folder, as the thread that waits for the run to start saw it.
+private final class SeenFolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: String?
+
+    var folder: String? {
+        get { lock.withLock { seen } }
+        set { lock.withLock { seen = newValue } }
     }
 }

@@ -99,7 +99,7 @@ import TortureKit
             try await Task.sleep(for: .milliseconds(50))
         }
         let folder = try #require(reached)
-        let seconds = try #require(await running.signalAwaiting(signal), "the soak did not end after the signal")
+        let seconds = try #require(try await running.signalAwaiting(signal), "the soak did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == exitCode, "\(running.stdout)\n\(running.stderr)")
         let directory = try #require(running.stdout.line(startingWith: "soak report: ").map { String($0.dropFirst("soak report: ".count)) })
@@ -134,7 +134,7 @@ import TortureKit
             try await Task.sleep(for: .milliseconds(50))
         }
         let folder = try #require(Interrupting.storeFolder(of: running.pid), "the soak never made its store")
-        let seconds = try #require(await running.signalAwaiting(SIGINT), "the soak did not end after the signal")
+        let seconds = try #require(try await running.signalAwaiting(SIGINT), "the soak did not end after the signal")
         #expect(seconds < 2.0, "took \(seconds) s")
         #expect(running.exitCode == 130, "\(running.stdout)\n\(running.stderr)")
         let directory = try #require(running.stdout.line(startingWith: "soak report: ").map { String($0.dropFirst("soak report: ".count)) })
