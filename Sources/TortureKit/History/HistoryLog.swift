@@ -1,18 +1,18 @@
 /// One processor's append-only log, encoded (`HistoryRecord`), each record behind its length.
 /// Records go to an in-memory buffer; when the buffer reaches the processor's share of the
 /// budget it is appended to the processor's `SpillFile` and reused. Owned by one processor and
-/// touched only on its executor: no lock on the hot path.
+/// touched only on its executor: no lock, and no runtime exclusivity check, on the hot path.
 final class HistoryLog {
     private let shareBytes: Int
     private let spillDirectory: String
-    private var buffer: [UInt8] = []
-    private var record: [UInt8] = []
-    private var strings = HistoryRecord.StringTable()
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
+    @exclusivity(unchecked) private var record: [UInt8] = []
+    @exclusivity(unchecked) private var strings = HistoryRecord.StringTable()
     private var file: SpillFile?
-    private var fileBytes = 0
-    private var lastNanos: UInt64 = 0
-    private var firstNanos: UInt64?
-    private(set) var count = 0
+    @exclusivity(unchecked) private var fileBytes = 0
+    @exclusivity(unchecked) private var lastNanos: UInt64 = 0
+    @exclusivity(unchecked) private var firstNanos: UInt64?
+    @exclusivity(unchecked) private(set) var count = 0
     /// Set when writing to disk failed: the run ends as a store failure.
     private(set) var spillError: StoreError?
 

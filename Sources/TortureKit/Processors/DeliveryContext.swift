@@ -1,6 +1,7 @@
 /// What a handler works with during one delivery: the delivery's identity and bound parameters,
 /// and `run`, which executes a statement as one of the handler's steps. Owned by one processor
-/// and reused for each of its deliveries; never shared, never kept by a handler past `handle`.
+/// and reused for each of its deliveries; never shared, never kept by a handler past `handle`
+/// (so its state skips the runtime exclusivity check, as `ParticipantMachinery`'s does).
 ///
 /// `run` is where the processor's seams reach the handler: the step's injection points fire
 /// around it (`before-claim` / `after-claim` for claim and submit steps, `after-read` after read
@@ -20,10 +21,10 @@ public final class DeliveryContext {
         return nil
     }
     /// What the history's events are about.
-    private(set) var work = WorkItem.delivery(Delivery(message: 0, attempt: 1))
+    @exclusivity(unchecked) private(set) var work = WorkItem.delivery(Delivery(message: 0, attempt: 1))
     /// `:message`, `:message_number`, `:worker`, `:attempt`, `:copy`, `:subscriber`, `:lease`,
     /// `:seed`, `:now`, and the values kept steps returned (`:step.column`).
-    public private(set) var parameters: StatementParameters
+    @exclusivity(unchecked) public private(set) var parameters: StatementParameters
     /// The store's SQL dialect, for a handler that writes SQL per dialect.
     public var dialect: Dialect { machinery.context.store.dialect }
     /// `w-07`: the processor running this delivery.
@@ -41,10 +42,10 @@ public final class DeliveryContext {
     }
 
     /// An actor's run: what its `publish` steps put back into the broker.
-    var outbox = Outbox()
+    @exclusivity(unchecked) var outbox = Outbox()
     /// Rows the statements of this delivery or run changed: a run of an actor that changed
     /// nothing and published nothing is quiet.
-    private(set) var rowsAffectedThisRun = 0
+    @exclusivity(unchecked) private(set) var rowsAffectedThisRun = 0
 
     func beginTick(_ tick: ActorTick) {
         work = .tick(tick)

@@ -3,7 +3,8 @@
 /// fault execution, settling with the broker and dead-letter writes in the files beside it) carry
 /// out and compute; they never decide what happens next. The lifecycle functions decide:
 /// `DeliveryLifecycle.deliver` for a processor's delivery, `ActorInstance.runTick` for an actor's
-/// run. Used only on its participant's executor.
+/// run. Used only on its participant's executor: its hot state is `@exclusivity(unchecked)`, as
+/// the runtime check on each access cost ~3 % of a claim (docs/ARCHITECTURE.md, "Facts").
 final class ParticipantMachinery {
     let worker: Int
     /// `w-12` or `sweeper-1`: bound into every statement, so made once.
@@ -14,20 +15,20 @@ final class ParticipantMachinery {
     let transactional: Bool
     let faultsAt: @Sendable (WorkItem, InjectionPoint) -> [Fault]
 
-    var connection: (any StoreConnection)?
+    @exclusivity(unchecked) var connection: (any StoreConnection)?
     private let log: HistoryLog
-    var latency: LatencyRecorder
-    var fired = FiredFaultTally()
-    var counts = DeliveryCounts()
+    @exclusivity(unchecked) var latency: LatencyRecorder
+    @exclusivity(unchecked) var fired = FiredFaultTally()
+    @exclusivity(unchecked) var counts = DeliveryCounts()
     /// The participant stopped at the run's deadline with work left.
-    var gaveUp = false
+    @exclusivity(unchecked) var gaveUp = false
     /// When the run's deadline passes, an instant on the injected clock: set when processing starts.
     var deadlineAtNanos = UInt64.max
     /// When processing started, on the injected clock: what `:now` counts from.
     var startNanos: UInt64 = 0
     /// Store calls and receives so far: what keys their simulated durations.
-    var storeCalls = 0
-    var receives = 0
+    @exclusivity(unchecked) var storeCalls = 0
+    @exclusivity(unchecked) var receives = 0
     /// What else dies when this participant crashes: its handler process, when it has one.
     var onCrash: (() -> Void)?
 

@@ -1,13 +1,14 @@
 internal import CSQLite
 
-/// One sqlite3 handle. Not thread-safe by design: its processor is the only caller.
+/// One sqlite3 handle. Not thread-safe by design: its processor is the only caller (so its
+/// statement caches skip the runtime exclusivity check).
 final class SQLiteConnection: StoreConnection {
     private var handle: OpaquePointer?
     /// Prepared once per statement text: a processor runs the same few statements thousands of times.
-    private var statements: [String: Prepared] = [:]
+    @exclusivity(unchecked) private var statements: [String: Prepared] = [:]
     /// The same statements by template object: looking one up hashes an address, not the SQL
     /// text. Each entry holds its template's parts, so the address cannot be reused by another.
-    private var byTemplate: [ObjectIdentifier: (parts: SQLTemplate.Parts, prepared: Prepared)] = [:]
+    @exclusivity(unchecked) private var byTemplate: [ObjectIdentifier: (parts: SQLTemplate.Parts, prepared: Prepared)] = [:]
     /// Past this many templates (a handler that builds its SQL per delivery) the identity
     /// cache starts over; the text cache still has every statement.
     private static let templateCacheLimit = 256
