@@ -1,19 +1,20 @@
 internal import CLibPQ
 import Foundation
 
-/// One libpq connection. Not thread-safe by design: its processor is the only caller. Every call
+/// One libpq connection. Not thread-safe by design: its processor is the only caller (so its
+/// caches skip the runtime exclusivity check). Every call
 /// sends, then waits for the answer with `poll`, so a server that stops answering turns into
 /// `unavailable` after `answerTimeoutMillis` instead of a thread blocked for good.
 final class PostgresConnection: StoreConnection {
     private var handle: OpaquePointer?
     /// Statement text → server-side prepared statement name: a processor runs the same few
     /// statements thousands of times, so each is parsed and planned once per connection.
-    private var preparedNames: [PreparedKey: String] = [:]
+    @exclusivity(unchecked) private var preparedNames: [PreparedKey: String] = [:]
     private let answerTimeoutMillis: Int32
     /// The password-free name of the server, for messages.
     private let serverName: String
     /// A request sent by `send` whose answer `receive` has not taken yet.
-    private var pending: (request: StoreRequest, action: String)?
+    @exclusivity(unchecked) private var pending: (request: StoreRequest, action: String)?
 
     init(keywords: [(String, String)], answerTimeoutMillis: Int32, serverName: String) throws(StoreError) {
         self.answerTimeoutMillis = answerTimeoutMillis
