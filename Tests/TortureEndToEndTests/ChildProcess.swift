@@ -47,11 +47,16 @@ final class ChildProcess: Sendable {
         Self.started.withLock { _ = $0.insert(child) }
     }
 
+    /// What a shell reports for a `waitpid` status: the exit code, or 128 + the signal that ended it.
+    static func exitCode(ofWaitStatus status: Int32) -> Int32 {
+        (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    }
+
     /// The exit code once the child has exited, nil while it runs.
     func exitCodeIfFinished() -> Int32? {
         var status: Int32 = 0
         guard waitpid(pid, &status, WNOHANG) == pid else { return nil }
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Self.exitCode(ofWaitStatus: status)
     }
 
     /// Polls for the exit without holding a thread of the cooperative pool; kills after the timeout.
@@ -68,7 +73,7 @@ final class ChildProcess: Sendable {
     func exitCodeBlocking() -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return Self.exitCode(ofWaitStatus: status)
     }
 
     var stdout: String { (try? String(contentsOfFile: stdoutPath, encoding: .utf8)) ?? "" }

@@ -30,10 +30,9 @@ enum Interrupting {
         { processed() >= 24 }
     }
 
-    /// Rows in the `processed` table of the run's temporary SQLite store; 0 until it exists.
-    static func processedOnSQLite(pid: pid_t) -> Int {
-        guard let folder = storeFolder(of: pid),
-              let file = try? FileManager.default.contentsOfDirectory(atPath: folder).first(where: { $0.hasSuffix(".sqlite") }),
+    /// Rows in the `processed` table of the SQLite store in `folder`; 0 until it exists.
+    static func processedOnSQLite(inFolder folder: String) -> Int {
+        guard let file = try? FileManager.default.contentsOfDirectory(atPath: folder).first(where: { $0.hasSuffix(".sqlite") }),
               let connection = try? SQLiteStore(path: folder + "/" + file, isUserPath: true).connect() else { return 0 }
         defer { connection.close() }
         let rows = try? connection.execute(try SQLTemplate("SELECT count(*) FROM processed"),
@@ -76,8 +75,9 @@ struct InterruptedRunTests {
         let pid = running.pid
         let store = SeenFolder()
         let started = Interrupting.hasWorked {
-            store.folder = store.folder ?? Interrupting.storeFolder(of: pid)
-            return Interrupting.processedOnSQLite(pid: pid)
+            guard let folder = store.folder ?? Interrupting.storeFolder(of: pid) else { return 0 }
+            store.folder = folder
+            return Interrupting.processedOnSQLite(inFolder: folder)
         }
         let exited = try await running.signalAwaiting(signal, once: started)
         let seconds = try #require(exited, "the run did not end after the signal")

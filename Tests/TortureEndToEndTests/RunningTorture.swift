@@ -31,12 +31,12 @@ final class RunningTorture {
             while !ready() {
                 var status: Int32 = 0
                 if waitpid(pid, &status, WNOHANG) == pid {
-                    return timing.neverReady(code: RunningTorture.code(of: status), why: "the process ended before it was ready for the signal")
+                    return timing.neverReady(code: ChildProcess.exitCode(ofWaitStatus: status), why: "the process ended before it was ready for the signal")
                 }
                 if ContinuousClock.now - waiting > .seconds(readyWithinSeconds) {
                     kill(pid, SIGKILL)
                     while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-                    return timing.neverReady(code: RunningTorture.code(of: status), why: "not ready for the signal within \(readyWithinSeconds) s")
+                    return timing.neverReady(code: ChildProcess.exitCode(ofWaitStatus: status), why: "not ready for the signal within \(readyWithinSeconds) s")
                 }
                 usleep(25_000)
             }
@@ -46,7 +46,7 @@ final class RunningTorture {
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
             let elapsed = ContinuousClock.now - sent
-            timing.finished(code: RunningTorture.code(of: status), seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            timing.finished(code: ChildProcess.exitCode(ofWaitStatus: status), seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
         }
         waiter.start()
         var killed = false
@@ -69,32 +69,11 @@ final class RunningTorture {
         }
     }
 
-    private static func code(of status: Int32) -> Int32 {
-        (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    }
-
     /// Stops a child a failed test left running.
     func stop() {
         guard exitCode == nil else { return }
         Glibc.kill(child.pid, SIGKILL)
         exitCode = child.exitCodeBlocking()
-    }
-
-    /// Sends `signal` and waits for the exit; returns the seconds it took, or nil past `timeoutSeconds`.
-    func signal(_ number: Int32, timeoutSeconds: Double = 10) -> Double? {
-        let sent = ContinuousClock.now
-        kill(child.pid, number)
-        while exitCode == nil {
-            exitCode = child.exitCodeIfFinished()
-            if exitCode == nil, ContinuousClock.now - sent > .seconds(timeoutSeconds) {
-                kill(child.pid, SIGKILL)
-                _ = child.exitCodeBlocking()
-                return nil
-            }
-            usleep(5_000)
-        }
-        let elapsed = ContinuousClock.now - sent
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
 

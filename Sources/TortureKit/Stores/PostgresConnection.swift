@@ -2,9 +2,9 @@ internal import CLibPQ
 import Foundation
 
 /// One libpq connection. Not thread-safe by design: its processor is the only caller (so its
-/// caches skip the runtime exclusivity check). Every call
-/// sends, then waits for the answer with `poll`, so a server that stops answering turns into
-/// `unavailable` after `answerTimeoutMillis` instead of a thread blocked for good.
+/// caches skip the runtime exclusivity check). Every call sends, then waits for the answer with
+/// `poll`, so a server that stops answering turns into `unavailable` after `answerTimeoutMillis`
+/// instead of a thread blocked for good.
 final class PostgresConnection: StoreConnection {
     private var handle: OpaquePointer?
     /// Statement text → server-side prepared statement name: a processor runs the same few
