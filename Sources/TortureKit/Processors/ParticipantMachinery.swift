@@ -31,6 +31,9 @@ final class ParticipantMachinery {
     @exclusivity(unchecked) var receives = 0
     /// What else dies when this participant crashes: its handler process, when it has one.
     var onCrash: (() -> Void)?
+    /// The shared thread this participant runs on, when its statements await their answers there
+    /// instead of blocking a thread of its own.
+    var polling: PollingExecutor?
 
     init(participant: Participant, context: ProcessorContext) {
         precondition(!participant.name.isEmpty, "a participant has a name for the history")

@@ -9,12 +9,15 @@ actor Processor {
     private let executor: any SerialExecutor
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    /// What the processor's task prefers to run on when its executor is a `PollingExecutor`.
+    nonisolated var preferredTaskExecutor: (any TaskExecutor)? { executor as? PollingExecutor }
 
     init(worker: Int, context: ProcessorContext, executor: any SerialExecutor) {
         self.worker = worker
         self.executor = executor
         self.machinery = ParticipantMachinery(participant: .processor(worker, context), context: context)
         self.lifecycle = DeliveryLifecycle(machinery: machinery)
+        machinery.polling = executor as? PollingExecutor
     }
 
     private var context: ProcessorContext { machinery.context }

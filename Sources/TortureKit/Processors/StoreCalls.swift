@@ -6,11 +6,15 @@ extension ParticipantMachinery {
     /// scheduler may switch participants between any two statements as real threads would. A
     /// server's statements go through its sessions (a lock wait parks the lane); where a lock held
     /// by a suspended participant can never be waited out (`busyMeansYield`), busy means yield (a
-    /// virtual microsecond, backing off) and try again. On threads the store's own timeouts wait.
+    /// virtual microsecond, backing off) and try again. On threads the store's own timeouts wait; on a
+    /// `PollingExecutor` the participant suspends on its socket while the others run.
     @discardableResult
     nonisolated(nonsending) func storeCall(_ request: StoreRequest) async throws(StoreError) -> StatementResult {
         guard let connection else { preconditionFailure("\(workerName) calls the store only while connected") }
-        guard case .simulation(let simulation) = context.mode else { return try request.run(on: connection) }
+        guard case .simulation(let simulation) = context.mode else {
+            if let polling, let answering = connection as? any SocketAnsweringConnection { return try await answering.perform(request, on: polling) }
+            return try request.run(on: connection)
+        }
         await takeStoreCallTurn()
         let busyMeansYield: Bool
         switch simulation.storeAccess {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The run's participants: the processors and the scenario's actor instances, each on an
 /// executor of its own (a thread, or a lane of the simulation), connected first and then started
 /// together.
@@ -10,9 +12,12 @@ extension RunEngine {
     ) async -> (results: [ProcessorResult], actors: [ActorResult], processingNanos: UInt64, statistics: SimulationScheduler.Statistics?) {
         let clock = context.clock
         guard let simulation else {
-            let executors = (0..<processorCount).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
+            let (executors, shutdown) = processorExecutors(context)
             let actorExecutors = actorSlots.map { ThreadExecutor(name: "torture-\($0.actor.instanceName($0.instance))") }
-            defer { (executors + actorExecutors).forEach { $0.shutdown() } }
+            defer {
+                shutdown()
+                actorExecutors.forEach { $0.shutdown() }
+            }
             let processors = executors.enumerated().map { Processor(worker: $0, context: context, executor: $1) }
             let actors = makeActors(context, executors: actorExecutors)
             let (results, actorResults, nanos) = await Self.connectAndRun(processors, actors, clock: clock, preferring: nil)
@@ -25,6 +30,19 @@ extension RunEngine {
             await Self.connectAndRun(processors, actors, clock: clock, preferring: taskExecutor)
         }
         return (value?.0 ?? [], value?.1 ?? [], value?.2 ?? 0, statistics)
+    }
+
+    /// A thread per processor; on PostgreSQL with the built-in step handler, whose statements
+    /// never block, one `PollingExecutor` per core shared round-robin (pgbench's `-j`), so the
+    /// client does not take a context switch or two a statement from the server's cores.
+    private func processorExecutors(_ context: ProcessorContext) -> (executors: [any SerialExecutor], shutdown: () -> Void) {
+        guard context.store is any SocketAnsweringStore, context.handler is StepMachine, processorCount > 1 else {
+            let threads = (0..<processorCount).map { ThreadExecutor(name: "torture-\(Names.worker($0))") }
+            return (threads, { threads.forEach { $0.shutdown() } })
+        }
+        let count = max(1, min(processorCount, ProcessInfo.processInfo.activeProcessorCount))
+        let shared = (0..<count).map { PollingExecutor(name: "torture-processors-\($0 + 1)") }
+        return ((0..<processorCount).map { shared[$0 % count] }, { shared.forEach { $0.shutdown() } })
     }
 
     /// Every actor instance, in file order: (actor, its position, instance from 1).
@@ -59,7 +77,9 @@ extension RunEngine {
         _ processors: [Processor], _ actors: [ActorInstance], clock: any TortureClock, preferring taskExecutor: (any TaskExecutor)?
     ) async -> ([ProcessorResult], [ActorResult], UInt64) {
         await withTaskGroup(of: Void.self) { group in
-            for processor in processors { group.addTask(executorPreference: taskExecutor) { await processor.connect() } }
+            for processor in processors {
+                group.addTask(executorPreference: taskExecutor ?? processor.preferredTaskExecutor) { await processor.connect() }
+            }
             for actor in actors { group.addTask(executorPreference: taskExecutor) { await actor.connect() } }
         }
         let startNanos = clock.nowNanos()
@@ -69,7 +89,9 @@ extension RunEngine {
         }
         let finished = await withTaskGroup(of: Finished.self) { group in
             for processor in processors {
-                group.addTask(executorPreference: taskExecutor) { .processor(processor.worker, await processor.run(startNanos: startNanos)) }
+                group.addTask(executorPreference: taskExecutor ?? processor.preferredTaskExecutor) {
+                    .processor(processor.worker, await processor.run(startNanos: startNanos))
+                }
             }
             for (position, actor) in actors.enumerated() {
                 group.addTask(executorPreference: taskExecutor) { .actor(position, await actor.run(startNanos: startNanos)) }

@@ -169,6 +169,45 @@ final class PostgresConnection: StoreConnection {
         pending = (request, action)
     }
 
+    /// `request` sent and its answer awaited without blocking the thread: `executor` runs the
+    /// other processors until the socket is readable. How threads run on PostgreSQL when the
+    /// handler never blocks; the first use of a statement is prepared the same way, as a parse
+    /// can wait on a table lock another processor on the thread holds.
+    nonisolated(nonsending) func perform(_ request: StoreRequest, on executor: PollingExecutor) async throws(StoreError) -> StatementResult {
+        if case .execute(let statement, let parameters) = request {
+            let key = PreparedKey(text: statement.postgresText, types: PostgresParameterTypes.oids(of: statement, parameters))
+            if preparedNames[key] == nil {
+                let handle = try liveHandle()
+                let name = "torture_\(preparedNames.count + 1)"
+                let action = "preparing `\(key.text)`\(Self.typesNote(statement, key.types))"
+                guard PQsendPrepare(handle, name, key.text, Int32(key.types.count), key.types) == 1 else { throw failure(of: handle, while: action) }
+                try await awaitAnswer(on: executor, while: action)
+                PQclear(try answer(sent: 1, while: action))
+                preparedNames[key] = name
+            }
+        }
+        try send(request)
+        do {
+            try await awaitAnswer(on: executor, while: pending?.action ?? "waiting")
+        } catch {
+            pending = nil
+            throw error
+        }
+        return try receive()
+    }
+
+    /// Suspends until libpq has a whole result to hand out, or the server has been silent too long.
+    private nonisolated(nonsending) func awaitAnswer(on executor: PollingExecutor, while action: String) async throws(StoreError) {
+        let handle = try liveHandle()
+        while PQisBusy(handle) == 1 {
+            guard await executor.readable(PQsocket(handle), timeoutMillis: answerTimeoutMillis) else {
+                close()
+                throw .unavailable("\(serverName) sent nothing for \(answerTimeoutMillis / 1_000) s (while \(action)); treating it as gone")
+            }
+            guard PQconsumeInput(handle) == 1 else { throw failure(of: handle, while: action) }
+        }
+    }
+
     /// Inside a transaction (idle in it, between statements).
     var inTransaction: Bool {
         handle.map { PQtransactionStatus($0) == PQTRANS_INTRANS } ?? false
