@@ -34,6 +34,8 @@ final class ParticipantMachinery {
     /// The shared thread this participant runs on, when its statements await their answers there
     /// instead of blocking a thread of its own.
     var polling: PollingExecutor?
+    /// `connection`, when it can await on `polling`: cast once a connection, not once a statement.
+    @exclusivity(unchecked) var answering: (any SocketAnsweringConnection)?
 
     init(participant: Participant, context: ProcessorContext) {
         precondition(!participant.name.isEmpty, "a participant has a name for the history")
@@ -61,12 +63,14 @@ final class ParticipantMachinery {
     func reconnect() throws(StoreError) {
         assert(connection == nil, "\(workerName) opens a connection only when it has none")
         connection = try context.store.connect()
+        if polling != nil { answering = connection as? any SocketAnsweringConnection }
         assert(connection != nil)
     }
 
     func disconnect() {
         guard let connection else { return }
         self.connection = nil
+        answering = nil
         if let sessions = context.mode.simulation?.sessions {
             sessions.disconnect(connection)
         } else {

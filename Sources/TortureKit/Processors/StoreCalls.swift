@@ -12,7 +12,7 @@ extension ParticipantMachinery {
     nonisolated(nonsending) func storeCall(_ request: StoreRequest) async throws(StoreError) -> StatementResult {
         guard let connection else { preconditionFailure("\(workerName) calls the store only while connected") }
         guard case .simulation(let simulation) = context.mode else {
-            if let polling, let answering = connection as? any SocketAnsweringConnection { return try await answering.perform(request, on: polling) }
+            if let polling, let answering { return try await answering.perform(request, on: polling) }
             return try request.run(on: connection)
         }
         await takeStoreCallTurn()

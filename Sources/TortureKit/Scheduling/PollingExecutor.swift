@@ -110,9 +110,6 @@ final class PollingExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
                 sleeping = true
                 lock.unlock()
                 pollWaiters(blocking: true, &descriptors)
-                lock.lock()
-                sleeping = false
-                lock.unlock()
                 continue
             }
             swap(&batch, &jobs)
@@ -134,16 +131,22 @@ final class PollingExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
         if blocking {
             descriptors.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
             timeout = -1
-            if let nearest = waiters.map(\.deadlineNanos).min() {
+            if let nearest = waiters.lazy.map(\.deadlineNanos).min() {
                 let now = Self.monotonicNanos()
                 timeout = nearest <= now ? 0 : Int32(min((nearest - now + 999_999) / 1_000_000, UInt64(Int32.max)))
             }
         }
         let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
         if ready < 0 && errno != EINTR { fatalError("PollingExecutor: poll failed, errno \(errno)") }
-        if blocking, let wake = descriptors.last, wake.revents != 0 {
-            var drained = [UInt8](repeating: 0, count: 64)
-            while read(wakeRead, &drained, drained.count) > 0 {}
+        if blocking {
+            // Awake before resuming anyone: a resume enqueues here, and must not write the pipe.
+            lock.lock()
+            sleeping = false
+            lock.unlock()
+            if let wake = descriptors.last, wake.revents != 0 {
+                var drained = (0 as UInt64, 0 as UInt64)
+                while read(wakeRead, &drained, MemoryLayout.size(ofValue: drained)) > 0 {}
+            }
         }
         let now = Self.monotonicNanos()
         var index = 0

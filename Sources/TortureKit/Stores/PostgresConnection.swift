@@ -148,13 +148,22 @@ final class PostgresConnection: StoreConnection {
     /// Sends a request without waiting for its answer (statements are prepared first, which never
     /// waits on a row lock).
     func send(_ request: StoreRequest) throws(StoreError) {
+        var name: String?
+        if case .execute(let statement, let parameters) = request {
+            name = try preparedName(statement, types: PostgresParameterTypes.oids(of: statement, parameters))
+        }
+        try send(request, preparedAs: name)
+    }
+
+    /// `send` once an `execute`'s statement is prepared as `name`.
+    private func send(_ request: StoreRequest, preparedAs name: String?) throws(StoreError) {
         precondition(pending == nil, "one request in flight per connection")
         let handle = try liveHandle()
         let action: String
         let sent: Int32
         switch request {
         case .execute(let statement, let parameters):
-            let name = try preparedName(statement, types: PostgresParameterTypes.oids(of: statement, parameters))
+            guard let name else { preconditionFailure("a statement is prepared before it is sent") }
             let values = CStringArray(statement.parameters.map { parameters.value(of: $0).postgresText })
             action = "running `\(statement.source)`"
             sent = PQsendQueryPrepared(handle, name, Int32(values.count), values.pointers, nil, nil, 0)
@@ -174,19 +183,17 @@ final class PostgresConnection: StoreConnection {
     /// handler never blocks; the first use of a statement is prepared the same way, as a parse
     /// can wait on a table lock another processor on the thread holds.
     nonisolated(nonsending) func perform(_ request: StoreRequest, on executor: PollingExecutor) async throws(StoreError) -> StatementResult {
+        var name: String?
         if case .execute(let statement, let parameters) = request {
-            let key = PreparedKey(text: statement.postgresText, types: PostgresParameterTypes.oids(of: statement, parameters))
-            if preparedNames[key] == nil {
-                let handle = try liveHandle()
-                let name = "torture_\(preparedNames.count + 1)"
-                let action = "preparing `\(key.text)`\(Self.typesNote(statement, key.types))"
-                guard PQsendPrepare(handle, name, key.text, Int32(key.types.count), key.types) == 1 else { throw failure(of: handle, while: action) }
-                try await awaitAnswer(on: executor, while: action)
-                PQclear(try answer(sent: 1, while: action))
-                preparedNames[key] = name
+            switch try startPreparing(statement, types: PostgresParameterTypes.oids(of: statement, parameters)) {
+            case .prepared(let known):
+                name = known
+            case .sent(let preparing):
+                try await awaitAnswer(on: executor, while: preparing.action)
+                name = try finishPreparing(preparing)
             }
         }
-        try send(request)
+        try send(request, preparedAs: name)
         do {
             try await awaitAnswer(on: executor, while: pending?.action ?? "waiting")
         } catch {
@@ -200,10 +207,7 @@ final class PostgresConnection: StoreConnection {
     private nonisolated(nonsending) func awaitAnswer(on executor: PollingExecutor, while action: String) async throws(StoreError) {
         let handle = try liveHandle()
         while PQisBusy(handle) == 1 {
-            guard await executor.readable(PQsocket(handle), timeoutMillis: answerTimeoutMillis) else {
-                close()
-                throw .unavailable("\(serverName) sent nothing for \(answerTimeoutMillis / 1_000) s (while \(action)); treating it as gone")
-            }
+            guard await executor.readable(PQsocket(handle), timeoutMillis: answerTimeoutMillis) else { throw wentSilent(while: action) }
             guard PQconsumeInput(handle) == 1 else { throw failure(of: handle, while: action) }
         }
     }
@@ -277,15 +281,41 @@ final class PostgresConnection: StoreConnection {
     /// One server-side statement per text and parameter types: a value whose type differs from
     /// the one prepared before (a NULL no typed column gave) gets a statement of its own.
     private func preparedName(_ statement: SQLTemplate, types: [UInt32]) throws(StoreError) -> String {
+        switch try startPreparing(statement, types: types) {
+        case .prepared(let name): name
+        case .sent(let preparing): try finishPreparing(preparing)
+        }
+    }
+
+    private enum Preparation {
+        case prepared(String)
+        case sent(Preparing)
+    }
+
+    private struct Preparing {
+        let key: PreparedKey
+        let name: String
+        let action: String
+    }
+
+    /// The statement's prepared name, or the Parse sent for it: its answer is waited for (blocking
+    /// or not), then `finishPreparing` records the name.
+    private func startPreparing(_ statement: SQLTemplate, types: [UInt32]) throws(StoreError) -> Preparation {
         let key = PreparedKey(text: statement.postgresText, types: types)
-        if let name = preparedNames[key] { return name }
+        if let name = preparedNames[key] { return .prepared(name) }
         let handle = try liveHandle()
-        let name = "torture_\(preparedNames.count + 1)"
-        let result = try answer(sent: PQsendPrepare(handle, name, key.text, Int32(types.count), types),
-                                while: "preparing `\(key.text)`\(Self.typesNote(statement, types))")
-        PQclear(result)
-        preparedNames[key] = name
-        return name
+        let preparing = Preparing(
+            key: key, name: "torture_\(preparedNames.count + 1)", action: "preparing `\(key.text)`\(Self.typesNote(statement, types))")
+        guard PQsendPrepare(handle, preparing.name, key.text, Int32(types.count), types) == 1 else {
+            throw failure(of: handle, while: preparing.action)
+        }
+        return .sent(preparing)
+    }
+
+    private func finishPreparing(_ preparing: Preparing) throws(StoreError) -> String {
+        PQclear(try answer(sent: 1, while: preparing.action))
+        preparedNames[preparing.key] = preparing.name
+        return preparing.name
     }
 
     private struct PreparedKey: Hashable {
@@ -341,12 +371,15 @@ final class PostgresConnection: StoreConnection {
             var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
             let ready = poll(&descriptor, 1, answerTimeoutMillis)
             if ready < 0 && errno == EINTR { continue }
-            if ready == 0 {
-                close()
-                throw .unavailable("\(serverName) sent nothing for \(answerTimeoutMillis / 1_000) s (while \(action)); treating it as gone")
-            }
+            if ready == 0 { throw wentSilent(while: action) }
             guard PQconsumeInput(handle) == 1 else { throw failure(of: handle, while: action) }
         }
+    }
+
+    /// The server sent nothing for `answerTimeoutMillis`: the connection is closed as gone.
+    private func wentSilent(while action: String) -> StoreError {
+        close()
+        return .unavailable("\(serverName) sent nothing for \(answerTimeoutMillis / 1_000) s (while \(action)); treating it as gone")
     }
 
     private func failure(of handle: OpaquePointer, while action: String) -> StoreError {
