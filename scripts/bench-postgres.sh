@@ -41,17 +41,26 @@ quiet="-c client_min_messages=warning"
 psql_quiet() { PGOPTIONS="$quiet" psql "$url" -q "$@"; }
 psql_bench() { PGOPTIONS="$quiet -c search_path=$schema" psql "$url" -q -v ON_ERROR_STOP=1 "$@"; }
 
-# The harness: faults off, so both sides do only the protocol's SQL.
-harness_rate() {   # scenario workers → "deliveries_per_second seconds"
+# The harness: faults off, so both sides do only the protocol's SQL. Also prints how many steps
+# (statements) a delivery ran: the scenario's concurrent duplicates of one message can all pass a
+# check before any of them inserts, so a delivery's statement mix is the run's, not a random draw's.
+harness_rate() {   # scenario workers → "deliveries_per_second seconds statements_per_delivery"
     "$torture" run "$1" --workers "$2" --messages "$messages" --seed 1 --no-faults --store "$url" \
         --report-dir "$work/reports" --json 2>/dev/null \
-        | python3 -c 'import json,sys; t=json.load(sys.stdin)["timing"]; print("%.0f %d" % (t["deliveriesPerSecond"], max(1, round(t["processingMillis"] / 1000))))'
+        | python3 -c 'import json,sys
+r = json.load(sys.stdin); t = r["timing"]
+steps = sum(v for k, v in r["coverage"]["counters"].items() if k.startswith("step:"))
+print("%.0f %d %.4f" % (t["deliveriesPerSecond"], max(1, round(t["processingMillis"] / 1000)), steps / max(1, r["counts"]["deliveries"])))'
 }
 
 # pgbench: one transaction = one delivery of a random message, the harness's statements and
 # branches: the claim, then the insert only when the claim was won (`\gset` + `\if`); the check,
-# then the insert only when no submission was found.
-prepare_pgbench() {   # scenario
+# then the insert. race-claim's branch gives both sides the same mix (one win a message). For
+# idempotent-submit a random draw finds no submission far less often than the harness's
+# concurrent duplicates do (1.2 statements a transaction against the harness's 1.7), so its
+# "same mix" script inserts in the fraction of transactions where the harness's deliveries did
+# (`mix.sql`), and the draw's own branch (`script.sql`, the figure before) is kept as a second row.
+prepare_pgbench() {   # scenario [statements_per_delivery]
     psql_quiet -c "DROP SCHEMA IF EXISTS $schema CASCADE; CREATE SCHEMA $schema" >/dev/null
     case "$1" in
     race-claim)
@@ -68,47 +77,74 @@ WITH claimed AS (
 INSERT INTO processed (message_id, worker) VALUES ('m-' || lpad(:m::text, 5, '0'), 'w-' || :client_id);
 \\endif
 SQL
+        cp "$work/script.sql" "$work/mix.sql"
         ;;
     idempotent-submit)
         psql_bench -c "CREATE TABLE inbox (message_id TEXT PRIMARY KEY);
                        CREATE TABLE submissions (id BIGSERIAL PRIMARY KEY, message_id TEXT NOT NULL UNIQUE, worker TEXT NOT NULL, attempt INTEGER NOT NULL);
                        INSERT INTO inbox (message_id) SELECT 'm-' || lpad(g::text, 5, '0') FROM generate_series(0, $messages - 1) g;"
-        cat > "$work/script.sql" <<SQL
-\\set m random(0, $messages - 1)
-SELECT count(*) AS seen FROM submissions WHERE message_id = 'm-' || lpad(:m::text, 5, '0') \\gset
-\\if :seen = 0
-INSERT INTO submissions (message_id, worker, attempt) VALUES ('m-' || lpad(:m::text, 5, '0'), 'w-' || :client_id, 1) ON CONFLICT (message_id) DO NOTHING;
-\\endif
-SQL
+        local insert="INSERT INTO submissions (message_id, worker, attempt) VALUES ('m-' || lpad(:m::text, 5, '0'), 'w-' || :client_id, 1) ON CONFLICT (message_id) DO NOTHING;"
+        local check="SELECT count(*) AS seen FROM submissions WHERE message_id = 'm-' || lpad(:m::text, 5, '0') \\gset"
+        printf '%s\n' "\\set m random(0, $messages - 1)" "$check" '\if :seen = 0' "$insert" '\endif' > "$work/script.sql"
+        local per_million
+        per_million=$(python3 -c "print(min(1000000, max(0, round((${2:-1.0} - 1) * 1000000))))")
+        printf '%s\n' "\\set m random(0, $messages - 1)" '\set r random(1, 1000000)' "$check" \
+            "\\if :r <= $per_million" "$insert" '\endif' > "$work/mix.sql"
         ;;
     esac
 }
 
-pgbench_rate() {   # clients seconds → transactions per second
-    PGOPTIONS="-c search_path=$schema" pgbench "$url" -n -c "$1" -j 2 -T "$2" -f "$work/script.sql" 2>/dev/null \
-        | awk '/^tps = / { printf "%.0f\n", $3 }'
+pgbench_rate() {   # scenario clients seconds script → "transactions_per_second statements_per_transaction"
+    local tps processed inserts
+    read -r tps processed < <(PGOPTIONS="-c search_path=$schema" pgbench "$url" -n -c "$2" -j 2 -T "$3" -f "$work/$4" 2>/dev/null \
+        | awk '/^number of transactions actually processed:/ { n = $6 } /^tps = / { t = $3 } END { printf "%.0f %d\n", t, n }')
+    # The inserts a transaction ran: race-claim's each leave a row; idempotent-submit's each take a
+    # value of the id sequence, ON CONFLICT or not.
+    case "$1" in
+    race-claim) inserts=$(psql_bench -tAc "SELECT count(*) FROM processed") ;;
+    idempotent-submit) inserts=$(psql_bench -tAc "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM submissions_id_seq") ;;
+    esac
+    python3 -c "print('$tps', '%.2f' % (1 + $inserts / max(1, $processed)))"
 }
 
 # Each round runs the harness, then pgbench for as long; the figure is the median of the rounds'
 # ratios (a round's pgbench alone has moved by 2× on this shared machine), the rates their medians.
 rounds=${BENCH_ROUNDS:-3}
 median() { python3 -c 'import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))' "$@"; }
-printf '%-18s %7s %16s %16s %8s   %s\n' scenario workers "harness deliv/s" "pgbench tx/s" ratio "round ratios"
+row() {   # label workers harness_rates harness_statements pgbench_rates pgbench_statements ratios
+    local -a harness_rates=($3) harness_statements=($4) pgbench_rates=($5) pgbench_statements=($6) ratios=($7)
+    printf '%-22s %7d %16.0f %8.2f %14.0f %8.2f %7.2f   %s\n' "$1" "$2" "$(median "${harness_rates[@]}")" \
+        "$(median "${harness_statements[@]}")" "$(median "${pgbench_rates[@]}")" "$(median "${pgbench_statements[@]}")" \
+        "$(median "${ratios[@]}")" "$(IFS=/; echo "${ratios[*]}")"
+}
+printf '%-22s %7s %16s %8s %14s %8s %7s   %s\n' scenario workers "harness deliv/s" stmt/dlv "pgbench tx/s" stmt/tx ratio "round ratios"
 for scenario in race-claim idempotent-submit; do
     for workers in 8 64; do
-        harness_rates=() pgbench_rates=() ratios=()
+        harness_rates=() statements=() mix_rates=() mix_statements=() ratios=() draw_rates=() draw_statements=() draw_ratios=()
         for _ in $(seq "$rounds"); do
-            read -r harness seconds < <(harness_rate "$scenario" "$workers")
-            prepare_pgbench "$scenario"
-            pgbench=$(pgbench_rate "$workers" "$seconds")
-            harness_rates+=("$harness") pgbench_rates+=("$pgbench")
+            read -r harness seconds per_delivery < <(harness_rate "$scenario" "$workers")
+            harness_rates+=("$harness") statements+=("$per_delivery")
+            prepare_pgbench "$scenario" "$per_delivery"
+            read -r pgbench per_transaction < <(pgbench_rate "$scenario" "$workers" "$seconds" mix.sql)
+            mix_rates+=("$pgbench") mix_statements+=("$per_transaction")
             ratios+=("$(python3 -c "print(f'{$harness / $pgbench:.2f}')")")
+            if [ "$scenario" = idempotent-submit ]; then
+                prepare_pgbench "$scenario"
+                read -r pgbench per_transaction < <(pgbench_rate "$scenario" "$workers" "$seconds" script.sql)
+                draw_rates+=("$pgbench") draw_statements+=("$per_transaction")
+                draw_ratios+=("$(python3 -c "print(f'{$harness / $pgbench:.2f}')")")
+            fi
         done
-        printf '%-18s %7d %16.0f %16.0f %8.2f   %s\n' "$scenario" "$workers" "$(median "${harness_rates[@]}")" \
-            "$(median "${pgbench_rates[@]}")" "$(median "${ratios[@]}")" "$(IFS=/; echo "${ratios[*]}")"
+        row "$scenario" "$workers" "${harness_rates[*]}" "${statements[*]}" "${mix_rates[*]}" "${mix_statements[*]}" "${ratios[*]}"
+        if [ "$scenario" = idempotent-submit ]; then
+            row "  pgbench's own draw" "$workers" "${harness_rates[*]}" "${statements[*]}" "${draw_rates[*]}" "${draw_statements[*]}" "${draw_ratios[*]}"
+        fi
     done
 done
-echo "($messages messages × 4 deliveries per harness run; pgbench ran for the harness's processing time, $(psql_quiet -tAc 'SHOW synchronous_commit') synchronous_commit; the median of $rounds rounds)"
+echo "($messages messages × 4 deliveries per harness run; pgbench ran for the harness's processing time, $(psql_quiet -tAc 'SHOW synchronous_commit') synchronous_commit;"
+echo " the median of $rounds rounds. stmt/dlv, stmt/tx: statements a harness delivery, a pgbench transaction. idempotent-submit's"
+echo " pgbench inserts in the fraction of transactions the harness's deliveries did; \"pgbench's own draw\" decides by the check, as"
+echo " before, and a random message finds no submission less often than the harness's concurrent duplicates do)"
 
 # The wire proxy's cost: the same psycopg handler, scenario and workers, through the proxy and
 # direct (its twin says only `wire: direct`), alternated round by round so the machine's noise

@@ -51,7 +51,36 @@ private actor PinnedWorker {
         let threadCount = await recorder.threads.count
         #expect(threadCount == 1, "one actor's jobs ran on \(threadCount) threads")
     }
+
+    @Test func aTaskPreferringTheExecutorRunsItsNonisolatedCallsOnItsThread() async {
+        // What a processor's task does outside its actor (a nonisolated async call, a
+        // continuation resumed from another thread) stays on the processor's thread instead of
+        // hopping through the global pool and back.
+        let executor = ThreadExecutor(name: "test-preferred")
+        defer { executor.shutdown() }
+        let recorder = OrderRecorder(executor: executor)
+        let threads = await Task(executorPreference: executor) {
+            await recorder.append(0)
+            var seen: Set<ObjectIdentifier> = []
+            for _ in 0..<20 {
+                seen.insert(await currentThreadAfterResumingFromElsewhere())
+                await recorder.append(1)
+            }
+            return seen.union(await recorder.threads)
+        }.value
+        #expect(threads.count == 1, "the task's calls ran on \(threads.count) threads")
+    }
 }
+
+/// Suspends, is resumed from a thread of Dispatch's, and reports the thread it then runs on.
+private nonisolated func currentThreadAfterResumingFromElsewhere() async -> ObjectIdentifier {
+    await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
+        DispatchQueue.global().async { continuation.resume() }
+    }
+    return currentThread()
+}
+
+private func currentThread() -> ObjectIdentifier { ObjectIdentifier(Thread.current) }
 
 private actor OrderRecorder {
     let executor: ThreadExecutor

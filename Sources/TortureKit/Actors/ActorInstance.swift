@@ -15,6 +15,8 @@ actor ActorInstance {
     private var summary: ActorSummary
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    /// What the instance's task prefers to run on: its own thread, as a processor's does.
+    nonisolated var preferredTaskExecutor: (any TaskExecutor)? { executor as? any TaskExecutor }
 
     init(
         actor: ScenarioActor, actorIndex: Int, instance: Int, worker: Int, holder: Int?, gate: ActorGate,

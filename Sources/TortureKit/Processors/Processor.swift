@@ -9,8 +9,9 @@ actor Processor {
     private let executor: any SerialExecutor
 
     nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
-    /// What the processor's task prefers to run on when its executor is a `PollingExecutor`.
-    nonisolated var preferredTaskExecutor: (any TaskExecutor)? { executor as? PollingExecutor }
+    /// What the processor's task prefers to run on: its own executor (a thread, or a thread it
+    /// shares), so nothing it awaits outside the actor hops through the global pool.
+    nonisolated var preferredTaskExecutor: (any TaskExecutor)? { executor as? any TaskExecutor }
 
     init(worker: Int, context: ProcessorContext, executor: any SerialExecutor) {
         self.worker = worker

@@ -80,7 +80,7 @@ extension RunEngine {
             for processor in processors {
                 group.addTask(executorPreference: taskExecutor ?? processor.preferredTaskExecutor) { await processor.connect() }
             }
-            for actor in actors { group.addTask(executorPreference: taskExecutor) { await actor.connect() } }
+            for actor in actors { group.addTask(executorPreference: taskExecutor ?? actor.preferredTaskExecutor) { await actor.connect() } }
         }
         let startNanos = clock.nowNanos()
         enum Finished: Sendable {
@@ -94,7 +94,7 @@ extension RunEngine {
                 }
             }
             for (position, actor) in actors.enumerated() {
-                group.addTask(executorPreference: taskExecutor) { .actor(position, await actor.run(startNanos: startNanos)) }
+                group.addTask(executorPreference: taskExecutor ?? actor.preferredTaskExecutor) { .actor(position, await actor.run(startNanos: startNanos)) }
             }
             var all: [Finished] = []
             for await result in group { all.append(result) }

@@ -3,7 +3,11 @@ import Foundation
 /// A serial executor backed by a thread of its own. Store calls block (sqlite3, libpq): on the
 /// cooperative pool, two threads here, 64 blocking processors would run two at a time and hide
 /// every race. One thread per processor lets them all be inside the store at once.
-public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
+///
+/// Also its participant's preferred task executor: work the participant's task resumes outside
+/// the actor (a nonisolated async call, a continuation resumed from another thread) runs on
+/// this thread too, instead of on the global pool and then hopping back — two thread wake-ups.
+public final class ThreadExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
     // Guarded by `condition`.
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
@@ -28,6 +32,10 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
+    }
+
+    public func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
     }
 
     /// Runs what is queued, then ends the thread and waits for it. The thread holds the executor
@@ -56,7 +64,7 @@ public final class ThreadExecutor: SerialExecutor, @unchecked Sendable {
             assert(batch.isEmpty, "the previous batch ran to its end before the next is taken")
             swap(&batch, &jobs)
             condition.unlock()
-            for job in batch { job.runSynchronously(on: asUnownedSerialExecutor()) }
+            for job in batch { job.runSynchronously(isolatedTo: asUnownedSerialExecutor(), taskExecutor: asUnownedTaskExecutor()) }
             batch.removeAll(keepingCapacity: true)
         }
     }
